@@ -1,0 +1,1 @@
+"""The offline io.murano core library and the simulated cloud."""

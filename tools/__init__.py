@@ -1,0 +1,1 @@
+"""muranokit.tools: the command line, packaging, validation, catalog upload and image build."""

@@ -1,0 +1,65 @@
+"""The ``muranokit`` command: parses arguments and dispatches to ``tools/commands/<verb>.py``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from muranokit import __version__
+from muranokit.tools.commands import COMMANDS
+from muranokit.tools.exceptions import EXIT_USAGE, MuranokitError
+
+
+def _load(module_name: str):
+    try:
+        return importlib.import_module(f"muranokit.tools.commands.{module_name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"muranokit.tools.commands.{module_name}":
+            return None  # verb not built yet
+        raise
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser with one sub-parser per available verb."""
+    parser = argparse.ArgumentParser(
+        prog="muranokit",
+        description="Package, build the image for, and dry-run the Murano Kubernetes suite.",
+    )
+    parser.add_argument("--version", action="version", version=f"muranokit {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for verb, module_name in COMMANDS.items():
+        module = _load(module_name)
+        if module is None:
+            continue
+        cmd = sub.add_parser(verb, help=module.HELP, description=module.HELP)
+        module.add_arguments(cmd)
+        cmd.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if not getattr(args, "_run", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args._run(args) or 0)
+    except MuranokitError as exc:
+        print(f"muranokit: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("muranokit: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

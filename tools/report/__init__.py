@@ -1,0 +1,1 @@
+"""Dry-run reports: text, JSON lines and HTML."""
