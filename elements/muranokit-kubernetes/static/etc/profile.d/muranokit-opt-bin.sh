@@ -1,0 +1,6 @@
+# The Kubernetes, etcd, Calico, Flannel and confd binaries live in /opt/bin.
+case ":$PATH:" in
+    *:/opt/bin:*) ;;
+    *) PATH="$PATH:/opt/bin" ;;
+esac
+export PATH

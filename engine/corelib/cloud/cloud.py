@@ -1,0 +1,113 @@
+"""The simulated cloud: Heat stacks, agents, networks, rules and the event trace in one place."""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+from collections.abc import Callable
+from typing import Any
+
+from muranokit.engine.corelib.cloud.agent import AgentSimulator
+from muranokit.engine.corelib.cloud.allocator import Allocator
+from muranokit.engine.corelib.cloud.heat import Stack
+from muranokit.engine.corelib.cloud.masking import Masker
+from muranokit.engine.corelib.cloud.rules import RuleSet
+
+STATE_VERSION = 1
+# Where NetworkExplorer finds room for new environment networks (one /24 each).
+ENV_CIDR_POOL = ipaddress.ip_network("10.0.0.0/16")
+DEFAULT_ROUTER = "murano-default-router"
+EXTERNAL_NETWORK = "public"
+
+
+class CloudError(Exception):
+    """A saved cloud state that cannot be used."""
+
+
+class Cloud:
+    """Everything a dry-run deployment touches instead of OpenStack.
+
+    ``emit`` receives every (masked) trace event; by default events only collect in
+    :attr:`events`. The dry-run command passes the engine runtime's ``emit`` so that engine
+    events and cloud events form one ordered trace.
+    """
+
+    def __init__(self, rules: RuleSet | None = None,
+                 emit: Callable[..., Any] | None = None, masker: Masker | None = None,
+                 state: dict[str, Any] | None = None) -> None:
+        state = state or {}
+        if state and state.get("version") != STATE_VERSION:
+            raise CloudError(f"cloud state version {state.get('version')!r} is not supported "
+                             f"(expected {STATE_VERSION})")
+        self.rules = rules or RuleSet()
+        if state.get("rule_hits"):
+            self.rules.hits.update(state["rule_hits"])
+        self.masker = masker or Masker()
+        self.events: list[dict[str, Any]] = []
+        self._sink = emit
+        self.allocator = Allocator(state.get("allocator"))
+        self.stacks: dict[str, Stack] = {
+            name: Stack(self, name, state=s) for name, s in state.get("stacks", {}).items()}
+        self.agents = AgentSimulator(self, state.get("agents"))
+        self.env_cidrs: dict[str, str] = state.get("env_cidrs", {})
+        self.security_rules: dict[str, list[dict[str, Any]]] = state.get("security_rules", {})
+
+    # -- events ----------------------------------------------------------------------------
+    def emit(self, event: dict[str, Any]) -> dict[str, Any]:
+        """Mask secrets in ``event``, record it and pass it to the sink."""
+        self.masker.learn(event)
+        event = self.masker.mask(event)
+        self.events.append(event)
+        if self._sink is not None:
+            fields = {k: v for k, v in event.items() if k != "kind"}
+            self._sink(event["kind"], **fields)
+        return event
+
+    # -- Heat ------------------------------------------------------------------------------
+    def stack(self, name: str, description: str | None = None) -> Stack:
+        """The stack called ``name``, created empty on first use."""
+        if name not in self.stacks:
+            self.stacks[name] = Stack(self, name, description)
+        elif description and not self.stacks[name].description:
+            self.stacks[name].description = description
+        return self.stacks[name]
+
+    # -- networking (what NetworkExplorer reports) -----------------------------------------
+    def network_cidr(self, network: str) -> str:
+        """The CIDR of an existing (non-template) network."""
+        return self.allocator.external_cidr(network)
+
+    def available_cidr(self, router_id: str, net_id: str) -> str:
+        """A free /24 for a new environment network (same network id, same CIDR)."""
+        if net_id not in self.env_cidrs:
+            used = set(self.env_cidrs.values())
+            for candidate in ENV_CIDR_POOL.subnets(new_prefix=24):
+                if str(candidate) not in used:
+                    self.env_cidrs[net_id] = str(candidate)
+                    break
+        return self.env_cidrs[net_id]
+
+    def default_router(self) -> str:
+        """The id of the router new environment networks attach to."""
+        return self.allocator.make_id("router", DEFAULT_ROUTER)
+
+    def external_network(self) -> str:
+        """The id of the public network behind the default router."""
+        return self.allocator.make_id("net", EXTERNAL_NETWORK)
+
+    # -- security groups -------------------------------------------------------------------
+    def add_group_ingress(self, group: str, rules: list[dict[str, Any]]) -> None:
+        """Record ingress rules of a security group (each rule once)."""
+        known = self.security_rules.setdefault(group, [])
+        for rule in rules:
+            if rule not in known:
+                known.append(copy.deepcopy(rule))
+
+    # -- state -----------------------------------------------------------------------------
+    def to_state(self) -> dict[str, Any]:
+        """A JSON-serialisable snapshot; ``Cloud(state=...)`` continues from it."""
+        return copy.deepcopy({
+            "version": STATE_VERSION, "allocator": self.allocator.to_state(),
+            "stacks": {name: s.to_state() for name, s in sorted(self.stacks.items())},
+            "agents": self.agents.to_state(), "env_cidrs": self.env_cidrs,
+            "security_rules": self.security_rules, "rule_hits": self.rules.hits})

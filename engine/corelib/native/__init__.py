@@ -1,0 +1,1 @@
+"""Python-backed classes of the core library (every module here registers on import)."""

@@ -1,0 +1,118 @@
+"""MuranoPL errors as Python sees them, plus the engine's internal control-flow signals.
+
+A :class:`MuranoPlError` carries the MuranoPL exception type name, every name given to a
+``Throw``, the message, ``extra`` data and the MuranoPL stack (outermost frame first, the frame
+that raised last, as in a Python traceback).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class StackFrame:
+    """One MuranoPL (or Python-function) frame of a stack trace."""
+
+    __slots__ = ("file", "line", "column", "method", "type")
+
+    def __init__(self, file: str | None, line: int | None, column: int | None,
+                 method: str | None, type: str | None) -> None:
+        self.file = file
+        self.line = line
+        self.column = column
+        self.method = method
+        self.type = type
+
+    @property
+    def location(self) -> str:
+        """``file:line`` (or ``<python>`` for a Python function frame)."""
+        if self.file is None:
+            return "<python>"
+        return f"{self.file}:{self.line}"
+
+    def as_dict(self) -> dict:
+        """The frame as a plain dict (used by MuranoPL ``$e.stackTrace``)."""
+        return {"file": self.file, "line": self.line, "column": self.column,
+                "method": self.method, "type": self.type}
+
+    def __repr__(self) -> str:
+        return f"<StackFrame {self.location} {self.type}.{self.method}>"
+
+    def __str__(self) -> str:
+        return f"{self.location} in {self.type}.{self.method}"
+
+
+class MuranoPlError(Exception):
+    """A MuranoPL exception (thrown by MuranoPL code, by the engine, or a wrapped Python error)."""
+
+    def __init__(self, type_name: str, message: str, extra: Any = None,
+                 stack: list[StackFrame] | None = None, names: list[str] | None = None,
+                 cause: MuranoPlError | None = None) -> None:
+        self.type_name = type_name
+        self.names = list(names) if names else [type_name]
+        self.message = message
+        self.extra = extra if extra is not None else {}
+        self.stack = list(stack or [])
+        self.cause = cause
+        super().__init__(f"[{', '.join(self.names)}]: {message}")
+
+    @property
+    def file(self) -> str | None:
+        """File of the innermost frame that has a position (for CLI messages)."""
+        for frame in reversed(self.stack):
+            if frame.file:
+                return frame.file
+        return None
+
+    @property
+    def line(self) -> int | None:
+        """Line of the innermost frame that has a position."""
+        for frame in reversed(self.stack):
+            if frame.file:
+                return frame.line
+        return None
+
+    def format(self) -> str:
+        """Multi-line text: names, message and the MuranoPL traceback (and causes)."""
+        lines = [f"{self.type_name}: {self.message}", "Traceback (most recent call last):"]
+        lines += [f"  {frame}" for frame in self.stack]
+        text = "\n".join(lines)
+        if self.cause is not None:
+            text += "\nCaused by " + self.cause.format()
+        return text
+
+
+def engine_error(type_name: str, message: str, file: str | None = None,
+                 line: int | None = None, column: int | None = None,
+                 method: str | None = None, cls: str | None = None) -> MuranoPlError:
+    """An error raised by the engine itself (load time), positioned at one place."""
+    stack = [StackFrame(file, line, column, method, cls)] if file else []
+    return MuranoPlError(type_name, message, stack=stack)
+
+
+class EngineFault(Exception):
+    """An engine-raised error not yet positioned; executor turns it into MuranoPlError."""
+
+    def __init__(self, type_name: str, message: str, extra: Any = None) -> None:
+        super().__init__(message)
+        self.type_name = type_name
+        self.message = message
+        self.extra = extra
+
+
+class FlowSignal(Exception):
+    """Base of Return/Break/Continue (never visible outside the executor)."""
+
+
+class ReturnSignal(FlowSignal):
+    def __init__(self, value: Any) -> None:
+        super().__init__()
+        self.value = value
+
+
+class BreakSignal(FlowSignal):
+    pass
+
+
+class ContinueSignal(FlowSignal):
+    pass

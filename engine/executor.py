@@ -1,0 +1,375 @@
+"""Method invocation: frames, argument binding, property access, object construction.
+
+Every running MuranoPL method has a :class:`Frame` (method, ``this``, current line, caller);
+the chain of frames is the MuranoPL stack used in error reports and for the recursion limit.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from .classes import MethodSpec, MuranoClass, PropertySpec, TypeRef
+from .contracts import ANY, ContractEnv, compile_contract
+from .exceptions import EngineFault, MuranoPlError, ReturnSignal
+from .objects import OBJECT_TYPES, CastView, MuranoObject
+from .statements import Source, compile_block, compile_value
+from .yaql_engine import NO_VALUE, flavour_for_format
+
+
+class Frame:
+    """One activation of a MuranoPL method (or of a Python function called from MuranoPL)."""
+
+    __slots__ = ("runtime", "method", "cls", "this", "caller", "depth", "ctx", "scope",
+                 "line", "column", "file", "name")
+
+    def __init__(self, runtime, method: MethodSpec | None, cls: MuranoClass | None,
+                 this: Any, caller: Frame | None, file: str | None, name: str | None) -> None:
+        self.runtime = runtime
+        self.method = method
+        self.cls = cls
+        self.this = this
+        self.caller = caller
+        self.depth = caller.depth + 1 if caller is not None else 0
+        self.ctx = None
+        self.scope = None
+        self.line = None
+        self.column = None
+        self.file = file
+        self.name = name
+
+    def branch(self) -> Frame:
+        """A frame for one Parallel branch: own line tracking, shared variables."""
+        sub = Frame(self.runtime, self.method, self.cls, self.this, self.caller, self.file,
+                    self.name)
+        sub.depth = self.depth
+        sub.line, sub.column = self.line, self.column
+        sub.ctx = self.ctx.create_child_context()
+        sub.ctx["#f"] = sub
+        sub.scope = self.scope
+        return sub
+
+    def __repr__(self) -> str:
+        return f"<Frame {self.cls.name if self.cls else '?'}.{self.name} {self.file}:{self.line}>"
+
+
+def frame_of(ctx) -> Frame | None:
+    return ctx.get_data("#f")
+
+
+# --- lazy compilation ------------------------------------------------------------------------
+
+def source_for(cls: MuranoClass, method: str | None) -> Source:
+    return Source(flavour_for_format(cls.package.format), cls.file, cls.name, method)
+
+
+def method_body(method: MethodSpec):
+    if method.body is None:
+        src = source_for(method.declaring, method.name)
+        for arg in method.arguments:
+            arg.contract = compile_contract(arg.contract_src, src.fl, method.declaring,
+                                            src.file, arg.pos)
+            arg.default = compile_value(arg.default_src, src, arg.pos)
+        method.body = compile_block(method.body_src, src, method.pos)
+    return method.body
+
+
+def property_spec_ready(spec: PropertySpec) -> PropertySpec:
+    if spec.contract is None:
+        src = source_for(spec.declaring, None)
+        spec.contract = compile_contract(spec.contract_src, src.fl, spec.declaring, src.file,
+                                         spec.pos)
+        spec.default = compile_value(spec.default_src, src, spec.pos)
+    return spec
+
+
+# --- method dispatch -------------------------------------------------------------------------
+
+def find_method(runtime, start: MuranoClass, name: str) -> MethodSpec:
+    found = start.find_methods(name)
+    if not found:
+        raise EngineFault("NoMethodFound", f'Method "{name}" is not found in {start.name}')
+    if len(found) > 1:
+        raise EngineFault("AmbiguousMethodName", f'Found more than one method "{name}" in '
+                                                  f'{start.name}')
+    return found[0]
+
+
+def call_method(runtime, receiver: Any, name: str, args: tuple, kwargs: dict,
+                caller: Frame | None) -> Any:
+    """``receiver.name(*args, **kwargs)``: receiver is an object, a cast or a TypeRef."""
+    if isinstance(receiver, TypeRef):
+        method = find_method(runtime, receiver.cls, name)
+        if not method.is_static:
+            raise EngineFault("NoMethodFound", f'Method "{name}" of {receiver.cls.name} is '
+                                               f'not static')
+        return invoke(runtime, method, receiver, args, kwargs, caller)
+    method = find_method(runtime, receiver.start_class, name)
+    if method.is_static:
+        return invoke(runtime, method, method.declaring.type_ref, args, kwargs, caller)
+    return invoke(runtime, method, receiver.real, args, kwargs, caller)
+
+
+def invoke(runtime, method: MethodSpec, this: Any, args: tuple, kwargs: dict,
+           caller: Frame | None) -> Any:
+    """Run ``method`` with ``this`` (object or TypeRef for static methods)."""
+    if caller is not None and caller.depth >= runtime.limits.max_depth:
+        raise EngineFault("RecursionLimitExceeded",
+                          f"call depth exceeded {runtime.limits.max_depth} frames "
+                          f"(calling {method.declaring.name}.{method.name})")
+    if method.native is not None:
+        return runtime.natives.call(method, this, args, kwargs, caller)
+    body = method_body(method)
+    cls = method.declaring
+    frame = Frame(runtime, method, cls, this, caller, cls.file, method.name)
+    frame.line, frame.column = method.pos if method.pos else (None, None)
+    ctx = runtime.base_context(cls.package).create_child_context()
+    ctx["#f"] = frame
+    ctx["$"] = this
+    ctx["this"] = this
+    frame.ctx = frame.scope = ctx
+    owner = this if isinstance(this, MuranoObject) else None
+    _bind_arguments(runtime, method, args, kwargs, frame, owner)
+    try:
+        body.run(frame)
+    except ReturnSignal as signal:
+        return signal.value
+    except EngineFault as fault:
+        raise runtime.wrap_error(fault, frame) from None
+    return None
+
+
+def _bind_arguments(runtime, method: MethodSpec, args: tuple, kwargs: dict, frame: Frame,
+                    owner: Any) -> None:
+    ctx = frame.ctx
+    env = ContractEnv(runtime, frame, owner)
+    specs = method.arguments
+    positional = list(args)
+    extra_kwargs = dict(kwargs)
+    where = f"{method.declaring.name}.{method.name}"
+    for spec in specs:
+        if spec.usage == "VarArgs":
+            values = [spec.contract.transform(v, env, f"argument {spec.name!r}[{i}]")
+                      for i, v in enumerate(positional)]
+            positional = []
+            ctx[spec.name] = values
+            continue
+        if spec.usage == "KwArgs":
+            continue
+        if positional:
+            value = positional.pop(0)
+            if spec.name in extra_kwargs:
+                raise _call_error(where, f"argument {spec.name!r} given twice", frame)
+        elif spec.name in extra_kwargs:
+            value = extra_kwargs.pop(spec.name)
+        elif spec.has_default:
+            value = spec.default.evaluate(ctx)
+        else:
+            raise _call_error(where, f"argument {spec.name!r} is missing", frame,
+                              "ValueIsMissingError")
+        try:
+            ctx[spec.name] = spec.contract.transform(value, env, f"argument {spec.name!r}") \
+                if spec.contract is not ANY else value
+        except EngineFault as fault:
+            raise runtime.wrap_error(fault, frame, at_caller=True) from None
+    kw_spec = next((s for s in specs if s.usage == "KwArgs"), None)
+    if kw_spec is not None:
+        ctx[kw_spec.name] = {k: kw_spec.contract.transform(v, env, f"argument {k!r}")
+                             for k, v in extra_kwargs.items()}
+        extra_kwargs = {}
+    if positional:
+        raise _call_error(where, f"too many positional arguments ({len(args)} given)", frame)
+    if extra_kwargs:
+        names = ", ".join(sorted(extra_kwargs))
+        raise _call_error(where, f"unexpected keyword argument(s): {names}", frame)
+
+
+def _call_error(where: str, message: str, frame: Frame,
+                type_name: str = "NoMatchingMethodException") -> MuranoPlError:
+    fault = EngineFault(type_name, f"{where}: {message}")
+    return frame.runtime.wrap_error(fault, frame, at_caller=True)
+
+
+# --- properties ------------------------------------------------------------------------------
+
+def _caller_class(frame: Frame | None) -> MuranoClass | None:
+    return frame.cls if frame is not None else None
+
+
+def read_property(runtime, obj: Any, name: str, frame: Frame | None) -> Any:
+    real = obj.real
+    props = real.props
+    if name in props:
+        cls = real.cls
+        spec = cls.find_property(name)
+        if spec is not None or (frame is not None and frame.cls is not None
+                                and frame.cls.is_compatible(cls)):
+            return props[name]
+    spec = real.cls.find_property(name)
+    if spec is not None:
+        if spec.usage == "Static":
+            return spec.declaring.static_values.get(name)
+        raise EngineFault("UninitializedPropertyAccessError",
+                          f'Access to uninitialized property "{name}" in class '
+                          f'"{real.cls.name}" is forbidden')
+    caller = _caller_class(frame)
+    if caller is not None and caller.is_compatible(real.cls):
+        raise EngineFault("UninitializedPropertyAccessError",
+                          f'Access to uninitialized property "{name}" in class '
+                          f'"{real.cls.name}" is forbidden')
+    raise EngineFault("NoPropertyFound", f'Property "{name}" is not found in class '
+                                         f'"{real.cls.name}"')
+
+
+def read_property_for_python(obj: MuranoObject, name: str) -> Any:
+    try:
+        return read_property(obj.runtime, obj, name, None)
+    except EngineFault as fault:
+        raise MuranoPlError(fault.type_name, fault.message, fault.extra) from None
+
+
+def write_property(runtime, obj: Any, name: str, value: Any, frame: Frame | None,
+                   privileged: bool = False) -> None:
+    real = obj.real
+    spec = real.cls.find_property(name)
+    caller = _caller_class(frame)
+    derived = caller is not None and caller.is_compatible(real.cls)
+    if spec is None:
+        if derived or privileged:
+            real.props[name] = value
+            return
+        raise EngineFault("PropertyWriteError", f'Property "{name}" in class '
+                                                f'"{real.cls.name}" cannot be written')
+    if not privileged and (not derived or spec.usage not in ("Out", "InOut", "Runtime")):
+        if spec.usage not in ("Out", "InOut", "Runtime") or not derived:
+            raise EngineFault("NoWriteAccessError",
+                              f'Property "{name}" is immutable to the caller')
+    property_spec_ready(spec)
+    env = ContractEnv(runtime, frame or runtime.class_frame(spec.declaring, real), real)
+    if spec.contract is not ANY:
+        value = spec.contract.transform(value, env, f"{real.cls.name}.{name}")
+    if spec.usage == "Static":
+        spec.declaring.static_values[name] = value
+    else:
+        real.props[name] = value
+
+
+# --- objects ---------------------------------------------------------------------------------
+
+def init_order(cls: MuranoClass) -> list[MuranoClass]:
+    """Classes of the hierarchy, parents before children, each once."""
+    order: list[MuranoClass] = []
+    seen: set = set()
+
+    def visit(c: MuranoClass) -> None:
+        if c in seen:
+            return
+        seen.add(c)
+        for p in c.parents:
+            visit(p)
+        order.append(c)
+    visit(cls)
+    return order
+
+
+def initialize_properties(runtime, obj: MuranoObject, params: dict, loading: Any = None) -> None:
+    """Set every declared property from ``params``/defaults/config through its contract."""
+    cls = obj.cls
+    configs = runtime.class_configs
+    pending = []
+    seen: set = set()
+    for c in init_order(cls)[::-1]:
+        for spec in c.properties.values():
+            if spec.name in seen:
+                continue
+            seen.add(spec.name)
+            pending.append(spec)
+    frame = runtime.class_frame(cls, obj)
+    env = ContractEnv(runtime, frame, obj, loading)
+    last = len(pending) + 1
+    while pending:
+        failed = []
+        for spec in pending:
+            property_spec_ready(spec)
+            if spec.usage == "Static":
+                continue
+            config = configs.get(spec.declaring.name, {})
+            if spec.usage == "Config":
+                value = config.get(spec.name, NO_VALUE)
+            elif spec.usage == "Runtime":
+                if not spec.has_default and spec.name not in params:
+                    continue
+                value = params.get(spec.name, NO_VALUE)
+            else:
+                value = params.get(spec.name, NO_VALUE)
+            try:
+                if value is NO_VALUE and spec.name in config:
+                    value = config[spec.name]
+                elif value is NO_VALUE:
+                    value = spec.default.evaluate(frame.ctx) if spec.has_default else None
+                if spec.contract is not ANY:
+                    value = spec.contract.transform(value, env, f"{cls.name}.{spec.name}")
+            except EngineFault as fault:
+                if fault.type_name == "UninitializedPropertyAccessError":
+                    failed.append(spec)
+                    continue
+                raise runtime.wrap_error(fault, frame) from None
+            obj.props[spec.name] = value
+        if len(failed) >= last:
+            raise runtime.wrap_error(EngineFault(
+                "CircularExpressionDependenciesError",
+                "property defaults depend on each other: "
+                + ", ".join(s.name for s in failed)), frame)
+        last = len(failed)
+        pending = failed
+
+
+def run_init(runtime, obj: MuranoObject, caller: Frame | None) -> None:
+    """Create native parts and run ``.init`` of every class, parents first."""
+    if obj.initialized:
+        return
+    obj.initialized = True
+    for c in init_order(obj.cls):
+        if c.native_class is not None and c.name not in obj.natives:
+            runtime.natives.construct(c, obj, caller)
+        init = c.methods.get(".init")
+        if init is not None:
+            invoke(runtime, init, obj, (), {}, caller)
+
+
+def run_destroy(runtime, obj: MuranoObject, caller: Frame | None) -> None:
+    """Run ``.destroy`` of every class, children first."""
+    if obj.destroyed:
+        return
+    obj.destroyed = True
+    for c in reversed(init_order(obj.cls)):
+        method = c.methods.get(".destroy")
+        if method is not None:
+            invoke(runtime, method, obj, (), {}, caller)
+
+
+def cast(obj: Any, cls: MuranoClass) -> CastView:
+    real = obj.real
+    if not cls.is_compatible(real.cls):
+        raise EngineFault("TypeError", f"cannot cast {real.cls.name} to {cls.name}")
+    return CastView(real, cls)
+
+
+def parents_of_frame_class(frame: Frame, obj: Any) -> list[CastView]:
+    cls = frame.cls if frame is not None and frame.cls is not None else obj.real.cls
+    return [CastView(obj.real, p) for p in cls.parents]
+
+
+def accepted_kwargs(func, params: dict) -> dict:
+    """Keyword arguments a Python callable accepts out of ``params``."""
+    try:
+        sig = inspect.signature(func)
+    except (TypeError, ValueError):
+        return dict(params)
+    if any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values()):
+        return dict(params)
+    return {k: v for k, v in params.items() if k in sig.parameters}
+
+
+__all__ = ["Frame", "invoke", "call_method", "read_property", "write_property",
+           "OBJECT_TYPES", "cast"]

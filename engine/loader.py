@@ -1,0 +1,163 @@
+"""Loading packages: package folders, package zips and manifest-less folders of class files.
+
+:func:`open_package` returns a :class:`~.classes.Package` whose ``documents`` map every class
+full name to its YAML document; classes themselves are built lazily by the runtime.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from typing import Any
+
+import yaml
+
+from . import yaml_source
+from .classes import NamespaceResolver, Package, syntax_error
+
+NEWEST_FORMAT = (1, 4)
+SUPPORTED_FORMATS = {(1, 0), (1, 1), (1, 2), (1, 3), (1, 4)}
+_FORMAT_RE = re.compile(r"^(?:MuranoPL/)?(\d+)(?:\.(\d+))?(?:\.\d+)?$")
+
+
+def parse_format(value: Any, where: str) -> tuple[int, int]:
+    """``1.3``, ``"MuranoPL/1.3"``, ``1`` -> (1, 3)."""
+    if value is None:
+        return (1, 0)
+    text = f"{value:.1f}" if isinstance(value, float) else str(value).strip()
+    match = _FORMAT_RE.match(text)
+    if not match:
+        raise syntax_error(f"unsupported package Format {value!r}", where, (1, 1),
+                           type_name="PackageFormatError")
+    fmt = (int(match.group(1)), int(match.group(2) or 0))
+    if fmt not in SUPPORTED_FORMATS:
+        raise syntax_error(f"unsupported package Format {text}", where, (1, 1),
+                           type_name="PackageFormatError")
+    return fmt
+
+
+def _folder_access(root: str):
+    def read(rel: str) -> bytes:
+        with open(os.path.join(root, rel), "rb") as fh:
+            return fh.read()
+
+    def exists(rel: str) -> bool:
+        return os.path.isfile(os.path.join(root, rel))
+    return read, exists
+
+
+def _zip_access(path: str):
+    with zipfile.ZipFile(path) as zf:
+        contents = {name: zf.read(name) for name in zf.namelist() if not name.endswith("/")}
+
+    def read(rel: str) -> bytes:
+        try:
+            return contents[rel]
+        except KeyError:
+            raise FileNotFoundError(f"{path}!{rel}") from None
+
+    def exists(rel: str) -> bool:
+        return rel in contents
+    return read, exists
+
+
+def _load_yaml_docs(data: bytes, label: str) -> list:
+    try:
+        return yaml_source.load_all(data)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise syntax_error(f"YAML error: {getattr(exc, 'problem', exc)}", label, pos) from None
+
+
+def _class_name(doc: Any, label: str) -> str:
+    if not isinstance(doc, dict) or not isinstance(doc.get("Name"), str):
+        raise syntax_error("class document has no Name", label,
+                           (getattr(doc, "line", 1), getattr(doc, "column", 1)))
+    try:
+        return NamespaceResolver(doc.get("Namespaces")).resolve(doc["Name"])
+    except KeyError as exc:
+        raise syntax_error(str(exc.args[0]), label, yaml_source.position(doc, "Name")) from None
+
+
+def open_package(path: str, default_format: str | None = None) -> Package:
+    """A package from a folder with manifest.yaml, a zip, or a folder of class files."""
+    label_root = path.rstrip("/")
+    if os.path.isfile(path) and zipfile.is_zipfile(path):
+        read, exists = _zip_access(path)
+    elif os.path.isdir(path):
+        read, exists = _folder_access(path)
+    else:
+        raise syntax_error(f"not a package folder or zip: {path}", path, None,
+                           type_name="PackageLoadError")
+    if exists("manifest.yaml"):
+        return _manifest_package(label_root, read, exists)
+    if os.path.isdir(path):
+        return _classes_folder(label_root, read, exists, default_format)
+    raise syntax_error("Unable to find package manifest", path + "!manifest.yaml", None,
+                       type_name="PackageLoadError")
+
+
+def _manifest_package(root: str, read, exists) -> Package:
+    label = os.path.join(root, "manifest.yaml")
+    manifest = _load_yaml_docs(read("manifest.yaml"), label)
+    manifest = manifest[0] if manifest else None
+    if not isinstance(manifest, dict):
+        raise syntax_error("manifest must be a mapping", label, (1, 1),
+                           type_name="PackageLoadError")
+    fqn = manifest.get("FullName")
+    if not isinstance(fqn, str):
+        raise syntax_error("manifest has no FullName", label, (1, 1),
+                           type_name="PackageLoadError")
+    fmt = parse_format(manifest.get("Format"), label)
+    classes = manifest.get("Classes") or {}
+    if not isinstance(classes, dict):
+        raise syntax_error("Classes must be a mapping", label,
+                           yaml_source.position(manifest, "Classes"),
+                           type_name="PackageLoadError")
+    pkg = Package(fqn, str(manifest.get("Version", "0.0.0")), fmt, root, read, exists,
+                  {str(k): str(v) for k, v in classes.items()}, manifest.get("Require") or {},
+                  manifest)
+    seen_files: set[str] = set()
+    for class_name, rel in pkg.class_files.items():
+        if rel in seen_files:
+            continue
+        seen_files.add(rel)
+        file_label = os.path.join(root, "Classes", rel)
+        try:
+            data = read("Classes/" + rel)
+        except (FileNotFoundError, KeyError):
+            raise syntax_error(f"class file for {class_name} not found: Classes/{rel}", label,
+                               yaml_source.position(classes, class_name),
+                               type_name="PackageLoadError") from None
+        for doc in _load_yaml_docs(data, file_label):
+            pkg.documents[_class_name(doc, file_label)] = (doc, file_label)
+    for class_name in pkg.class_files:
+        if class_name not in pkg.documents:
+            raise syntax_error(f"class {class_name} is not defined in "
+                               f"Classes/{pkg.class_files[class_name]}", label,
+                               yaml_source.position(classes, class_name), type_name="NoClassFound")
+    return pkg
+
+
+def _classes_folder(root: str, read, exists, default_format: str | None) -> Package:
+    fmt = parse_format(default_format, root) if default_format else NEWEST_FORMAT
+    pkg = Package(os.path.basename(os.path.abspath(root)), "0.0.0", fmt, root, read, exists)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for fname in sorted(filenames):
+            if not fname.endswith((".yaml", ".yml")):
+                continue
+            full = os.path.join(dirpath, fname)
+            rel = os.path.relpath(full, root)
+            with open(full, "rb") as fh:
+                data = fh.read()
+            for doc in _load_yaml_docs(data, full):
+                name = _class_name(doc, full)
+                if name in pkg.documents:
+                    raise syntax_error(f"class {name} is defined twice", full,
+                                       (getattr(doc, "line", 1), 1), type_name="DslSyntaxError")
+                pkg.documents[name] = (doc, full)
+                pkg.class_files[name] = rel
+    return pkg

@@ -1,0 +1,240 @@
+"""Object-model input/output: load a Murano object model, serialise it back, collect garbage.
+
+The model is what the Murano API hands the engine: ``{"Objects": root, "Attributes": [...],
+"ObjectsCopy": previous root}`` (or a bare root object). An object is a dict with
+``"?": {"type": ..., "id": ...}``; nested object dicts are owned by the object holding them,
+id strings are references. Objects present in ObjectsCopy but gone from Objects are destroyed
+(``.destroy``), dependents before what they depend on, as Murano's session GC does.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .exceptions import MuranoPlError
+from .objects import OBJECT_TYPES, MuranoObject
+
+
+class ModelError(MuranoPlError):
+    """A malformed object model (duplicate ids, dangling references, unknown classes)."""
+
+    def __init__(self, message: str, path: str, type_name: str = "ModelLoadError") -> None:
+        super().__init__(type_name, f"{path}: {message}")
+        self.path = path
+
+
+def _header(value: Any) -> dict | None:
+    if isinstance(value, dict):
+        head = value.get("?")
+        if isinstance(head, dict) and "type" in head and "id" in head:
+            return head
+    return None
+
+
+def type_name_of(head: dict) -> str:
+    name = str(head["type"])
+    return name.split("/", 1)[0]
+
+
+class ModelLoad:
+    """State of one load: object dicts by id, created objects by id."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[dict, str | None, str]] = {}  # id -> (dict, owner, path)
+        self.objects: dict[str, MuranoObject] = {}
+
+    def collect(self, value: Any, owner_id: str | None, path: str) -> None:
+        head = _header(value)
+        if head is not None:
+            oid = str(head["id"])
+            if oid in self.entries:
+                raise ModelError(f"duplicate object id {oid!r} (also at "
+                                 f"{self.entries[oid][2]})", path, "DuplicateObjectId")
+            self.entries[oid] = (value, owner_id, path)
+            owner_id = oid
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key != "?":
+                    self.collect(item, owner_id, f"{path}.{key}")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                self.collect(item, owner_id, f"{path}[{i}]")
+
+
+def references(obj: MuranoObject) -> list[MuranoObject]:
+    """Objects a given object's properties point at (owned or not), in property order."""
+    found: list[MuranoObject] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, OBJECT_TYPES):
+            found.append(value.real)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+    for value in obj.props.values():
+        walk(value)
+    return found
+
+
+def dependency_order(objects: list[MuranoObject], dependents_first: bool) -> list[MuranoObject]:
+    """Objects ordered by their references (cycles broken by input order)."""
+    members = set(map(id, objects))
+    order: list[MuranoObject] = []
+    state: dict[int, int] = {}
+
+    def visit(obj: MuranoObject) -> None:
+        if state.get(id(obj)):
+            return
+        state[id(obj)] = 1
+        for dep in references(obj):
+            if id(dep) in members:
+                visit(dep)
+        order.append(obj)
+    for obj in objects:
+        visit(obj)
+    return order[::-1] if dependents_first else order
+
+
+def load(runtime: Any, model: Any) -> MuranoObject | None:
+    """Load ``model`` into ``runtime``; returns the root object (or None for an empty model)."""
+    if not isinstance(model, dict):
+        raise ModelError("an object model must be a mapping", "model")
+    if "Objects" in model or "Attributes" in model or "ObjectsCopy" in model:
+        root_dict = model.get("Objects")
+        attributes = model.get("Attributes") or []
+        previous = model.get("ObjectsCopy")
+    else:
+        root_dict, attributes, previous = model, [], None
+    loading = ModelLoad()
+    if root_dict is not None:
+        if _header(root_dict) is None:
+            raise ModelError('the root object has no "?": {type, id} header', "Objects")
+        loading.collect(root_dict, None, "Objects")
+    _restore_attributes(runtime, attributes)
+    created = _create(runtime, loading, set(runtime.objects))
+    root = loading.objects.get(str(root_dict["?"]["id"])) if root_dict is not None else None
+    _initialize(runtime, loading, created)
+    if previous is not None:
+        _collect_garbage(runtime, loading, previous)
+    return root
+
+
+def _restore_attributes(runtime: Any, attributes: Any) -> None:
+    if not isinstance(attributes, list):
+        raise ModelError("Attributes must be a list", "Attributes")
+    for i, entry in enumerate(attributes):
+        if not isinstance(entry, (list, tuple)) or len(entry) != 4:
+            raise ModelError("each attribute must be [objectId, className, name, value]",
+                             f"Attributes[{i}]")
+        oid, cls, name, value = entry
+        runtime.attributes[(str(oid), str(cls), str(name))] = value
+
+
+def _create(runtime: Any, loading: ModelLoad, existing: set) -> list[MuranoObject]:
+    created = []
+    for oid, (data, _owner_id, path) in loading.entries.items():
+        if oid in existing:
+            raise ModelError(f"object id {oid!r} already exists", path, "DuplicateObjectId")
+        head = data["?"]
+        try:
+            cls = runtime.resolve_class(type_name_of(head), None)
+        except MuranoPlError as exc:
+            raise ModelError(exc.message, path + ".?.type", exc.type_name) from None
+        obj = MuranoObject(cls, oid, None, runtime, head.get("name"))
+        loading.objects[oid] = obj
+        created.append(obj)
+    for oid, (_data, owner_id, _path) in loading.entries.items():
+        if owner_id is not None:
+            loading.objects[oid].owner = loading.objects.get(owner_id) or \
+                runtime.objects.get(owner_id)
+    for obj in created:
+        runtime.objects[obj.id] = obj
+    return created
+
+
+def _initialize(runtime: Any, loading: ModelLoad, created: list[MuranoObject]) -> None:
+    from .executor import initialize_properties, run_init
+    for obj in created:
+        data = loading.entries[obj.id][0]
+        params = {k: v for k, v in data.items() if k != "?"}
+        initialize_properties(runtime, obj, params, loading)
+    for obj in dependency_order(created, dependents_first=False):
+        run_init(runtime, obj, None)
+
+
+def _collect_garbage(runtime: Any, live: ModelLoad, previous: Any) -> None:
+    old = ModelLoad()
+    old.collect(previous, None, "ObjectsCopy")
+    orphan_ids = [oid for oid in old.entries if oid not in live.entries]
+    if not orphan_ids:
+        return
+    orphans = ModelLoad()
+    for oid in orphan_ids:
+        orphans.entries[oid] = old.entries[oid]
+    created = _create(runtime, orphans, set())
+    from .executor import initialize_properties
+    for obj in created:
+        owner_id = old.entries[obj.id][1]
+        if owner_id is not None and owner_id in runtime.objects:
+            obj.owner = runtime.objects[owner_id]
+        data = orphans.entries[obj.id][0]
+        params = {k: v for k, v in data.items() if k != "?"}
+        orphans.objects.update(live.objects)
+        initialize_properties(runtime, obj, params, orphans)
+        obj.initialized = True
+    runtime.destroy_objects(created)
+
+
+def _as_references(value: Any) -> Any:
+    if isinstance(value, OBJECT_TYPES):
+        return value.real.id
+    if isinstance(value, dict):
+        return {k: _as_references(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_references(v) for v in value]
+    return value
+
+
+def serialize(runtime: Any, root: MuranoObject | None) -> dict:
+    """The object model of everything reachable from ``root`` (plus Attributes, ObjectsCopy)."""
+    done: set[str] = set()
+
+    def value_of(value: Any, holder: MuranoObject) -> Any:
+        if isinstance(value, OBJECT_TYPES):
+            target = value.real
+            if target.owner is holder and target.id not in done and not target.destroyed:
+                return obj_dict(target)
+            return target.id
+        if isinstance(value, dict):
+            return {k: value_of(v, holder) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [value_of(v, holder) for v in value]
+        return value
+
+    def obj_dict(obj: MuranoObject) -> dict:
+        done.add(obj.id)
+        head = {"type": obj.cls.name, "id": obj.id}
+        if obj.name is not None:
+            head["name"] = obj.name
+        head["classVersion"] = obj.cls.package.version
+        head["package"] = obj.cls.package.name
+        result: dict[str, Any] = {"?": head}
+        hidden = {s.name for s in obj.cls.all_properties() if s.usage in ("Runtime", "Static")}
+        for name, value in obj.props.items():
+            if name in hidden or obj.cls.find_property(name) is None:
+                continue
+            result[name] = value_of(value, obj)
+        return result
+
+    objects = obj_dict(root) if root is not None and not root.destroyed else None
+    live = {oid for oid, o in runtime.objects.items() if not o.destroyed}
+    attributes = [[oid, cls, name, _as_references(value)]
+                  for (oid, cls, name), value in sorted(runtime.attributes.items(),
+                                                        key=lambda kv: kv[0])
+                  if oid in live]
+    return {"Objects": objects, "Attributes": attributes,
+            "ObjectsCopy": copy.deepcopy(objects)}

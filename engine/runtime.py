@@ -1,0 +1,407 @@
+"""The public :class:`Runtime`: packages + class registry + object store + executor glue."""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from . import model_io
+from .classes import OBJECT_CLASS, MethodSpec, MuranoClass, Package, TypeRef, build_class
+from .contracts import ContractEnv, violation
+from .exceptions import EngineFault, MuranoPlError, StackFrame
+from .executor import (
+    Frame,
+    call_method,
+    initialize_properties,
+    read_property,
+    run_destroy,
+    run_init,
+    write_property,
+)
+from .loader import open_package
+from .model_io import ModelLoad, dependency_order
+from .native import NATIVE_CLASSES, NativeBridge, native_methods
+from .objects import OBJECT_TYPES, MuranoObject, from_python, to_python
+from .scheduler import Scheduler
+from .yaql_engine import flavour_for_format
+from .yaql_functions import register_format_specific, register_user_function
+
+
+class Limits:
+    """Configurable guards: MuranoPL call depth and iterations of one loop."""
+
+    def __init__(self, max_depth: int = 200, max_iterations: int = 100_000) -> None:
+        self.max_depth = max_depth
+        self.max_iterations = max_iterations
+
+
+class Runtime:
+    """Runs MuranoPL from package folders, zips and manifest-less class folders."""
+
+    def __init__(self, paths: list[str] | tuple = (), functions: dict[str, Callable] | None = None,
+                 default_format: str | None = None,
+                 class_configs: dict[str, dict] | None = None, *,
+                 limits: Limits | dict | None = None, seed: int = 0) -> None:
+        from . import corelib
+        if sys.getrecursionlimit() < 20000:
+            sys.setrecursionlimit(20000)
+        if isinstance(limits, dict):
+            limits = Limits(**limits)
+        self.limits = limits or Limits()
+        self.functions = dict(functions or {})
+        self.class_configs = dict(class_configs or {})
+        self.packages: list[Package] = [open_package(os.fspath(p), default_format)
+                                        for p in paths]
+        self.corelib = corelib.shared()
+        self.events: list[dict] = []
+        self.services: dict[str, Any] = {}
+        self.objects: dict[str, MuranoObject] = {}
+        self.attributes: dict[tuple, Any] = {}
+        self.scheduler = Scheduler()
+        self.natives = NativeBridge(self)
+        self.root: MuranoObject | None = None
+        self._classes: dict[str, MuranoClass] = {}
+        self._building: list[str] = []
+        self._contexts: dict[tuple, Any] = {}
+        self._random = random.Random(seed)
+
+    # --- events ---------------------------------------------------------------------------
+    def emit(self, kind: str, **fields: Any) -> dict:
+        """Append a trace event ``{"kind": kind, **fields}`` to ``events``."""
+        event = {"kind": kind, **fields}
+        self.events.append(event)
+        return event
+
+    # --- classes ---------------------------------------------------------------------------
+    def find_package_of(self, name: str) -> Package | None:
+        for pkg in self.packages:
+            if name in pkg.documents:
+                return pkg
+        return None
+
+    def get_class(self, name: str) -> MuranoClass:
+        """The class of full name ``name`` (built on first use)."""
+        cls = self._classes.get(name)
+        if cls is not None:
+            return cls
+        cls = self.corelib.classes.get(name)
+        if cls is not None and self.find_package_of(name) is None:
+            return cls
+        pkg = self.find_package_of(name)
+        if pkg is None:
+            cls = self.corelib.get_class(name, self)
+            if cls is None:
+                broken = "".join(f" (core library file with errors: {e.file}: {e.message})"
+                                 for e in self.corelib.broken)
+                raise EngineFault("NoClassFound", f'Class "{name}" is not found{broken}')
+            return cls
+        if name in self._building:
+            chain = " -> ".join(self._building[self._building.index(name):] + [name])
+            doc, file = pkg.documents[name]
+            raise MuranoPlError("DslSyntaxError", f"cyclic Extends: {chain}",
+                                stack=[StackFrame(file, getattr(doc, "line", 1), 1, None, name)])
+        self._building.append(name)
+        try:
+            doc, file = pkg.documents[name]
+            cls = build_class(doc, pkg, file, self._parent_lookup(file, doc))
+            attach_natives(cls)
+        finally:
+            self._building.pop()
+        self._classes[name] = cls
+        return cls
+
+    def _parent_lookup(self, file: str, doc: Any):
+        def lookup(parent: str, child: MuranoClass) -> MuranoClass:
+            try:
+                return self.get_class(parent)
+            except EngineFault as fault:
+                from .yaml_source import position
+                line, col = position(doc, "Extends")
+                raise MuranoPlError(fault.type_name, fault.message,
+                                    stack=[StackFrame(file, line, col, None, child.name)]) from None
+        return lookup
+
+    def resolve_class(self, name: str, context_cls: MuranoClass | None) -> MuranoClass:
+        """A class by (possibly namespaced) name, resolved in ``context_cls``'s namespaces."""
+        if isinstance(name, TypeRef):
+            return name.cls
+        full = name
+        if context_cls is not None:
+            try:
+                full = context_cls.resolve_name(name)
+            except KeyError as exc:
+                raise EngineFault("NoClassFound", str(exc.args[0])) from None
+        elif ":" in name:
+            raise EngineFault("NoClassFound", f'Class "{name}" is not found')
+        return self.get_class(full)
+
+    def load_class(self, name: str) -> MuranoClass:
+        """Public: resolve and build a class (raises MuranoPlError NoClassFound)."""
+        try:
+            return self.get_class(name)
+        except EngineFault as fault:
+            raise MuranoPlError(fault.type_name, fault.message) from None
+
+    # --- contexts --------------------------------------------------------------------------
+    def base_context(self, package: Package):
+        key = package.format
+        ctx = self._contexts.get(key)
+        if ctx is None:
+            fl = flavour_for_format(package.format)
+            ctx = fl.context.create_child_context()
+            register_format_specific(ctx, package.format)
+            for fname, func in self.functions.items():
+                register_user_function(ctx, fname, func)
+            self._contexts[key] = ctx
+        return ctx
+
+    def contract_context(self, frame: Frame | None, value: Any, fl: Any):
+        pkg = frame.cls.package if frame is not None and frame.cls is not None else None
+        base = self.base_context(pkg) if pkg is not None else fl.context
+        ctx = base.create_child_context()
+        if frame is not None:
+            ctx["#f"] = frame
+        ctx["$"] = value
+        return ctx
+
+    def class_frame(self, cls: MuranoClass, obj: Any) -> Frame:
+        """A frame for evaluating defaults/contracts of ``cls`` with ``$`` = ``obj``."""
+        frame = Frame(self, None, cls, obj, None, cls.file, "<properties>")
+        ctx = self.base_context(cls.package).create_child_context()
+        ctx["#f"] = frame
+        ctx["$"] = obj
+        ctx["this"] = obj
+        frame.ctx = frame.scope = ctx
+        return frame
+
+    # --- errors ----------------------------------------------------------------------------
+    @staticmethod
+    def fault(type_name: str, message: str) -> EngineFault:
+        return EngineFault(type_name, message)
+
+    @staticmethod
+    def is_object(value: Any) -> bool:
+        return isinstance(value, OBJECT_TYPES)
+
+    def capture_stack(self, frame: Frame | None) -> list[StackFrame]:
+        frames = []
+        while frame is not None:
+            cls_name = frame.cls.name if frame.cls is not None else None
+            frames.append(StackFrame(frame.file, frame.line if frame.file else None,
+                                     frame.column if frame.file else None, frame.name, cls_name))
+            frame = frame.caller
+        frames.reverse()
+        return frames
+
+    def wrap_error(self, exc: BaseException, frame: Frame | None,
+                   at_caller: bool = False) -> MuranoPlError:
+        """A Python/engine error at ``frame`` -> MuranoPlError with the MuranoPL stack."""
+        if isinstance(exc, MuranoPlError):
+            return exc
+        where = frame.caller if at_caller and frame is not None and frame.caller else frame
+        stack = self.capture_stack(where)
+        if isinstance(exc, EngineFault):
+            names = [exc.type_name, "murano.dsl.exceptions." + exc.type_name]
+            return MuranoPlError(exc.type_name, exc.message, exc.extra, stack, names)
+        if isinstance(exc, RecursionError):
+            return MuranoPlError("RecursionLimitExceeded", "Python recursion limit reached",
+                                 stack=stack)
+        py_type = type(exc)
+        names = [py_type.__name__, f"{py_type.__module__}.{py_type.__qualname__}"]
+        return MuranoPlError(py_type.__name__, str(exc), None, stack, names)
+
+    def exception_object(self, error: MuranoPlError) -> MuranoObject:
+        """The io.murano.Exception object a ``Catch ... As`` binds for ``error``."""
+        cls = self.get_class("io.murano.Exception")
+        obj = MuranoObject(cls, self.new_id(), None, self)
+        obj.props.update(
+            name=error.names[0], names=list(error.names), message=error.message,
+            extra=error.extra, stackTrace=[f.as_dict() for f in error.stack],
+            cause=self.exception_object(error.cause) if error.cause is not None else None)
+        obj.natives["#error"] = error
+        obj.initialized = True
+        return obj
+
+    @staticmethod
+    def error_of(value: Any) -> MuranoPlError | None:
+        """The MuranoPlError behind a caught io.murano.Exception object (or None)."""
+        if isinstance(value, MuranoPlError):
+            return value
+        if isinstance(value, OBJECT_TYPES):
+            return value.real.natives.get("#error")
+        return None
+
+    # --- calls -----------------------------------------------------------------------------
+    def call_from_code(self, receiver: Any, name: str, args: list, kwargs: dict,
+                       frame: Frame | None) -> Any:
+        return call_method(self, receiver, name, tuple(args), kwargs, frame)
+
+    def call_python(self, name: str, func: Callable, args: list, frame: Frame | None) -> Any:
+        pyframe = Frame(self, None, None, None, frame, None, name)
+        try:
+            return from_python(func(*args))
+        except MuranoPlError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - becomes a MuranoPL error
+            raise self.wrap_error(exc, pyframe) from exc
+
+    def read_property(self, obj: Any, name: str, frame: Frame | None) -> Any:
+        return read_property(self, obj, name, frame)
+
+    def write_property(self, obj: Any, name: str, value: Any, frame: Frame | None) -> None:
+        write_property(self, obj, name, value, frame)
+
+    def get_member(self, holder: Any, key: str, frame: Frame | None) -> Any:
+        if isinstance(holder, OBJECT_TYPES):
+            return read_property(self, holder, key, frame)
+        if isinstance(holder, dict):
+            return holder.get(key)
+        return None
+
+    # --- objects ---------------------------------------------------------------------------
+    def new_id(self) -> str:
+        return uuid.UUID(int=self._random.getrandbits(128), version=4).hex
+
+    def random_name(self) -> str:
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        chars = letters + "0123456789"
+        return self._random.choice(letters) + "".join(
+            self._random.choice(chars) for _ in range(11))
+
+    def create_object(self, cls: MuranoClass, owner: MuranoObject | None, props: dict,
+                      frame: Frame | None, name: str | None = None,
+                      object_id: str | None = None, loading: Any = None) -> MuranoObject:
+        """new(): make, fill properties (contracts), native parts, ``.init``."""
+        oid = object_id or self.new_id()
+        if oid in self.objects:
+            raise EngineFault("DuplicateObjectId", f"object id {oid!r} already exists")
+        obj = MuranoObject(cls, oid, owner, self, name)
+        self.objects[oid] = obj
+        initialize_properties(self, obj, props, loading)
+        run_init(self, obj, frame)
+        return obj
+
+    def new_from_template(self, template: dict, owner: Any, frame: Frame | None):
+        head = template.get("?") if isinstance(template.get("?"), dict) else {}
+        if not head.get("type"):
+            raise EngineFault("ContractViolationException", "object template has no type")
+        cls = self.resolve_class(str(head["type"]).split("/", 1)[0],
+                                 frame.cls if frame else None)
+        props = {k: v for k, v in template.items() if k != "?"}
+        return self.create_object(cls, owner.real if owner is not None else None, props,
+                                  frame, name=head.get("name"))
+
+    def object_from_model(self, value: dict, env: ContractEnv, default_cls: MuranoClass,
+                          path: str) -> MuranoObject:
+        """A dict met by a ``class()`` contract: a known object by id, or a new owned one."""
+        head = value.get("?") if isinstance(value.get("?"), dict) else None
+        oid = str(head["id"]) if head and "id" in head else None
+        loading: ModelLoad | None = env.loading
+        if oid is not None:
+            if loading is not None and oid in loading.objects:
+                return loading.objects[oid]
+            if oid in self.objects:
+                return self.objects[oid]
+        cls = default_cls
+        if head and head.get("type"):
+            cls = self.resolve_class(str(head["type"]).split("/", 1)[0], None)
+        owner = env.this.real if isinstance(env.this, OBJECT_TYPES) else None
+        props = {k: v for k, v in value.items() if k != "?"}
+        return self.create_object(cls, owner, props, env.frame if env.frame and
+                                  env.frame.method else None,
+                                  name=head.get("name") if head else None, object_id=oid,
+                                  loading=loading)
+
+    def object_by_id(self, oid: str, env: ContractEnv) -> MuranoObject | None:
+        loading = env.loading
+        if loading is not None and oid in loading.objects:
+            return loading.objects[oid]
+        return self.objects.get(oid)
+
+    def destroy_objects(self, objects: list[MuranoObject]) -> None:
+        """``.destroy`` every object, dependents before what they depend on."""
+        for obj in dependency_order(objects, dependents_first=False):
+            if obj.destroyed:
+                continue
+            run_destroy(self, obj, None)
+            self.emit("object.destroyed", id=obj.id, type=obj.cls.name)
+        for obj in objects:
+            self.objects.pop(obj.id, None)
+            for key in [k for k in self.attributes if k[0] == obj.id]:
+                del self.attributes[key]
+
+    # --- public API ------------------------------------------------------------------------
+    def _api(self, thunk: Callable[[], Any]) -> Any:
+        try:
+            return thunk()
+        except EngineFault as fault:
+            raise MuranoPlError(fault.type_name, fault.message, fault.extra) from None
+        except RecursionError as exc:
+            raise self.wrap_error(exc, None) from None
+
+    def load_model(self, model: dict):
+        """Load a Murano object model; returns the root object's proxy (or None)."""
+        root = self._api(lambda: model_io.load(self, model))
+        if root is not None:
+            self.root = root
+        return to_python(root)
+
+    def new(self, type_name: str, **props: Any):
+        """Create an object of ``type_name`` with properties; returns its proxy."""
+        owner = from_python(props.pop("owner", None)) if "owner" in props else None
+        cls = self.load_class(type_name)
+        obj = self._api(lambda: self.create_object(
+            cls, owner, {k: from_python(v) for k, v in props.items()}, None))
+        if self.root is None and owner is None:
+            self.root = obj
+        return obj.proxy
+
+    def get_object(self, object_id: str):
+        """The proxy of a live object, or None."""
+        obj = self.objects.get(object_id)
+        return obj.proxy if obj is not None else None
+
+    def call(self, target: Any, method: str, *args: Any, **kwargs: Any) -> Any:
+        """Call any method of an object (proxy or id) or a static method (class name)."""
+        def run():
+            receiver = target
+            if isinstance(receiver, str):
+                receiver = self.objects.get(receiver) or self.get_class(receiver).type_ref
+            else:
+                receiver = from_python(receiver)
+            if not isinstance(receiver, OBJECT_TYPES + (TypeRef,)):
+                raise EngineFault("NoObjectFoundError", f"{target!r} is not an object")
+            return call_method(self, receiver, method, tuple(from_python(a) for a in args),
+                               {k: from_python(v) for k, v in kwargs.items()}, None)
+        return to_python(self._api(run))
+
+    def serialize(self) -> dict:
+        """The object model as Murano stores it after a deployment."""
+        return model_io.serialize(self, self.root)
+
+    def finalize(self) -> None:
+        """Run ``.destroy`` of every live object (end of a deployment)."""
+        live = [o for o in self.objects.values() if not o.destroyed]
+        self._api(lambda: [run_destroy(self, o, None)
+                           for o in dependency_order(live, dependents_first=False)])
+
+
+def attach_natives(cls: MuranoClass) -> None:
+    """Give a YAML-declared class the Python methods of its registered native class."""
+    entry = NATIVE_CLASSES.get(cls.name)
+    if entry is None:
+        return
+    pycls = entry[0]
+    cls.native_class = pycls
+    for name, (func, static) in native_methods(pycls).items():
+        if name not in cls.methods:
+            cls.methods[name] = MethodSpec(name, cls, "Static" if static else "Runtime",
+                                           "Public", [], None, (None, None), native=func,
+                                           native_static=static)
+
+
+__all__ = ["Runtime", "Limits", "violation", "OBJECT_CLASS", "ContractEnv"]

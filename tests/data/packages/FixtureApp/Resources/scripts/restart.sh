@@ -1,0 +1,4 @@
+#!/bin/bash
+# Restarts the fixture web server.
+set -eu
+systemctl restart fixture-web

@@ -1,0 +1,224 @@
+"""Each element's install scripts, run offline in a throw-away Debian chroot with stubs."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from chroot_support import (
+    in_root,
+    run_in_root,
+    run_phase_script,
+    stage_element,
+    stage_files,
+    stub_command,
+    stub_systemctl,
+)
+from conftest import needs_chroot
+
+pytestmark = needs_chroot
+
+K8S = "v1.28.10"
+KUBE_BINARIES = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy",
+                 "kubelet", "kubectl"]
+
+
+def assert_executable(root: Path, path: str, prints: str) -> None:
+    target = in_root(root, path)
+    assert target.is_file(), f"{path} not installed"
+    assert target.stat().st_mode & stat.S_IXUSR, f"{path} not executable"
+    assert prints in run_in_root(root, path, "--version")
+
+
+def test_kubernetes_installs_every_binary_into_opt_bin(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-kubernetes")
+    stage_files(chroot, [f"{name}-{K8S}" for name in KUBE_BINARIES])
+    done = run_phase_script(chroot, "install.d/60-muranokit-kubernetes")
+    assert done.returncode == 0, done.stderr
+    for name in KUBE_BINARIES:
+        assert_executable(chroot, f"/opt/bin/{name}", f"{name} {K8S}")
+    assert str(in_root(chroot, "/usr/local/bin/kubectl").readlink()) == "/opt/bin/kubectl"
+    for folder in ("/etc/kubernetes/manifests", "/var/lib/kubelet", "/var/lib/kube-proxy"):
+        assert in_root(chroot, folder).is_dir()
+    assert stat.S_IMODE(in_root(chroot, "/etc/kubernetes/pki").stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("missing", ["kubelet", "kube-apiserver"])
+def test_kubernetes_fails_when_a_binary_is_missing(chroot: Path, missing: str) -> None:
+    stage_element(chroot, "muranokit-kubernetes")
+    stage_files(chroot, [f"{name}-{K8S}" for name in KUBE_BINARIES if name != missing])
+    done = run_phase_script(chroot, "install.d/60-muranokit-kubernetes")
+    assert done.returncode != 0
+    assert f"{missing}-{K8S} is missing" in done.stderr
+
+
+def test_etcd_binary_install_unpacks_the_tarball_and_writes_a_unit(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-etcd")
+    stage_files(chroot, ["etcd-v3.5.12-linux-amd64.tar.gz"])
+    calls = stub_systemctl(chroot)
+    done = run_phase_script(chroot, "install.d/60-muranokit-etcd",
+                            {"DIB_MURANOKIT_ETCD_SOURCE": "binary"})
+    assert done.returncode == 0, done.stderr
+    assert_executable(chroot, "/opt/bin/etcd", "etcd v3.5.12")
+    assert_executable(chroot, "/opt/bin/etcdctl", "etcdctl v3.5.12")
+    unit = in_root(chroot, "/etc/systemd/system/etcd.service").read_text()
+    assert "ExecStart=/opt/bin/etcd" in unit and "EnvironmentFile=/etc/default/etcd" in unit
+    assert calls.read_text().split("\n")[0] == "disable etcd.service"
+
+
+def test_etcd_binary_install_fails_without_the_tarball(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-etcd")
+    stub_systemctl(chroot)
+    done = run_phase_script(chroot, "install.d/60-muranokit-etcd",
+                            {"DIB_MURANOKIT_ETCD_SOURCE": "binary"})
+    assert done.returncode != 0
+    assert "etcd-v3.5.12-linux-amd64.tar.gz is missing" in done.stderr
+    assert not in_root(chroot, "/opt/bin/etcd").exists()
+
+
+def test_etcd_package_install_links_debian_binaries(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-etcd")
+    calls = stub_systemctl(chroot)
+    stub_command(chroot, "/usr/bin/etcd")
+    stub_command(chroot, "/usr/bin/etcdctl")
+    (in_root(chroot, "/lib/systemd/system")).mkdir(parents=True, exist_ok=True)
+    in_root(chroot, "/lib/systemd/system/etcd.service").write_text("[Unit]\n")
+    done = run_phase_script(chroot, "install.d/60-muranokit-etcd")
+    assert done.returncode == 0, done.stderr
+    assert str(in_root(chroot, "/opt/bin/etcd").readlink()) == "/usr/bin/etcd"
+    assert str(in_root(chroot, "/opt/bin/etcdctl").readlink()) == "/usr/bin/etcdctl"
+    assert not in_root(chroot, "/etc/systemd/system/etcd.service").exists()
+    assert "disable etcd.service" in calls.read_text()
+
+
+def test_etcd_package_install_fails_when_the_package_is_absent(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-etcd")
+    stub_systemctl(chroot)
+    done = run_phase_script(chroot, "install.d/60-muranokit-etcd")
+    assert done.returncode != 0
+    assert "/usr/bin/etcd is missing" in done.stderr
+
+
+def test_etcd_rejects_an_unknown_source(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-etcd")
+    done = run_phase_script(chroot, "install.d/60-muranokit-etcd",
+                            {"DIB_MURANOKIT_ETCD_SOURCE": "snap"})
+    assert done.returncode != 0
+    assert "must be package or binary" in done.stderr
+
+
+CALICO = ["calicoctl-v3.26.4", "calico-cni-v3.26.4", "calico-ipam-v3.26.4"]
+
+
+def test_calico_installs_calicoctl_and_cni_plugins(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-calico")
+    stage_files(chroot, CALICO)
+    stub_command(chroot, "/usr/lib/cni/loopback")
+    stub_command(chroot, "/usr/lib/cni/host-local")
+    done = run_phase_script(chroot, "install.d/60-muranokit-calico")
+    assert done.returncode == 0, done.stderr
+    assert_executable(chroot, "/opt/bin/calicoctl", "calicoctl v3.26.4")
+    assert_executable(chroot, "/opt/cni/bin/calico", "calico-cni v3.26.4")
+    assert_executable(chroot, "/opt/cni/bin/calico-ipam", "calico-ipam v3.26.4")
+    assert str(in_root(chroot, "/opt/cni/bin/loopback").readlink()) == "/usr/lib/cni/loopback"
+    assert in_root(chroot, "/etc/cni/net.d").is_dir()
+
+
+@pytest.mark.parametrize("missing", CALICO)
+def test_calico_fails_when_a_file_is_missing(chroot: Path, missing: str) -> None:
+    stage_element(chroot, "muranokit-calico")
+    stage_files(chroot, [name for name in CALICO if name != missing])
+    done = run_phase_script(chroot, "install.d/60-muranokit-calico")
+    assert done.returncode != 0
+    assert f"{missing} is missing" in done.stderr
+
+
+def test_flannel_installs_flanneld(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-flannel")
+    stage_files(chroot, ["flanneld-v0.24.2"])
+    done = run_phase_script(chroot, "install.d/60-muranokit-flannel")
+    assert done.returncode == 0, done.stderr
+    assert_executable(chroot, "/opt/bin/flanneld", "flanneld v0.24.2")
+
+
+def test_flannel_fails_without_flanneld(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-flannel")
+    done = run_phase_script(chroot, "install.d/60-muranokit-flannel")
+    assert done.returncode != 0
+    assert "flanneld-v0.24.2 is missing" in done.stderr
+
+
+def test_gateway_installs_confd_and_disables_haproxy(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-gateway")
+    stage_files(chroot, ["confd-0.16.0"])
+    calls = stub_systemctl(chroot)
+    stub_command(chroot, "/usr/sbin/haproxy")
+    assert run_phase_script(chroot, "install.d/60-muranokit-gateway").returncode == 0
+    done = run_phase_script(chroot, "post-install.d/60-muranokit-gateway")
+    assert done.returncode == 0, done.stderr
+    assert_executable(chroot, "/opt/bin/confd", "confd 0.16.0")
+    assert in_root(chroot, "/etc/confd/templates").is_dir()
+    assert calls.read_text().strip() == "disable haproxy.service"
+
+
+def test_gateway_fails_without_confd_or_haproxy(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-gateway")
+    stub_systemctl(chroot)
+    done = run_phase_script(chroot, "install.d/60-muranokit-gateway")
+    assert done.returncode != 0 and "confd-0.16.0 is missing" in done.stderr
+    done = run_phase_script(chroot, "post-install.d/60-muranokit-gateway")
+    assert done.returncode != 0 and "/usr/sbin/haproxy is missing" in done.stderr
+
+
+def test_container_runtime_writes_daemon_json_and_enables_services(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-container-runtime")
+    calls = stub_systemctl(chroot)
+    stub_command(chroot, "/usr/sbin/dockerd")
+    stub_command(chroot, "/usr/bin/containerd")
+    done = run_phase_script(chroot, "post-install.d/60-muranokit-container-runtime")
+    assert done.returncode == 0, done.stderr
+    config = json.loads(in_root(chroot, "/etc/docker/daemon.json").read_text())
+    assert config["exec-opts"] == ["native.cgroupdriver=systemd"]
+    assert calls.read_text().strip() == "enable containerd.service docker.service"
+
+
+def test_container_runtime_fails_without_docker(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-container-runtime")
+    stub_systemctl(chroot)
+    done = run_phase_script(chroot, "post-install.d/60-muranokit-container-runtime")
+    assert done.returncode != 0 and "dockerd is missing" in done.stderr
+
+
+def test_agent_enables_the_service(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-agent")
+    calls = stub_systemctl(chroot)
+    stub_command(chroot, "/usr/bin/muranoagent")
+    done = run_phase_script(chroot, "post-install.d/60-muranokit-agent")
+    assert done.returncode == 0, done.stderr
+    assert calls.read_text().strip() == "enable murano-agent.service"
+    assert in_root(chroot, "/etc/murano").is_dir()
+
+
+def test_agent_fails_without_murano_agent(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-agent")
+    stub_systemctl(chroot)
+    done = run_phase_script(chroot, "post-install.d/60-muranokit-agent")
+    assert done.returncode != 0 and "muranoagent is missing" in done.stderr
+
+
+def test_cloud_init_requires_the_openstack_datasource(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-cloud-init")
+    calls = stub_systemctl(chroot)
+    done = run_phase_script(chroot, "post-install.d/60-muranokit-cloud-init")
+    assert done.returncode != 0 and "cloud-init-datasources did not run" in done.stderr
+    config = in_root(chroot, "/etc/cloud/cloud.cfg.d/91-dib-cloud-init-datasources.cfg")
+    config.parent.mkdir(parents=True)
+    config.write_text("datasource_list: [ Ec2, None ]\n")
+    done = run_phase_script(chroot, "post-install.d/60-muranokit-cloud-init")
+    assert done.returncode != 0 and "does not list the OpenStack datasource" in done.stderr
+    config.write_text("datasource_list: [ ConfigDrive, OpenStack, None ]\n")
+    done = run_phase_script(chroot, "post-install.d/60-muranokit-cloud-init")
+    assert done.returncode == 0, done.stderr
+    assert calls.read_text().startswith("enable cloud-init-local.service")

@@ -1,0 +1,216 @@
+"""A real image build with stand-in release files, checks inside the image, a boot under qemu.
+
+Slow (minutes): runs only when MURANOKIT_IMAGE_TESTS=1 (the ``image`` tox env sets it).
+Needs root, diskimage-builder's Debian prerequisites, qemu-system-x86_64 and the Debian mirror.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from muranokit.tools.image import loops_under, mounts_under
+from muranokit.tools.image_standins import write_standins
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("MURANOKIT_IMAGE_TESTS") != "1" or os.geteuid() != 0,
+    reason="image builds run as root when MURANOKIT_IMAGE_TESTS=1 (tox -e image)")
+
+OPT_BIN = {"kube-apiserver": "v1.28.10", "kube-controller-manager": "v1.28.10",
+           "kube-scheduler": "v1.28.10", "kube-proxy": "v1.28.10", "kubelet": "v1.28.10",
+           "kubectl": "v1.28.10", "calicoctl": "v3.26.4", "flanneld": "v0.24.2",
+           "confd": "0.16.0"}
+UNITS = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy",
+         "kubelet", "flanneld", "confd"]
+PACKAGES = ["docker.io", "containerd", "etcd-server", "etcd-client", "haproxy", "murano-agent",
+            "cloud-init", "containernetworking-plugins", "openssh-server"]
+BOOT_TIMEOUT = int(os.environ.get("MURANOKIT_BOOT_TIMEOUT", "600"))
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("image")
+
+
+@pytest.fixture(scope="module")
+def cache(workspace: Path) -> tuple[Path, Path]:
+    folder = workspace / "cache"
+    return folder, write_standins(folder)
+
+
+def build_env(workspace: Path, overrides: Path) -> dict[str, str]:
+    work = workspace / "work"
+    work.mkdir(exist_ok=True)
+    return {**os.environ, "DIB_MURANOKIT_PINS_OVERRIDE": str(overrides),
+            "DIB_MURANOKIT_OFFLINE": "1", "MURANOKIT_WORK_DIR": str(work),
+            "PYTHONUNBUFFERED": "1"}
+
+
+def muranokit_image(args: list[str], env: dict[str, str], **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "muranokit.tools.cli", "image", *args],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            **kw)
+
+
+def assert_nothing_left(workspace: Path) -> None:
+    work = workspace / "work"
+    assert list(work.iterdir()) == [], list(work.iterdir())
+    assert mounts_under(work) == []
+    assert loops_under(work) == []
+
+
+def test_missing_binary_fails_loudly_and_keeps_the_old_image(workspace: Path, cache) -> None:
+    folder, overrides = cache
+    broken = workspace / "broken-cache"
+    shutil.copytree(folder, broken)
+    (broken / "kube-proxy-v1.28.10").unlink()
+    output = workspace / "existing.qcow2"
+    output.write_bytes(b"an image from an earlier build")
+    proc = muranokit_image(["-o", str(output), "--cache", str(broken)],
+                           build_env(workspace, overrides))
+    out, _ = proc.communicate(timeout=1800)
+    assert proc.returncode == 1, out
+    assert "kube-proxy-v1.28.10 is missing from" in out
+    assert output.read_bytes() == b"an image from an earlier build"
+    assert_nothing_left(workspace)
+
+
+def test_interrupt_during_partitioning_cleans_up(workspace: Path, cache) -> None:
+    folder, overrides = cache
+    output = workspace / "interrupted.qcow2"
+    proc = muranokit_image(["-o", str(output), "--cache", str(folder)],
+                           build_env(workspace, overrides))
+    seen = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        seen.append(line)
+        if "partitioning the disk" in line:
+            break
+    else:
+        pytest.fail("build ended before partitioning:\n" + "".join(seen[-30:]))
+    time.sleep(5)  # let it attach the loop device and mount the partitions
+    proc.send_signal(signal.SIGINT)
+    rest, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 130, "".join(seen) + rest
+    assert "interrupted" in rest
+    assert not output.exists()
+    assert_nothing_left(workspace)
+    assert not [p for p in Path("/dev/mapper").glob("loop*") if p.is_symlink()]
+
+
+@pytest.fixture(scope="module")
+def built_image(workspace: Path, cache) -> Path:
+    folder, overrides = cache
+    output = workspace / "debian8-x64-kubernetes.qcow2"
+    started = time.monotonic()
+    proc = muranokit_image(["-o", str(output), "--cache", str(folder)],
+                           build_env(workspace, overrides))
+    out, _ = proc.communicate(timeout=2400)
+    assert proc.returncode == 0, out[-5000:]
+    print(f"\nimage build: {time.monotonic() - started:.0f} s, "
+          f"{output.stat().st_size / 2**20:.0f} MiB")
+    for phase in ("creating the root file system", "fetching pinned binaries",
+                  "installing packages and binaries", "writing the qcow2 image", "done:"):
+        assert phase in out
+    assert (workspace / "debian8-x64-kubernetes.log").is_file()
+    assert_nothing_left(workspace)
+    return output
+
+
+@pytest.fixture(scope="module")
+def image_root(built_image: Path, workspace: Path) -> Iterator[Path]:
+    """The image's root file system, mounted read-only from a raw copy."""
+    raw = workspace / "inspect.raw"
+    subprocess.run(["qemu-img", "convert", "-O", "raw", str(built_image), str(raw)], check=True)
+    device = subprocess.run(["losetup", "-f", "--show", str(raw)], capture_output=True,
+                            text=True, check=True).stdout.strip()
+    mnt = workspace / "mnt"
+    mnt.mkdir()
+    try:
+        subprocess.run(["partx", "-a", device], check=True)
+        subprocess.run(["mount", "-o", "ro", f"{device}p1", str(mnt)], check=True)
+        try:
+            yield mnt
+        finally:
+            subprocess.run(["umount", str(mnt)], check=True)
+    finally:
+        subprocess.run(["partx", "-d", device], capture_output=True)
+        subprocess.run(["losetup", "-d", device], check=True)
+        raw.unlink()
+
+
+def test_binaries_are_installed_and_run(image_root: Path) -> None:
+    for name, version in OPT_BIN.items():
+        out = subprocess.run(["chroot", str(image_root), f"/opt/bin/{name}", "--version"],
+                             capture_output=True, text=True, check=True).stdout
+        assert f"{name} {version}" in out
+    for name in ("calico", "calico-ipam"):
+        assert os.access(image_root / "opt/cni/bin" / name, os.X_OK)
+    assert (image_root / "opt/cni/bin/loopback").exists()
+    assert os.readlink(image_root / "opt/bin/etcd") == "/usr/bin/etcd"
+    assert (image_root / "usr/bin/etcd").is_file()
+
+
+def test_units_and_configuration_are_in_place(image_root: Path) -> None:
+    system = image_root / "etc/systemd/system"
+    for unit in UNITS:
+        text = (system / f"{unit}.service").read_text()
+        assert f"ExecStart=/opt/bin/{unit}" in text
+        assert f"EnvironmentFile=/etc/default/{unit}" in text
+    wants = system / "multi-user.target.wants"
+    for enabled in ("docker.service", "containerd.service", "murano-agent.service"):
+        assert (wants / enabled).exists(), enabled
+    for disabled in ("etcd.service", "haproxy.service", "kubelet.service"):
+        assert not (wants / disabled).exists(), disabled
+    assert "/etc/murano/agent.conf" in (
+        system / "murano-agent.service.d/muranokit.conf").read_text()
+    datasources = (image_root / "etc/cloud/cloud.cfg.d/91-dib-cloud-init-datasources.cfg")
+    assert "ConfigDrive, OpenStack" in datasources.read_text()
+    assert "native.cgroupdriver=systemd" in (image_root / "etc/docker/daemon.json").read_text()
+    assert "br_netfilter" in (
+        image_root / "etc/modules-load.d/muranokit-kubernetes.conf").read_text()
+    assert (image_root / "etc/kubernetes/manifests").is_dir()
+    assert (image_root / "etc/confd/templates").is_dir()
+
+
+def test_debian_packages_are_installed(image_root: Path) -> None:
+    out = subprocess.run(["chroot", str(image_root), "dpkg-query", "-W", "-f",
+                          "${Package} ${db:Status-Abbrev}\n", *PACKAGES],
+                         capture_output=True, text=True, check=True).stdout
+    status = dict(line.split(" ", 1) for line in out.splitlines())
+    for package in PACKAGES:
+        assert status.get(package, "").startswith("ii"), (package, status.get(package))
+    release = (image_root / "etc/os-release").read_text()
+    assert 'VERSION_CODENAME=bookworm' in release
+
+
+@pytest.mark.skipif(not shutil.which("qemu-system-x86_64"), reason="qemu-system-x86 missing")
+def test_image_boots_to_a_login_prompt(built_image: Path, workspace: Path) -> None:
+    serial = workspace / "serial.log"
+    qemu = subprocess.Popen(
+        ["qemu-system-x86_64", "-accel", "tcg,tb-size=256", "-m", "1024", "-nic", "none",
+         "-display", "none", "-serial", f"file:{serial}", "-no-reboot",
+         "-drive", f"file={built_image},format=qcow2,if=virtio,snapshot=on"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    started = time.monotonic()
+    try:
+        while time.monotonic() - started < BOOT_TIMEOUT:
+            text = serial.read_text(errors="replace") if serial.exists() else ""
+            if "login:" in text:
+                break
+            assert qemu.poll() is None, f"qemu exited: {qemu.stderr.read()}\n{text[-3000:]}"
+            time.sleep(5)
+        else:
+            pytest.fail(f"no login prompt after {BOOT_TIMEOUT} s:\n{text[-3000:]}")
+    finally:
+        qemu.kill()
+        qemu.wait()
+    print(f"\nboot to login: {time.monotonic() - started:.0f} s")
+    assert "Debian GNU/Linux 12" in text

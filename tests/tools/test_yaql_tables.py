@@ -1,0 +1,77 @@
+"""The yaql parser with cached LALR tables parses exactly like a freshly built one."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from packaging_helpers import FIXTURES
+
+from muranokit.tools.validate import yaqlcheck
+from muranokit.tools.yamlload import load_yaml_documents
+
+
+def fixture_strings():
+    """Every string (keys and values) of every fixture class file and UI form."""
+    found = set()
+    stack = []
+    for path in FIXTURES.rglob("*.yaml"):
+        stack.extend(load_yaml_documents(path.read_bytes()))
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return sorted(found)
+
+
+def parse_all(engine, texts):
+    results = []
+    for text in texts:
+        try:
+            results.append(("ok", str(engine(text))))
+        except Exception as exc:  # noqa: BLE001 - compare failures too
+            results.append(("error", type(exc).__name__))
+    return results
+
+
+def test_cached_tables_parse_like_fresh_ones(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    texts = fixture_strings() + ["$x is ns:Foo", "$.a +", "(((", "not $a or $b and $c",
+                                 "$.x.select($ * 2).where($ > 1)", "let(a => 1) -> $a",
+                                 "$ in list(1, 2)", "$.d.get(key, [])[0]", "-1 + -$x"]
+    assert len(texts) > 100
+    fresh = parse_all(yaqlcheck.murano_factory().create(), texts)
+    assert sum(1 for state, _ in fresh if state == "ok") > 50
+    first = yaqlcheck._engine_with_cached_tables(yaqlcheck.murano_factory())
+    cached_files = os.listdir(tmp_path / "muranokit")
+    assert len(cached_files) == 1 and cached_files[0].startswith("yaql-tables-")
+    tables = json.loads((tmp_path / "muranokit" / cached_files[0]).read_text())
+    assert set(tables) == {"action", "goto", "productions"}
+    second = yaqlcheck._engine_with_cached_tables(yaqlcheck.murano_factory())
+    assert type(second.parser.productions[0]).__name__ == "SimpleNamespace"  # from the cache
+    assert parse_all(first, texts) == fresh
+    assert parse_all(second, texts) == fresh
+
+
+def test_corrupt_cache_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    yaqlcheck._engine_with_cached_tables(yaqlcheck.murano_factory())
+    (cached,) = (tmp_path / "muranokit").iterdir()
+    cached.write_text("{not json")
+    engine = yaqlcheck._engine_with_cached_tables(yaqlcheck.murano_factory())
+    assert str(engine("$.a + 1")) == "#operator_+(#operator_.($, 'a'), 1)"
+    assert json.loads(cached.read_text())["productions"]
+
+
+def test_unwritable_cache_still_gives_an_engine(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    engine = yaqlcheck._engine_with_cached_tables(yaqlcheck.murano_factory())
+    with pytest.raises(Exception, match="Parse error"):
+        engine("$.a +")

@@ -1,0 +1,218 @@
+"""``muranokit upload``: send package zips to a Murano catalog, dependencies first."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+
+from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_OK, InputError
+
+HELP = "upload package zips to a Murano catalog, dependencies first"
+
+#: Results that count as success.
+SUCCESS = ("uploaded", "updated", "skipped", "would upload")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="ZIP|DIR", default=["dist"],
+                        help="package zips, or folders of zips (default: dist)")
+    parser.add_argument("--exists-action", choices=("skip", "update", "abort"), default="skip",
+                        help="when the catalog already has the package: keep it (skip, the "
+                             "default), replace it (update), or stop (abort)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="read the zips and print the upload order; send nothing")
+    parser.add_argument("--public", action="store_true",
+                        help="make the packages visible to every project")
+    parser.add_argument("--category", dest="categories", action="append", default=[],
+                        metavar="C", help="put the packages in category C (repeatable; the "
+                                          "category must exist in the catalog)")
+    parser.add_argument("--retries", type=int, default=4, metavar="N",
+                        help="retries after a connection failure or 5xx answer (default 4)")
+    parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                        help="timeout of each HTTP request (default 60)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress, retry notes or summary; failures only")
+
+
+@dataclass
+class Outcome:
+    """What happened to one package."""
+
+    fqn: str
+    version: str
+    result: str = "not tried"
+    attempts: int = 0
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.result in SUCCESS
+
+
+def run(args: argparse.Namespace) -> int:
+    from muranokit.tools import upload_order
+    from muranokit.tools.catalog import RetryPolicy, connect
+
+    if args.retries < 0:
+        raise InputError("--retries must be 0 or more")
+    if args.timeout <= 0:
+        raise InputError("--timeout must be more than 0")
+    archives = [upload_order.read_archive(path)
+                for path in upload_order.find_archives(args.paths)]
+    ordered = upload_order.upload_order(archives)
+    external = upload_order.external_requirements(ordered)
+    outcomes = [Outcome(a.fqn, a.version) for a in ordered]
+
+    if args.dry_run:
+        _check_external(external, None)
+        for outcome in outcomes:
+            outcome.result = "would upload"
+        _print_summary(outcomes, args.quiet)
+        return EXIT_OK
+
+    def note(message: str) -> None:
+        if not args.quiet:
+            print(f"muranokit: {message}", file=sys.stderr)
+
+    catalog = connect(os.environ, policy=RetryPolicy(retries=args.retries),
+                      timeout=args.timeout, on_retry=note)
+    _check_external(external, catalog)
+    uploader = _Uploader(catalog, args.exists_action, args.public, tuple(args.categories))
+    show_progress = not args.quiet and sys.stderr.isatty()
+    try:
+        uploader.upload_all(ordered, outcomes, show_progress)
+    finally:
+        _print_summary(outcomes, args.quiet)
+    return EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS
+
+
+def _check_external(external: dict[str, list[str]], catalog) -> None:
+    """Every requirement outside the given zips must already be in the catalog."""
+    missing = {name: users for name, users in external.items()
+               if catalog is None or not catalog.find(name)}
+    if not missing:
+        return
+    lines = [f"{name} (required by {', '.join(users)})" for name, users in missing.items()]
+    where = ("is not among the given zips (--dry-run does not look in the catalog)"
+             if catalog is None else "is neither among the given zips nor in the catalog")
+    raise InputError(f"unresolved Require: {'; '.join(lines)} {where}")
+
+
+class _Uploader:
+    """Uploads packages one by one, applying the --exists-action policy."""
+
+    def __init__(self, catalog, exists_action: str, public: bool,
+                 categories: tuple[str, ...]) -> None:
+        self.catalog = catalog
+        self.exists_action = exists_action
+        self.public = public
+        self.categories = categories
+
+    def upload_all(self, archives, outcomes: list[Outcome], show_progress: bool) -> None:
+        from muranokit.tools.catalog import CatalogError, CatalogUnreachable
+
+        failed: set[str] = set()
+        unreachable = False
+        for index, (archive, outcome) in enumerate(zip(archives, outcomes), start=1):
+            blockers = [name for name in archive.requires if name in failed]
+            if blockers:
+                outcome.result, outcome.detail = "blocked", f"needs {', '.join(blockers)}"
+            else:
+                try:
+                    self.upload_one(archive, outcome)
+                except CatalogError as exc:
+                    outcome.result, outcome.detail = "failed", exc.message
+                    outcome.attempts = outcome.attempts or exc.attempts
+                    if exc.exit_code != EXIT_FINDINGS:  # credentials or endpoint: stop here
+                        raise
+                    unreachable = isinstance(exc, CatalogUnreachable)
+            if show_progress:
+                print(f"[{index}/{len(archives)}] {outcome.fqn}: {outcome.result}",
+                      file=sys.stderr)
+            if not outcome.ok:
+                failed.add(outcome.fqn)
+            if outcome.result == "exists" or unreachable:
+                break  # --exists-action abort, or the catalog is down
+
+    def upload_one(self, archive, outcome: Outcome) -> None:
+        from muranokit.tools.catalog import PackageExists
+
+        data = _read_bytes(archive.path)
+        try:
+            done = self.catalog.upload(archive.fqn, data, public=self.public,
+                                       categories=self.categories)
+        except PackageExists as exc:
+            outcome.attempts = exc.attempts
+            if self.exists_action == "skip":
+                outcome.result, outcome.detail = "skipped", "already in the catalog"
+            elif self.exists_action == "abort":
+                outcome.result, outcome.detail = "exists", exc.message
+            else:
+                self.replace(archive, data, outcome)
+            return
+        outcome.result, outcome.attempts = "uploaded", done.attempts
+        outcome.detail = f"id {done.value.get('id', '?')}"
+
+    def replace(self, archive, data: bytes, outcome: Outcome) -> None:
+        """--exists-action update: delete our copy, upload again; put the old one back if the
+        new one cannot be uploaded."""
+        from muranokit.tools.catalog import CatalogError
+
+        previous = self.catalog.find(archive.fqn, owned=True)
+        if not previous:
+            outcome.result = "failed"
+            outcome.detail = ("the catalog has this package from another project; "
+                              "only its owner can replace it")
+            return
+        backups = [(package, self.catalog.download(package["id"])) for package in previous]
+        for package, _ in backups:
+            self.catalog.delete(package["id"])
+        try:
+            done = self.catalog.upload(archive.fqn, data, public=self.public,
+                                       categories=self.categories)
+        except CatalogError as exc:
+            outcome.result, outcome.attempts = "failed", outcome.attempts + exc.attempts
+            outcome.detail = f"{exc.message}; {self._restore(archive.fqn, backups)}"
+            return
+        outcome.result, outcome.attempts = "updated", outcome.attempts + done.attempts
+        outcome.detail = f"id {done.value.get('id', '?')} (was {previous[0]['id']})"
+
+    def _restore(self, fqn: str, backups: list[tuple[dict, bytes]]) -> str:
+        from muranokit.tools.catalog import CatalogError
+
+        for package, data in backups:
+            try:
+                self.catalog.upload(fqn, data, public=bool(package.get("is_public")),
+                                    categories=tuple(package.get("categories") or ()))
+            except CatalogError as exc:
+                return f"the previous version was deleted and could not be restored: {exc}"
+        return "the previous version was restored"
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path) from None
+
+
+def _print_summary(outcomes: list[Outcome], quiet: bool) -> None:
+    """The table on stdout (failures only, on stderr, with -q)."""
+    if quiet:
+        for o in outcomes:
+            if not o.ok:
+                print(f"muranokit: {o.fqn}: {o.result}: {o.detail}", file=sys.stderr)
+        return
+    header = ("PACKAGE", "VERSION", "RESULT", "TRIES", "DETAIL")
+    rows = [(o.fqn, o.version, o.result, str(o.attempts or "-"), o.detail) for o in outcomes]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths))
+        print(f"{line}  {row[4]}".rstrip())
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o.result] = counts.get(o.result, 0) + 1
+    print(", ".join(f"{count} {result}" for result, count in counts.items()))

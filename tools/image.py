@@ -1,0 +1,452 @@
+"""Build the Kubernetes VM image with diskimage-builder and the elements under ``elements/``.
+
+The work is split in steps that can be read (and tested) on their own: prerequisite checks,
+device-mapper detection, the build environment (ELEMENTS_PATH, mirrors, caches), running
+``disk-image-create`` with progress by phase and a log file, and cleaning up loop devices,
+mounts and the work folder whatever happens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from muranokit.tools.exceptions import InputError, OperationFailed
+
+DEFAULT_OUTPUT = "debian8-x64-kubernetes.qcow2"
+DEFAULT_RELEASE = "bookworm"
+DEFAULT_MIRROR = "http://deb.debian.org/debian"
+DEFAULT_DATASOURCES = "ConfigDrive, OpenStack"
+# The elements every image is made of; muranokit-kubernetes-image pulls in the rest.
+IMAGE_ELEMENTS = ("vm", "debian-minimal", "muranokit-kubernetes-image")
+DMSHIM_DIR = Path(__file__).resolve().parent / "dmshim"
+REPO_ELEMENTS = Path(__file__).resolve().parent.parent / "elements"
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A command the build needs and the Debian package that provides it."""
+
+    command: str
+    package: str
+    needed_for: str
+
+
+BASE_TOOLS = (
+    Tool("sudo", "sudo", "diskimage-builder runs privileged steps through sudo"),
+    Tool("debootstrap", "debootstrap", "creating the Debian root file system"),
+    Tool("qemu-img", "qemu-utils", "writing the qcow2 image"),
+    Tool("mksquashfs", "squashfs-tools", "diskimage-builder's image tooling"),
+    Tool("losetup", "mount", "attaching the raw disk image"),
+    Tool("partx", "util-linux", "registering the image's partitions"),
+    Tool("sfdisk", "fdisk", "partitioning the image"),
+)
+DEVICE_MAPPER_TOOLS = (
+    Tool("kpartx", "kpartx", "mapping the image's partitions through device-mapper"),
+    Tool("dmsetup", "dmsetup", "removing device-mapper partition maps"),
+)
+
+
+@dataclass
+class BuildSettings:
+    """What to build and where; filled from the command line."""
+
+    output: Path
+    cache: Path
+    release: str = DEFAULT_RELEASE
+    elements_paths: list[Path] = field(default_factory=list)
+    log: Path | None = None
+
+    @property
+    def log_path(self) -> Path:
+        if self.log:
+            return self.log
+        name = self.output.name
+        stem = name[: -len(".qcow2")] if name.endswith(".qcow2") else name
+        return self.output.with_name(stem + ".log")
+
+
+# --- prerequisites ---------------------------------------------------------------------------
+
+def has_device_mapper(proc: Path = Path("/proc")) -> bool:
+    """True when the running kernel provides device-mapper (so the real kpartx works)."""
+    for name in ("misc", "devices"):
+        try:
+            text = (proc / name).read_text()
+        except OSError:
+            continue
+        if re.search(r"\bdevice-mapper\b", text):
+            return True
+    return False
+
+
+def missing_tools(tools: Iterable[Tool], which: Callable[[str], str | None] = shutil.which
+                  ) -> list[Tool]:
+    """The tools that are not on PATH."""
+    return [tool for tool in tools if not which(tool.command)]
+
+
+def install_hint(missing: list[Tool]) -> str:
+    """A message naming each missing command and the apt-get line that installs them."""
+    lines = [f"  {t.command} (Debian package {t.package}): {t.needed_for}" for t in missing]
+    packages = " ".join(sorted({t.package for t in missing}))
+    return ("missing prerequisites for building the image:\n" + "\n".join(lines)
+            + f"\ninstall them with: apt-get install {packages}")
+
+
+def check_prerequisites(device_mapper: bool,
+                        which: Callable[[str], str | None] = shutil.which) -> None:
+    """Raise InputError with install hints when a command the build needs is missing."""
+    tools = list(BASE_TOOLS) + (list(DEVICE_MAPPER_TOOLS) if device_mapper else [])
+    missing = missing_tools(tools, which)
+    if not which("disk-image-create"):
+        missing.append(Tool("disk-image-create", "diskimage-builder (pip install "
+                            "diskimage-builder)", "running the build"))
+    if missing:
+        raise InputError(install_hint(missing))
+    if os.geteuid() != 0:
+        probe = subprocess.run(["sudo", "-n", "true"], capture_output=True)
+        if probe.returncode != 0:
+            raise InputError("building the image needs root: run as root or allow "
+                             "password-less sudo for this user")
+
+
+def check_release(mirror: str, release: str, timeout: float = 15) -> None:
+    """Fail early and clearly when the mirror does not serve the release."""
+    url = f"{mirror.rstrip('/')}/dists/{release}/Release"
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"),
+                                    timeout=timeout):
+            return
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            raise InputError(f"Debian release '{release}' is not on the mirror {mirror} "
+                             f"({url}: 404); choose another with --release") from None
+        raise InputError(f"cannot reach the Debian mirror: {url}: HTTP {exc.code}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise InputError(f"cannot reach the Debian mirror {mirror}: {exc}; set "
+                         "DIB_DISTRIBUTION_MIRROR to a reachable one") from None
+
+
+# --- environment -----------------------------------------------------------------------------
+
+def security_mirror(mirror: str) -> str:
+    """The debian-security archive that sits beside a Debian mirror (".../debian")."""
+    base = mirror.rstrip("/")
+    if base.endswith("/debian"):
+        return base + "-security"
+    return "http://deb.debian.org/debian-security"
+
+
+def elements_path(extra: Iterable[Path], inherited: str | None) -> str:
+    """ELEMENTS_PATH: our elements first, then --elements-path folders, then the caller's."""
+    parts = [str(REPO_ELEMENTS)] + [str(Path(p).resolve()) for p in extra]
+    if inherited:
+        parts.extend(p for p in inherited.split(":") if p)
+    seen: list[str] = []
+    for part in parts:
+        if part not in seen:
+            seen.append(part)
+    return ":".join(seen)
+
+
+DEBOOTSTRAP_CACHE_MAX_AGE = 7 * 24 * 3600  # older root file systems are bootstrapped afresh
+
+
+def debootstrap_cache_fresh(image_cache: Path, release: str, now: float | None = None) -> bool:
+    """True when DIB's cached debootstrap tarball for the release is recent enough to reuse."""
+    tarball = image_cache / f"debootstrap-debian-{release}-amd64.tar.gz"
+    try:
+        age = (time.time() if now is None else now) - tarball.stat().st_mtime
+    except OSError:
+        return False
+    return age < DEBOOTSTRAP_CACHE_MAX_AGE
+
+
+def build_environment(settings: BuildSettings, workdir: Path, use_dm_shim: bool,
+                      base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment disk-image-create runs with."""
+    env = dict(os.environ if base is None else base)
+    mirror = env.get("DIB_DISTRIBUTION_MIRROR") or env.get("DIB_DEBIAN_DISTRIBUTION_MIRROR") \
+        or DEFAULT_MIRROR
+    env["DIB_DISTRIBUTION_MIRROR"] = mirror
+    env.setdefault("DIB_DEBIAN_SECURITY_MIRROR", security_mirror(mirror))
+    env["DIB_RELEASE"] = settings.release
+    env["ELEMENTS_PATH"] = elements_path(settings.elements_paths, env.get("ELEMENTS_PATH"))
+    env.setdefault("DIB_CLOUD_INIT_DATASOURCES", DEFAULT_DATASOURCES)
+    env["DIB_MURANOKIT_CACHE"] = str(settings.cache)
+    env.setdefault("DIB_DEBOOTSTRAP_CACHE", "1")
+    env.setdefault("DIB_IMAGE_CACHE", str(Path.home() / ".cache" / "image-create"))
+    if "DIB_DEBIAN_USE_DEBOOTSTRAP_CACHE" not in env and debootstrap_cache_fresh(
+            Path(env["DIB_IMAGE_CACHE"]), settings.release):
+        env["DIB_DEBIAN_USE_DEBOOTSTRAP_CACHE"] = "1"
+    # every temporary folder, loop image and mount of the build lives under workdir
+    env["TMPDIR"] = str(workdir)
+    env["TMP_DIR"] = str(workdir)
+    if use_dm_shim:
+        env["MURANOKIT_REAL_SUDO"] = shutil.which("sudo", path=env.get("PATH")) or "/usr/bin/sudo"
+        env["PATH"] = f"{DMSHIM_DIR}:{env.get('PATH', '')}"
+    return env
+
+
+def dib_command(output_stem: Path, extra_elements: Iterable[str] = ()) -> list[str]:
+    """The disk-image-create command line; it writes a raw disk (``<stem>.raw``)."""
+    return ["disk-image-create", "-a", "amd64", "-t", "raw",
+            "-o", str(output_stem), *IMAGE_ELEMENTS, *extra_elements]
+
+
+COMPRESSIONS = ("zlib", "zstd", "none")
+
+
+def convert_command(raw: Path, qcow2: Path, compression: str = "zlib") -> list[str]:
+    """qemu-img turning the raw disk into qcow2, compressing on every core (-W, -m).
+
+    zlib images open in every QEMU; zstd ones are faster to write but need QEMU 5.1 or later
+    on the cloud's compute and image hosts.
+    """
+    if compression not in COMPRESSIONS:
+        raise InputError(f"MURANOKIT_QCOW2_COMPRESSION must be one of {', '.join(COMPRESSIONS)}"
+                         f", not {compression!r}")
+    cmd = ["qemu-img", "convert", "-W", "-m", "16", "-f", "raw", "-O", "qcow2"]
+    if compression != "none":
+        cmd.append("-c")
+    if compression == "zstd":
+        cmd += ["-o", "compression_type=zstd"]
+    return [*cmd, str(raw), str(qcow2)]
+
+
+# --- progress --------------------------------------------------------------------------------
+
+PHASE_NAMES = {
+    "root": "creating the root file system",
+    "extra-data": "fetching pinned binaries",
+    "pre-install": "preparing package installs",
+    "install": "installing packages and binaries",
+    "post-install": "configuring services",
+    "block-device": "partitioning the disk",
+    "pre-finalise": "finalising (bootloader, cleanup)",
+    "finalise": "finalising (bootloader, cleanup)",
+    "cleanup": "cleaning up",
+}
+_HOOK_LINE = re.compile(r"(?:Running hooks from|dib-run-parts Running) \S*/([a-z-]+)\.d\b")
+_OTHER_PHASES = (
+    (re.compile(r"Creating partition on|Calling \[sudo (sgdisk|sfdisk)"),
+     "partitioning the disk"),
+)
+
+
+def phase_of(line: str) -> str | None:
+    """The build phase a disk-image-create output line starts, if any."""
+    match = _HOOK_LINE.search(line)
+    if match:
+        return PHASE_NAMES.get(match.group(1))
+    for pattern, name in _OTHER_PHASES:
+        if pattern.search(line):
+            return name
+    return None
+
+
+# --- cleanup ---------------------------------------------------------------------------------
+
+def _privileged(cmd: list[str]) -> list[str]:
+    return cmd if os.geteuid() == 0 else ["sudo", "-n", *cmd]
+
+
+def mounts_under(root: Path, mountinfo: Path = Path("/proc/self/mountinfo")) -> list[str]:
+    """Mount points inside ``root``, deepest first."""
+    prefix = str(root.resolve())
+    points = []
+    for line in mountinfo.read_text().splitlines():
+        point = line.split()[4].replace("\\040", " ")
+        if point == prefix or point.startswith(prefix + "/"):
+            points.append(point)
+    return sorted(set(points), key=lambda p: p.count("/"), reverse=True)
+
+
+def loops_under(root: Path) -> list[str]:
+    """Loop devices whose backing file is inside ``root``."""
+    out = subprocess.run(["losetup", "--list", "--json"], capture_output=True, text=True)
+    if out.returncode != 0 or not out.stdout.strip():
+        return []
+    prefix = str(root.resolve()) + "/"
+    devices = json.loads(out.stdout).get("loopdevices", [])
+    return [d["name"] for d in devices if (d.get("back-file") or "").startswith(prefix)]
+
+
+def release_loop(device: str) -> None:
+    """Drop partition maps (real or stand-in) and detach one loop device."""
+    base = os.path.basename(device)
+    mapper = Path("/dev/mapper")
+    if mapper.is_dir():
+        for link in mapper.glob(f"{base}p*"):
+            if link.is_symlink():
+                subprocess.run(_privileged(["rm", "-f", str(link)]), capture_output=True)
+            else:
+                subprocess.run(_privileged(["dmsetup", "remove", link.name]),
+                               capture_output=True)
+    subprocess.run(_privileged(["partx", "-d", device]), capture_output=True)
+    subprocess.run(_privileged(["losetup", "-d", device]), capture_output=True)
+
+
+def cleanup(workdir: Path, log: Callable[[str], None]) -> list[str]:
+    """Unmount, detach and delete everything the build left under ``workdir``.
+
+    Returns what could not be cleaned (empty on success). The folder is deleted only once
+    nothing is mounted inside it, and never across file systems.
+    """
+    problems: list[str] = []
+    if not workdir.exists():
+        return problems
+    for point in mounts_under(workdir):
+        done = subprocess.run(_privileged(["umount", point]), capture_output=True)
+        if done.returncode != 0:
+            subprocess.run(_privileged(["umount", "-l", point]), capture_output=True)
+        log(f"cleanup: unmounted {point}")
+    for device in loops_under(workdir):
+        release_loop(device)
+        log(f"cleanup: detached {device}")
+    left_mounts = mounts_under(workdir)
+    problems.extend(f"still mounted: {p}" for p in left_mounts)
+    problems.extend(f"loop device still attached: {d}" for d in loops_under(workdir))
+    if not left_mounts:
+        subprocess.run(_privileged(["rm", "-rf", "--one-file-system", str(workdir)]),
+                       capture_output=True)
+        if workdir.exists():
+            problems.append(f"could not remove {workdir}")
+    return problems
+
+
+# --- the build -------------------------------------------------------------------------------
+
+def _stop(proc: subprocess.Popen, grace: float = 60) -> None:
+    """Interrupt disk-image-create's process group and give its own cleanup time to run."""
+    for sig, wait in ((signal.SIGINT, grace), (signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _publish(built: Path, output: Path) -> None:
+    """Move the finished image to ``output`` without ever leaving a half-written file there."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(f".{output.name}.partial")
+    shutil.move(str(built), str(partial))
+    os.replace(partial, output)
+
+
+def _echo(message: str) -> None:
+    print(message, flush=True)
+
+
+def run_build(settings: BuildSettings, echo: Callable[[str], None] = _echo,
+              extra_elements: Iterable[str] = ()) -> Path:
+    """Build the image; returns the output path. Raises InputError/OperationFailed."""
+    if not settings.cache.is_dir():
+        raise InputError(f"cache folder {settings.cache} does not exist")
+    compression = os.environ.get("MURANOKIT_QCOW2_COMPRESSION", "zlib")
+    convert_command(Path("x.raw"), Path("x.qcow2"), compression)  # rejects a bad value now
+    device_mapper = has_device_mapper()
+    check_prerequisites(device_mapper)
+    env_probe = build_environment(settings, Path("/nonexistent"), False)
+    check_release(env_probe["DIB_DISTRIBUTION_MIRROR"], settings.release)
+
+    base_tmp = os.environ.get("MURANOKIT_WORK_DIR") or tempfile.gettempdir()
+    workdir = Path(tempfile.mkdtemp(prefix="muranokit-image-", dir=base_tmp))
+    env = build_environment(settings, workdir, use_dm_shim=not device_mapper)
+    stem = workdir / "out" / "image"
+    stem.parent.mkdir()
+    cmd = dib_command(stem, extra_elements)
+    log_path = settings.log_path
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    start = time.monotonic()
+
+    def say(message: str) -> None:
+        elapsed = int(time.monotonic() - start)
+        echo(f"[{elapsed // 60:02d}:{elapsed % 60:02d}] {message}")
+
+    say(f"building {settings.output} (Debian {settings.release}), log: {log_path}")
+    if not device_mapper:
+        say("no device-mapper in this kernel: using the partx-based kpartx stand-in")
+    tail: deque[str] = deque(maxlen=40)
+    proc = None
+    ok = False
+    try:
+        with open(log_path, "w", encoding="utf-8") as log:
+            log.write("$ " + " ".join(cmd) + "\n")
+            for key in sorted(env):
+                if key.startswith(("DIB_", "ELEMENTS_PATH", "TMP")):
+                    log.write(f"# {key}={env[key]}\n")
+            log.flush()
+            proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    start_new_session=True, text=True, errors="replace")
+            assert proc.stdout is not None
+            current = None
+            for line in proc.stdout:
+                log.write(line)
+                tail.append(line.rstrip())
+                phase = phase_of(line)
+                if phase and phase != current:
+                    current = phase
+                    say(phase)
+            code = proc.wait()
+        if code != 0:
+            raise OperationFailed(
+                f"disk-image-create failed (exit {code}); last lines:\n"
+                + "\n".join(tail) + f"\nfull log: {log_path}")
+        raw = stem.with_suffix(".raw")
+        if not raw.is_file():
+            raise OperationFailed(f"disk-image-create produced no image; see {log_path}")
+        say("writing the qcow2 image")
+        built = stem.with_suffix(".qcow2")
+        converted = subprocess.run(convert_command(raw, built, compression),
+                                   capture_output=True, text=True)
+        _append(log_path, "$ " + " ".join(converted.args) + "\n" + converted.stdout
+                + converted.stderr)
+        if converted.returncode != 0:
+            raise OperationFailed(f"qemu-img convert failed: {converted.stderr.strip()}")
+        _publish(built, settings.output)
+        ok = True
+    except KeyboardInterrupt:
+        if proc is not None and proc.poll() is None:
+            say("interrupted: stopping disk-image-create and cleaning up")
+            _stop(proc)
+        raise
+    finally:
+        if proc is not None and proc.poll() is None:
+            _stop(proc)
+        problems = cleanup(workdir, lambda m: _append(log_path, m))
+        if problems:
+            print("muranokit: warning: cleanup incomplete:\n  " + "\n  ".join(problems),
+                  file=sys.stderr)
+    if ok:
+        size = settings.output.stat().st_size / 2**20
+        say(f"done: {settings.output} ({size:.0f} MiB)")
+    return settings.output
+
+
+def _append(path: Path, message: str) -> None:
+    try:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(message + "\n")
+    except OSError:
+        pass

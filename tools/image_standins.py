@@ -1,0 +1,99 @@
+"""Stand-in release files for offline test builds of the image.
+
+The real Kubernetes, etcd, Calico, Flannel and confd release files cannot always be
+downloaded (CI, air-gapped machines). For tests and benchmarks this module fills a cache
+folder with small executables under the pinned names, each printing its name and version,
+and writes the ``NAME SHA256`` override file that lets ``muranokit-fetch`` accept them.
+Real builds never use this: without the override every file must match its pinned sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from muranokit.tools.image import REPO_ELEMENTS
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One line of an element's ``muranokit-pins/*.pins`` file."""
+
+    name: str
+    sha256: str
+    url: str
+    pins_file: Path
+    line: int
+
+
+def read_pins(elements_dir: Path = REPO_ELEMENTS) -> list[Pin]:
+    """Every pinned file of every element (``@when`` guards are ignored: all are listed)."""
+    pins = []
+    for path in sorted(elements_dir.glob("*/muranokit-pins/*.pins")):
+        for number, raw in enumerate(path.read_text().splitlines(), 1):
+            fields = raw.split()
+            if not fields or fields[0].startswith(("#", "@")):
+                continue
+            if len(fields) != 3:
+                raise ValueError(f"{path}:{number}: expected 'NAME SHA256 URL', got {raw!r}")
+            pins.append(Pin(fields[0], fields[1], fields[2], path, number))
+    return pins
+
+
+def _tool_name(pin_name: str) -> tuple[str, str]:
+    """``kubelet-v1.28.10`` -> (``kubelet``, ``v1.28.10``)."""
+    match = re.match(r"^(.*?)-v?(\d+\.\d+\.\d+)", pin_name)
+    if not match:
+        return pin_name, "unknown"
+    version = pin_name[len(match.group(1)) + 1:].split("-linux")[0]
+    return match.group(1), version
+
+
+def standin_script(tool: str, version: str) -> bytes:
+    """A tiny executable that prints what it stands in for (any arguments)."""
+    return (f"#!/bin/sh\n# muranokit test stand-in for {tool}\n"
+            f"echo \"{tool} {version} (muranokit test stand-in)\"\n").encode()
+
+
+def _tarball(top: str, members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.GNU_FORMAT) as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(f"{top}/{name}")
+            info.size = len(data)
+            info.mode = 0o755
+            info.mtime = 0
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def standin_content(pin_name: str) -> bytes:
+    """The stand-in bytes for one pinned file name."""
+    if pin_name.startswith("etcd-") and pin_name.endswith(".tar.gz"):
+        top = pin_name[: -len(".tar.gz")]
+        version = top.split("-")[1]
+        return _tarball(top, {tool: standin_script(tool, version)
+                              for tool in ("etcd", "etcdctl")})
+    tool, version = _tool_name(pin_name)
+    return standin_script(tool, version)
+
+
+def write_standins(cache: Path, skip: tuple[str, ...] = ()) -> Path:
+    """Fill ``cache`` with stand-ins for every pinned file; returns the override file."""
+    cache.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for pin in read_pins():
+        data = standin_content(pin.name)
+        lines.append(f"{pin.name} {hashlib.sha256(data).hexdigest()}")
+        if pin.name in skip:
+            continue
+        target = cache / pin.name
+        target.write_bytes(data)
+        target.chmod(0o755)
+    overrides = cache / "standins.sha256"
+    overrides.write_text("\n".join(lines) + "\n")
+    return overrides

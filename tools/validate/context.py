@@ -1,0 +1,103 @@
+"""Per-package state shared by the checks: findings, parsed YAML, compiled expressions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from muranokit.tools.exceptions import InputError
+from muranokit.tools.package import MANIFEST, Package
+from muranokit.tools.validate import yaqlcheck
+from muranokit.tools.validate.findings import Finding
+from muranokit.tools.yamlload import load_yaml, load_yaml_documents
+
+_FAILED = object()
+
+
+class PackageCheck:
+    """Collects the findings of one package and caches what several checks need."""
+
+    def __init__(self, package: Package, findings: list[Finding]) -> None:
+        self.package = package
+        self.findings = findings
+        self._yaml: dict[tuple[str, bool], Any] = {}
+        #: (file name, file, line) of every constant name passed to a Resources call
+        self.resource_refs: list[tuple[str, str, int]] = []
+
+    def report(self, code: str, rel: str, line: int | None, message: str) -> None:
+        """Record a finding about the package file ``rel`` (``""`` for the package)."""
+        self.findings.append(Finding(self.package.display_path(rel), line or 0, code, message))
+
+    def yaml(self, rel: str, *, several: bool = False, quiet: bool = False) -> Any:
+        """The parsed YAML file ``rel`` (a list of documents if ``several``).
+
+        A file that does not load is reported once (P001, unless ``quiet``) and gives
+        ``None``.
+        """
+        key = (rel, several)
+        if key not in self._yaml:
+            path = self.package.display_path(rel)
+            data = self.package.read(rel)
+            try:
+                self._yaml[key] = (load_yaml_documents(data, path) if several
+                                   else load_yaml(data, path))
+            except InputError as exc:
+                if quiet:
+                    return None
+                self.report("P001", rel, exc.line, exc.message)
+                self._yaml[key] = _FAILED
+        value = self._yaml[key]
+        return None if value is _FAILED else value
+
+    def expression(self, text: Any, rel: str, line: int, what: str = "expression") -> Any:
+        """Compile a string that must be an expression (Y001 if it does not compile)."""
+        if not isinstance(text, str):
+            self.report("Y001", rel, line, f"{what} must be a yaql expression, not "
+                                           f"{type(text).__name__} {text!r}")
+            return None
+        parsed, error = yaqlcheck.compile_expression(text)
+        if error:
+            self.report("Y001", rel, line, f"{what} {_short(text)!r} does not compile: {error}")
+            return None
+        self._note_resources(text, rel, line)
+        return parsed
+
+    def maybe_expression(self, text: str, rel: str, line: int) -> None:
+        """A string in a data position: Murano evaluates it if it parses as yaql."""
+        if yaqlcheck.is_plain_text(text):
+            return
+        parsed, error = yaqlcheck.compile_expression(text)
+        if error is None:
+            self._note_resources(text, rel, line)
+        elif yaqlcheck.looks_like_expression(text):
+            self.report("Y002", rel, line,
+                        f"{_short(text)!r} looks like an expression but does not compile: "
+                        f"{error}")
+
+    def data(self, value: Any, rel: str, line: int) -> None:
+        """Check every string of a data value (keys too) with :meth:`maybe_expression`."""
+        stack = [(value, line)]
+        while stack:
+            item, where = stack.pop()
+            if isinstance(item, str):
+                self.maybe_expression(item, rel, where)
+            elif isinstance(item, dict):
+                for key, sub in item.items():
+                    key_line = getattr(item, "key_lines", {}).get(key, where)
+                    if isinstance(key, str):
+                        self.maybe_expression(key, rel, key_line)
+                    stack.append((sub, getattr(item, "value_lines", {}).get(key, where)))
+            elif isinstance(item, list):
+                lines = getattr(item, "item_lines", [])
+                for index, sub in enumerate(item):
+                    stack.append((sub, lines[index] if index < len(lines) else where))
+
+    def _note_resources(self, text: str, rel: str, line: int) -> None:
+        if rel == MANIFEST or not rel.startswith("Classes/"):
+            return
+        for name in yaqlcheck.resource_names_in(text):
+            self.resource_refs.append((name, rel, line))
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."

@@ -1,0 +1,107 @@
+"""Checks of Resources/: files named by Resources calls, and agent execution plans.
+
+An execution plan is a YAML file under Resources/ (outside Resources/scripts) whose
+top level has ``FormatVersion`` or ``Scripts``. Every script's ``EntryPoint`` and
+every local ``Files`` entry must exist under Resources/scripts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from muranokit.tools.validate.context import PackageCheck
+from muranokit.tools.yamlload import key_line_of, line_of
+
+PLAN_KEYS = frozenset({"FormatVersion", "Version", "Name", "Parameters", "Body", "Scripts",
+                       "Files", "Action"})
+SCRIPT_KEYS = frozenset({"Type", "Version", "EntryPoint", "Files", "Options"})
+SCRIPT_TYPES = frozenset({"Application", "Chef", "Puppet", "SaltStack"})
+PLAN_SUFFIXES = (".template", ".yaml", ".yml")
+
+
+def check(ctx: PackageCheck) -> None:
+    """Report missing resources and invalid execution plans of ``ctx.package``."""
+    package = ctx.package
+    for name, rel, line in ctx.resource_refs:
+        if not package.exists(f"Resources/{name}"):
+            ctx.report("R001", rel, line, f"Resources/{name} does not exist")
+    referenced = {f"Resources/{name}" for name, _, _ in ctx.resource_refs}
+    for rel in package.under("Resources"):
+        if rel.startswith("Resources/scripts/") or not rel.endswith(PLAN_SUFFIXES):
+            continue
+        # templates and files the classes load must be YAML; other YAML files (Heat
+        # templates, manifests of several documents, ...) are only looked into
+        must_load = rel.endswith(".template") or rel in referenced
+        documents = ctx.yaml(rel, several=True, quiet=not must_load)
+        document = documents[0] if documents and len(documents) == 1 else None
+        if isinstance(document, dict) and ("FormatVersion" in document
+                                           or "Scripts" in document):
+            _check_plan(ctx, rel, document)
+
+
+def _check_plan(ctx: PackageCheck, rel: str, plan: dict) -> None:
+    for key in plan:
+        if key not in PLAN_KEYS:
+            ctx.report("R002", rel, key_line_of(plan, key), f"unknown plan key {key!r}")
+    version = str(plan.get("FormatVersion", "1.0.0"))
+    if not version.startswith(("1.", "2.")):
+        ctx.report("R002", rel, line_of(plan, "FormatVersion"),
+                   f"FormatVersion {version!r} is not 1.x or 2.x")
+    if version.startswith("2.") and "Body" not in plan:
+        ctx.report("R002", rel, plan.line, "plan has no Body")
+    scripts = plan.get("Scripts")
+    if not isinstance(scripts, dict) or not scripts:
+        ctx.report("R002", rel, line_of(plan, "Scripts", plan.line),
+                   "Scripts must be a non-empty mapping of script name to script")
+        return
+    for name, script in scripts.items():
+        line = scripts.key_lines.get(name)
+        if not isinstance(script, dict):
+            ctx.report("R002", rel, line, f"script {name!r} must be a mapping")
+            continue
+        for key in script:
+            if key not in SCRIPT_KEYS:
+                ctx.report("R002", rel, key_line_of(script, key, line),
+                           f"script {name!r}: unknown key {key!r}")
+        kind = script.get("Type", "Application")
+        if not (isinstance(kind, str) and kind in SCRIPT_TYPES):
+            ctx.report("R002", rel, line_of(script, "Type", line),
+                       f"script {name!r}: unknown Type {kind!r}")
+        entry = script.get("EntryPoint")
+        if not isinstance(entry, str) or not entry:
+            ctx.report("R002", rel, line, f"script {name!r}: EntryPoint missing")
+        elif kind == "Application" and not _local(ctx, entry):
+            ctx.report("R003", rel, line_of(script, "EntryPoint", line),
+                       f"script {name!r}: EntryPoint Resources/scripts/{entry} does not exist")
+        _check_files(ctx, rel, name, script.get("Files"), line_of(script, "Files", line))
+
+
+def _check_files(ctx: PackageCheck, rel: str, script: str, files: Any, line: int) -> None:
+    if files is None:
+        return
+    if not isinstance(files, list):
+        ctx.report("R002", rel, line, f"script {script!r}: Files must be a list")
+        return
+    for index, entry in enumerate(files):
+        where = line_of(files, index, line)
+        names = []
+        if isinstance(entry, str):
+            names = [entry]
+        elif isinstance(entry, dict):  # {id: name} or {id: {Name: ..., URL: ...}}
+            for value in entry.values():
+                if isinstance(value, str):
+                    names.append(value)
+                elif isinstance(value, dict) and "URL" not in value and isinstance(
+                        value.get("Name"), str):
+                    names.append(value["Name"])
+        else:
+            ctx.report("R002", rel, where, f"script {script!r}: Files entry {entry!r} "
+                                           "is neither a name nor a mapping")
+        for name in names:
+            if "://" not in name and not _local(ctx, name):
+                ctx.report("R004", rel, where, f"script {script!r}: file "
+                                               f"Resources/scripts/{name} does not exist")
+
+
+def _local(ctx: PackageCheck, name: str) -> bool:
+    return ctx.package.exists(f"Resources/scripts/{name}")
