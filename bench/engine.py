@@ -127,9 +127,9 @@ def main() -> int:
         rt.call(obj, "callLoop", [1, 2])
         rt.call(obj, "newLoop", 2)
         figures = {
-            "while": measure(rt, obj, "whileLoop", 20000, 20000),
-            "call": measure(rt, obj, "callLoop", list(range(5000)), 5000),
-            "new": measure(rt, obj, "newLoop", 2000, 2000),
+            "while": measure(rt, obj, "whileLoop", 5000, 5000),
+            "call": measure(rt, obj, "callLoop", list(range(2000)), 2000),
+            "new": measure(rt, obj, "newLoop", 1000, 1000),
             "corelib": corelib_load_seconds(),
         }
     print(f"{'figure':8} {'muranokit':>12} {'upstream':>10} {'speed-up':>9} {'target':>9}")

@@ -25,11 +25,13 @@ from yaql.language import factory as yaql_factory
 from .exceptions import MuranoPlError, StackFrame
 
 NO_VALUE = utils.NO_VALUE
+FAST_PATH = True
+"""Compile expressions to Python closures (fastpath); False runs everything through yaql."""
 LEGACY_FORMAT_BELOW = (1, 3)
 """Packages whose Format is below this run with yaql's legacy library (see DESIGN/report)."""
 
 CONVENTION = conventions.CamelCaseConvention()
-_PLAIN_STRING = re.compile(r"^[\s\w.:]*$")
+_PLAIN_STRING = re.compile(r"^[\s\w.]*$")
 _LOOKS_LIKE_CODE = re.compile(r"^\s*(\$|[A-Za-z_][\w]*\()")
 _OPTIONS_COMMON = {"yaql.convertSetsToLists": True, "yaql.convertTuplesToLists": True}
 
@@ -170,7 +172,7 @@ class Expression:
         self.tree = parsed.expression
         self._yaql_engine = parsed.engine
         from .fastpath import compile_tree
-        fast = compile_tree(self.tree)
+        fast = compile_tree(self.tree, parsed.engine) if FAST_PATH else None
         self.evaluate = fast if fast is not None else self._run_yaql
 
     @classmethod
@@ -185,7 +187,7 @@ class Expression:
         self.tree = tree
         self._yaql_engine = fl.engine
         from .fastpath import compile_tree
-        fast = compile_tree(tree)
+        fast = compile_tree(tree, fl.engine) if FAST_PATH else None
         self.evaluate = fast if fast is not None else self._run_yaql
         return self
 

@@ -40,6 +40,8 @@ else:  # pragma: no cover - depends on how PyYAML was built
 #: stay far below (a large class file has a few thousand nodes); a "billion laughs"
 #: document goes far above while still being tiny on disk.
 MAX_EXPANDED_NODES = 200_000
+#: Deepest nesting accepted (libyaml's composer recurses and would crash far deeper).
+MAX_DEPTH = 500
 
 
 class YamlMap(dict):
@@ -207,8 +209,37 @@ def _yaml_error(exc: yaml.YAMLError, path: str | None) -> InputError:
     return InputError(message, path, line)
 
 
+def _check_depth(text: str, path: str | None) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before libyaml's recursive composer sees it.
+
+    Depth is bounded by the indentation plus the number of flow brackets, so the exact
+    (event-based, non-recursive) count only runs for texts where that bound is high.
+    """
+    indent = max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()),
+                 default=0)
+    if indent + text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    loader = _LineLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InputError(f"YAML nesting deeper than {MAX_DEPTH} levels", path,
+                                     event.start_mark.line + 1)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, path) from None
+    finally:
+        loader.dispose()
+
+
 def _load(data: bytes | str, path: str | None) -> list[tuple[int, Any]]:
     text = _decode(data, path)
+    _check_depth(text, path)
     may_have_aliases = "&" in text  # no anchor, no alias: skip the expansion count
     loader = _LineLoader(text)
     documents = []

@@ -71,3 +71,13 @@ def run_in_root(root: Path, *argv: str) -> str:
     done = subprocess.run(["chroot", str(root), *argv], capture_output=True, text=True,
                           check=True, env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
     return done.stdout
+
+
+def stub_recorder(root: Path, command: str, extra: str = "") -> Path:
+    """A stub ``command`` (first on PATH) that appends its arguments to a record file."""
+    record = root / f"var/log/{command}-calls"
+    stub = root / "usr/local/sbin" / command
+    stub.parent.mkdir(parents=True, exist_ok=True)
+    stub.write_text(f"#!/bin/sh\n# test stub\necho \"$*\" >> /var/log/{command}-calls\n{extra}")
+    stub.chmod(0o755)
+    return record

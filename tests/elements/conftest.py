@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from muranokit.tools.image import REPO_ELEMENTS
 
 RELEASE = os.environ.get("DIB_RELEASE", "bookworm")

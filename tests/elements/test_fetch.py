@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from muranokit.tools.image import REPO_ELEMENTS
 from muranokit.tools.image_standins import write_standins
 

@@ -14,6 +14,7 @@ from chroot_support import (
     stage_element,
     stage_files,
     stub_command,
+    stub_recorder,
     stub_systemctl,
 )
 from conftest import needs_chroot
@@ -180,7 +181,7 @@ def test_container_runtime_writes_daemon_json_and_enables_services(chroot: Path)
     done = run_phase_script(chroot, "post-install.d/60-muranokit-container-runtime")
     assert done.returncode == 0, done.stderr
     config = json.loads(in_root(chroot, "/etc/docker/daemon.json").read_text())
-    assert config["exec-opts"] == ["native.cgroupdriver=systemd"]
+    assert config["log-opts"] == {"max-size": "50m", "max-file": "3"}
     assert calls.read_text().strip() == "enable containerd.service docker.service"
 
 
@@ -222,3 +223,92 @@ def test_cloud_init_requires_the_openstack_datasource(chroot: Path) -> None:
     done = run_phase_script(chroot, "post-install.d/60-muranokit-cloud-init")
     assert done.returncode == 0, done.stderr
     assert calls.read_text().startswith("enable cloud-init-local.service")
+
+
+DUMP_DEB_FIELDS = """for a in "$@"; do
+  case "$a" in *.deb) dpkg-deb -f "$a" Package Version Depends >> /var/log/apt-get-calls ;; esac
+done
+"""
+
+
+def test_cloud_kernel_installs_a_local_package_standing_in_for_the_generic_one(
+        chroot: Path) -> None:
+    stage_element(chroot, "muranokit-cloud-kernel")
+    apt = stub_recorder(chroot, "apt-get", DUMP_DEB_FIELDS)
+    mark = stub_recorder(chroot, "apt-mark")
+    stub_recorder(chroot, "dpkg-query", "echo 'install ok installed'\n")
+    done = run_phase_script(chroot, "pre-install.d/05-muranokit-cloud-kernel")
+    assert done.returncode == 0, done.stderr
+    calls = apt.read_text()
+    assert calls.startswith("install -y --no-install-recommends /tmp/")
+    assert "Package: linux-image-amd64" in calls
+    assert "Version: 99:0+muranokit1" in calls
+    assert "Depends: linux-image-cloud-amd64" in calls
+    assert mark.read_text().strip() == "hold linux-image-amd64"
+
+
+def test_cloud_kernel_fails_when_the_cloud_kernel_is_not_installed(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-cloud-kernel")
+    stub_recorder(chroot, "apt-get")
+    stub_recorder(chroot, "apt-mark")
+    done = run_phase_script(chroot, "pre-install.d/05-muranokit-cloud-kernel")
+    assert done.returncode != 0
+    assert "linux-image-cloud-amd64 did not get installed" in done.stderr
+
+
+def test_generic_kernel_choice_leaves_the_kernel_alone(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-cloud-kernel")
+    apt = stub_recorder(chroot, "apt-get")
+    done = run_phase_script(chroot, "pre-install.d/05-muranokit-cloud-kernel",
+                            {"DIB_MURANOKIT_KERNEL": "generic"})
+    assert done.returncode == 0, done.stderr
+    assert not apt.exists()
+    done = run_phase_script(chroot, "pre-install.d/05-muranokit-cloud-kernel",
+                            {"DIB_MURANOKIT_KERNEL": "rt"})
+    assert done.returncode != 0 and "must be cloud or generic" in done.stderr
+
+
+def test_slim_keeps_documentation_out(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-slim")
+    assert any(in_root(chroot, "/usr/share/doc").rglob("changelog*"))
+    done = run_phase_script(chroot, "pre-install.d/05-muranokit-slim")
+    assert done.returncode == 0, done.stderr
+    config = in_root(chroot, "/etc/dpkg/dpkg.cfg.d/90-muranokit-slim").read_text()
+    assert "path-exclude=/usr/share/doc/*" in config
+    assert "path-include=/usr/share/doc/*/copyright" in config
+    assert not any(in_root(chroot, "/usr/share/doc").rglob("changelog*"))
+    assert any(in_root(chroot, "/usr/share/doc").rglob("copyright"))
+
+
+def test_initramfs_is_deferred_then_built_once(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-initramfs-once")
+    done = run_phase_script(chroot, "pre-install.d/01-muranokit-initramfs-once")
+    assert done.returncode == 0, done.stderr
+    assert "muranokit-deferred" in run_in_root(chroot, "dpkg-divert", "--list",
+                                               "/usr/sbin/update-initramfs")
+    # a dpkg trigger or kernel postinst during the package installs does nothing
+    assert "deferred" in run_in_root(chroot, "/usr/sbin/update-initramfs", "-u")
+    # what initramfs-tools would have installed, at the diverted path
+    real = in_root(chroot, "/usr/sbin/update-initramfs.muranokit-deferred")
+    real.write_text("#!/bin/sh\necho \"$*\" >> /var/log/update-initramfs-calls\n")
+    real.chmod(0o755)
+    in_root(chroot, "/boot/vmlinuz-6.1.0-1-cloud-amd64").write_text("kernel")
+    done = run_phase_script(chroot, "post-install.d/99-muranokit-initramfs-once")
+    assert done.returncode == 0, done.stderr
+    assert run_in_root(chroot, "dpkg-divert", "--list", "/usr/sbin/update-initramfs") == ""
+    assert "update-initramfs-calls" in in_root(chroot, "/usr/sbin/update-initramfs").read_text()
+    assert in_root(chroot, "/var/log/update-initramfs-calls").read_text() == "-c -k all\n"
+
+
+def test_initramfs_once_fails_without_its_diversion(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-initramfs-once")
+    done = run_phase_script(chroot, "post-install.d/99-muranokit-initramfs-once")
+    assert done.returncode != 0 and "was not diverted" in done.stderr
+
+
+def test_initramfs_once_fails_when_a_kernel_has_no_update_initramfs(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-initramfs-once")
+    assert run_phase_script(chroot, "pre-install.d/01-muranokit-initramfs-once").returncode == 0
+    in_root(chroot, "/boot/vmlinuz-6.1.0-1-cloud-amd64").write_text("kernel")
+    done = run_phase_script(chroot, "post-install.d/99-muranokit-initramfs-once")
+    assert done.returncode != 0 and "update-initramfs is missing" in done.stderr

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import diskimage_builder
 import pytest
+
 from muranokit.tools.image import DMSHIM_DIR, IMAGE_ELEMENTS, REPO_ELEMENTS
 
 DIB_ELEMENTS = Path(diskimage_builder.__file__).parent / "elements"

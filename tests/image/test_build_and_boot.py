@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from muranokit.tools.image import loops_under, mounts_under
 from muranokit.tools.image_standins import write_standins
 
@@ -173,7 +174,7 @@ def test_units_and_configuration_are_in_place(image_root: Path) -> None:
         system / "murano-agent.service.d/muranokit.conf").read_text()
     datasources = (image_root / "etc/cloud/cloud.cfg.d/91-dib-cloud-init-datasources.cfg")
     assert "ConfigDrive, OpenStack" in datasources.read_text()
-    assert "native.cgroupdriver=systemd" in (image_root / "etc/docker/daemon.json").read_text()
+    assert '"max-file": "3"' in (image_root / "etc/docker/daemon.json").read_text()
     assert "br_netfilter" in (
         image_root / "etc/modules-load.d/muranokit-kubernetes.conf").read_text()
     assert (image_root / "etc/kubernetes/manifests").is_dir()

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from muranokit.tools import image
 from muranokit.tools.cli import main
 from muranokit.tools.exceptions import InputError

@@ -9,6 +9,7 @@ does not parse, and a literal-looking scalar that yaql would evaluate.
 import re
 
 import pytest
+import yaml
 from k8s_package_helpers import (
     PACKAGES,
     SUITE,
@@ -60,3 +61,17 @@ def test_scanner_tells_literals_from_expressions():
     assert not is_expression("2.1.0")
     assert not is_expression("$.broken(")
     assert is_expression("$.find(std:Environment).require()")
+
+
+@pytest.mark.parametrize("path", CLASS_FILES + UI_FILES, ids=_ids(CLASS_FILES + UI_FILES))
+def test_quoted_literals_are_not_yaql(path):
+    """Upstream reads a YAML-quoted scalar as a literal; text that yaql could also parse
+    (10.0.0.0/16, murano-kube-1) is written as a yaql string literal instead, so that it
+    means the same whichever way an engine reads it."""
+    ambiguous = [
+        f"{path.name}:{event.start_mark.line + 1}: {event.value!r}"
+        for event in yaml.parse(path.read_text(), Loader=yaml.SafeLoader)
+        if isinstance(event, yaml.ScalarEvent) and event.style in ("'", '"')
+        and is_expression(event.value)
+    ]
+    assert not ambiguous, "\n".join(ambiguous)

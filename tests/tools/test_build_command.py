@@ -142,3 +142,44 @@ def test_bundle_order_dependencies_first_and_cycles(tmp_path):
     assert order == ["a.Lib", "c.Two", "c.One", "m.Mid", "z.App"]
     assert json.loads(bundle_text(packages))["Packages"][0] == {"Name": "a.Lib",
                                                                "Version": "1.0"}
+
+
+def test_bundle_name_or_none(tmp_path, capsys):
+    copies = copy_fixtures(tmp_path / "src", ["FixtureLibrary"])
+    assert run_cli(capsys, "build", "-q", str(copies["FixtureLibrary"]), "-o",
+                   str(tmp_path / "a"), "--bundle", "").code == 0
+    assert os.listdir(tmp_path / "a") == ["com.example.fixture.Library.zip"]
+    assert run_cli(capsys, "build", "-q", str(copies["FixtureLibrary"]), "-o",
+                   str(tmp_path / "b"), "--bundle", "suite.bundle").code == 0
+    assert sorted(os.listdir(tmp_path / "b")) == ["com.example.fixture.Library.zip",
+                                                  "suite.bundle"]
+
+
+def test_progress_line_through_a_real_terminal(tmp_path):
+    import pty
+    import subprocess
+    import sys
+
+    copies = copy_fixtures(tmp_path / "src")
+    argv = [sys.executable, "-m", "muranokit", "build", *map(str, copies.values()),
+            "-o", str(tmp_path / "out")]
+    controller, terminal = pty.openpty()
+    proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=terminal, timeout=120)
+    os.close(terminal)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(controller)
+    assert proc.returncode == 0
+    assert b"[1/3] validate com.example.fixture.App" in seen
+    assert b"[3/3] zip com.example.fixture.Library" in seen
+    piped = subprocess.run([*argv[:-1], str(tmp_path / "out2"), "-q"], capture_output=True,
+                           timeout=120)
+    assert piped.returncode == 0 and piped.stderr == b"" and piped.stdout == b""

@@ -170,3 +170,10 @@ def test_resources_yaml_other_than_templates_is_only_looked_into(tmp_path):
 def test_format_and_meta_class_rules(tmp_path, fixture, rel, old, new, code):
     findings, _ = findings_after(tmp_path, fixture, (rel, old, new))
     assert code in {f.code for f in findings}, findings
+
+
+def test_broken_call_in_data_is_y002_but_prose_is_not(tmp_path):
+    findings, _ = findings_after(tmp_path, "FixtureLibrary", (
+        "Classes/Helpers.yaml", "      - $text: ''",
+        "      - $text: format('{0}', $ports\n      - $note: Deploy (with logs)"))
+    assert [(f.code, f.line) for f in findings] == [("Y002", 16)]

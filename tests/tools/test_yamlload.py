@@ -121,3 +121,21 @@ def test_merge_keys_sets_and_scalars_match_safe_load():
     assert data == yaml.safe_load(text)
     assert data["m"] == {"x": 1, "y": 3}
     assert data["m"].key_lines["y"] == 4
+
+
+DEEP_FLOW = "a:\n  - " + "[" * 100_000 + "]" * 100_000
+DEEP_BLOCK = "".join(" " * i + f"k{i}:\n" for i in range(600)) + " " * 600 + "v: 1\n"
+
+
+@pytest.mark.parametrize("text", [DEEP_FLOW, DEEP_BLOCK], ids=["flow", "block"])
+def test_deep_nesting_is_refused_not_crashing(text):
+    with pytest.raises(InputError, match="nesting deeper than"):
+        load_yaml(text, "deep.yaml")
+
+
+def test_moderate_nesting_loads():
+    nested = load_yaml("a:\n  - " + "[" * 300 + "]" * 300)["a"][0]
+    depth = 0
+    while nested:
+        nested, depth = nested[0], depth + 1
+    assert depth == 299

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-HELP = "check Murano packages (folders or zips); exit 0 clean, 1 findings, 2 unusable input"
+HELP = ("check Murano packages (folders or zips); exit 0 clean (warnings allowed), "
+        "1 errors, 2 unusable input")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

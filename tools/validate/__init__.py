@@ -38,6 +38,10 @@ def validate_packages(packages: list[Package],
     for index, package in enumerate(packages):
         if progress:
             progress(index, package)
-        found[id(package)] = validate_package(package, findings)
+        try:
+            found[id(package)] = validate_package(package, findings)
+        except RecursionError:  # YAML depth is capped, so only absurd code gets here
+            findings.append(Finding(package.location, 0, "P001",
+                                    "structures nested too deeply to check"))
     suite.check(packages, found, findings)
     return sorted(set(findings))

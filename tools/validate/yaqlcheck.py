@@ -30,7 +30,7 @@ LOG = logging.getLogger(__name__)
 TABLES_FORMAT = 1
 
 _PLAIN_WORDS = re.compile(r"^[\s\w.]*$")
-_CALL = re.compile(r"^[A-Za-z_][\w]*\s*\(.*\)$", re.S)
+_CALL = re.compile(r"^[A-Za-z_]\w*\(")
 
 #: Methods of io.murano.system.Resources whose first argument names a file.
 RESOURCE_METHODS = frozenset({"yaml", "string", "json", "bytes"})

@@ -39,8 +39,22 @@ class HeatError(Exception):
         self.status = status
 
 
+class _TemplateDumper(yaml.SafeDumper):
+    """Safe dumping with multi-line strings as ``|`` blocks (readable scripts in diffs)."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value and not value.endswith((" ", "\t")) and " \n" not in value \
+        else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_TemplateDumper.add_representer(str, _represent_str)
+
+
 def _dump(template: dict[str, Any]) -> str:
-    return yaml.safe_dump(template, default_flow_style=False, sort_keys=True, width=100)
+    return yaml.dump(template, Dumper=_TemplateDumper, default_flow_style=False,
+                     sort_keys=True, width=100, allow_unicode=True)
 
 
 def template_diff(old: dict[str, Any], new: dict[str, Any], name: str) -> list[str]:
@@ -202,6 +216,9 @@ class Stack:
             if self.deployed:
                 self.delete()
             self.applied = True
+            return
+        if template == self.deployed and self.status.endswith("_COMPLETE"):
+            self.applied = True  # nothing changed since the last successful push
             return
         creating = self.status in ("NOT_FOUND", "CREATE_FAILED") and not self.deployed
         action = "CREATE" if creating else "UPDATE"

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from muranokit.engine.corelib.cloud.templates import addresses_from_output
-from muranokit.engine.corelib.native.support import cloud_of, stack_of
+from muranokit.engine.corelib.native.support import call, cloud_of, stack_of
 from muranokit.engine.native import native_class
 
 
@@ -45,7 +45,7 @@ class SharedIp:
     def deployResources(self) -> dict:
         port, fip, output = self._names()
         net = self.network
-        self.ctx.runtime.call(net, "deploy")
+        call(self.ctx, net, "deploy")
         net_ref = net.get_property("openstackId") or net.get_property("internalNetworkName")
         template: dict[str, Any] = {
             "resources": {port: {"type": "OS::Neutron::Port",
@@ -59,9 +59,9 @@ class SharedIp:
             template["outputs"][f"{output}-fip"] = {
                 "value": {"get_attr": [fip, "floating_ip_address"]}}
         stack = stack_of(self.ctx)
-        self.ctx.runtime.call(stack, "updateTemplate", template)
-        self.ctx.runtime.call(stack, "push")
-        outputs = self.ctx.runtime.call(stack, "output")
+        call(self.ctx, stack, "updateTemplate", template)
+        call(self.ctx, stack, "push")
+        outputs = call(self.ctx, stack, "output")
         addresses = addresses_from_output(outputs.get(output))
         return {"virtualIp": addresses[0] if addresses else None,
                 "floatingIpAddress": outputs.get(f"{output}-fip")}

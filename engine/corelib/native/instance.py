@@ -16,7 +16,7 @@ from muranokit.engine.corelib.cloud.templates import (
     remove_from_template,
     server_fragment,
 )
-from muranokit.engine.corelib.native.support import environment_of, stack_of
+from muranokit.engine.corelib.native.support import call, environment_of, stack_of
 from muranokit.engine.native import NativeThrow, native_class
 
 
@@ -31,7 +31,7 @@ class Instance:
         return self.ctx.this.get_property(name)
 
     def _call(self, target: Any, method: str, *args: Any, **kwargs: Any) -> Any:
-        return self.ctx.runtime.call(target, method, *args, **kwargs)
+        return call(self.ctx, target, method, *args, **kwargs)
 
     def securityGroupFor(self) -> str:
         """The security group the instance joins (its own or the environment's default)."""
@@ -158,7 +158,7 @@ class LinuxMuranoInstance:
 
     def generateUserData(self) -> str:
         agent = self.ctx.this.get_property("agent")
-        queue = self.ctx.runtime.call(agent, "queueName") if agent is not None else ""
+        queue = call(self.ctx, agent, "queueName") if agent is not None else ""
         config = (f"[DEFAULT]\nstorage=/var/murano/plans\n[rabbitmq]\ninput_queue={queue}\n"
                   f"result_routing_key=murano-results\n")
         encoded = base64.b64encode(config.encode()).decode()

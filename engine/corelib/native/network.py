@@ -10,7 +10,7 @@ from muranokit.engine.corelib.cloud.templates import (
     network_names,
     remove_from_template,
 )
-from muranokit.engine.corelib.native.support import cloud_of, stack_of
+from muranokit.engine.corelib.native.support import call, cloud_of, stack_of
 from muranokit.engine.native import native_class
 
 
@@ -48,10 +48,10 @@ class NeutronNetwork:
         dns = list(self._prop("dnsNameservers") or [])
         name = self._prop("name")
         stack = stack_of(self.ctx)
-        self.ctx.runtime.call(stack, "updateTemplate",
+        call(self.ctx, stack, "updateTemplate",
                               network_fragment(net_id, name, cidr, router, dns))
-        self.ctx.runtime.call(stack, "push")
-        outputs = self.ctx.runtime.call(stack, "output")
+        call(self.ctx, stack, "push")
+        outputs = call(self.ctx, stack, "output")
         info = {"openstackId": outputs.get(network_names(net_id, name)["id_output"]),
                 "subnetCidr": cidr, "externalRouterId": router, "dnsNameservers": dns}
         self.ctx.set_attr("network", info)
@@ -60,7 +60,7 @@ class NeutronNetwork:
     def joinInstance(self, instance: Any, securityGroupName: str | None = None,
                      assignFloatingIp: bool = False, sharedIps: Any = None,
                      securityGroups: Any = None) -> dict:
-        self.ctx.runtime.call(self.ctx.this, "deploy")
+        call(self.ctx, self.ctx.this, "deploy")
         info = self.ctx.get_attr("network") or {}
         names = network_names(self.ctx.this.id, self._prop("name"))
         router = info.get("externalRouterId")
@@ -75,15 +75,15 @@ class NeutronNetwork:
         names = network_names(self.ctx.this.id, self._prop("name"))
         stack = stack_of(self.ctx)
         template, removed = remove_from_template(
-            self.ctx.runtime.call(stack, "current"),
+            call(self.ctx, stack, "current"),
             [names["net"], names["subnet"], names["router_interface"]], [names["id_output"]])
         if removed:
-            self.ctx.runtime.call(stack, "setTemplate", template)
-            self.ctx.runtime.call(stack, "push")
+            call(self.ctx, stack, "setTemplate", template)
+            call(self.ctx, stack, "push")
         self.ctx.set_attr("network", None)
 
     def describe(self) -> dict:
-        self.ctx.runtime.call(self.ctx.this, "deploy")
+        call(self.ctx, self.ctx.this, "deploy")
         info = self.ctx.get_attr("network") or {}
         return {"provider": "Neutron", "netName": self._prop("name"),
                 "netId": info.get("openstackId"), "cidr": info.get("subnetCidr"),

@@ -22,6 +22,12 @@ def cloud_of(ctx: Any) -> Cloud:
 def environment_of(ctx: Any) -> Any:
     """The Environment that owns this object (proxy); a clear error when there is none."""
     env = ctx.find(ENVIRONMENT)
+    if env is None and ctx.this is not None:
+        env = _property_or_none(ctx.this, "environment")
+    if env is None:
+        root = getattr(ctx.runtime, "root", None)
+        if root is not None and root.cls.is_compatible(ctx.runtime.get_class(ENVIRONMENT)):
+            env = root.proxy
     if env is None:
         this = ctx.this
         raise RuntimeError(f"{this.type_name if this else 'object'} {this.id if this else ''} "
@@ -40,3 +46,31 @@ def stack_of(ctx: Any) -> Any:
 def object_id(value: Any) -> str | None:
     """The id of an object proxy (or None)."""
     return getattr(value, "id", None) if value is not None else None
+
+
+def _property_or_none(obj: Any, name: str) -> Any:
+    try:
+        return obj.get_property(name)
+    except Exception:  # noqa: BLE001 - the class simply has no such property
+        return None
+
+
+def call(ctx: Any, target: Any, method: str, *args: Any, **kwargs: Any) -> Any:
+    """``target.method(*args, **kwargs)`` from native code, keeping the MuranoPL call stack.
+
+    ``runtime.call`` starts a fresh stack; calling through the executor with the frame that
+    called the current native method keeps exceptions' MuranoPL stacks complete.
+    """
+    from muranokit.engine.exceptions import EngineFault
+    from muranokit.engine.executor import call_method
+    from muranokit.engine.objects import from_python, to_python
+
+    runtime = ctx.runtime
+    caller = runtime.natives.caller_frame()
+    try:
+        result = call_method(runtime, from_python(target), method,
+                             tuple(from_python(a) for a in args),
+                             {k: from_python(v) for k, v in kwargs.items()}, caller)
+    except EngineFault as fault:
+        raise runtime.wrap_error(fault, caller) from None
+    return to_python(result)

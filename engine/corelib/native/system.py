@@ -12,7 +12,7 @@ from muranokit.engine.corelib.cloud import events
 from muranokit.engine.corelib.cloud.agent import AgentFailure, PlanError
 from muranokit.engine.corelib.cloud.heat import HeatError
 from muranokit.engine.corelib.cloud.templates import security_group_fragment
-from muranokit.engine.corelib.native.support import cloud_of, environment_of, object_id
+from muranokit.engine.corelib.native.support import call, cloud_of, environment_of, object_id
 from muranokit.engine.native import NativeThrow, native_class
 
 
@@ -117,8 +117,8 @@ class Agent:
         return None
 
     def queueName(self) -> str:
-        env = self.ctx.find("io.murano.Environment")
-        return f"e{object_id(env) or ''}-h{object_id(self.host) or ''}".lower()
+        env = environment_of(self.ctx)
+        return f"e{object_id(env)}-h{object_id(self.host) or ''}".lower()
 
     def enabled(self) -> bool:
         return True
@@ -315,6 +315,10 @@ class SecurityGroupManager:
     def __init__(self, ctx, environment: Any = None, defaultGroupName: Any = None) -> None:
         self.ctx = ctx
 
+    def makeDefaultGroupName(self) -> str:
+        env = self.ctx.this.get_property("environment")
+        return f"MuranoSecurityGroup-{env.get_property('name') if env is not None else 'env'}"
+
     def addGroupIngress(self, rules: list, groupName: str | None = None) -> None:
         env = environment_of(self.ctx)
         group = groupName or self.ctx.this.get_property("defaultGroupName") or (
@@ -324,7 +328,7 @@ class SecurityGroupManager:
         fragment = security_group_fragment(
             group, f"Composite security group of environment {env.get_property('name')}",
             cloud.security_rules[group])
-        self.ctx.runtime.call(env.get_property("stack"), "updateTemplate", fragment)
+        call(self.ctx, env.get_property("stack"), "updateTemplate", fragment)
 
     def addGroupEgress(self, rules: list, groupName: str | None = None) -> None:
         return None

@@ -134,6 +134,27 @@ def test_string_functions(h, obj):
     assert h.call(obj, "strings") == ["a b", ["a", "b"], "ABC", "x+y"]
 
 
+def test_everyday_yaql_idioms(h, obj):
+    assert h.call(obj, "idioms") == {
+        "first": "n1",
+        "last": "n3",
+        "count": 3,
+        "hasN2": True,
+        "anyLong": False,
+        "allShort": True,
+        "merged": {"a": 1, "b": {"c": 2, "d": 3}},
+        "withKey": {"a": 1, "b": {"c": 2}, "e": 5},
+        "baseKeys": ["a", "b"],
+        "listed": [1, 2],
+        "concatenated": "port 8080",
+        "braces": '{"size": 3}',
+        "joined": "n1-n2",
+        "upper": "N3",
+        "indexed": 2,
+        "distinct": [1, 2, 3],
+    }
+
+
 def test_is_operator(h, obj):
     assert h.call(obj, "typeOfSelf") is True
 

@@ -93,12 +93,26 @@ def test_versioned_type_headers_load(h, header):
     assert h.traces == ["init px"]
 
 
+def test_object_name_from_header(h):
+    model = full_model()
+    model["Objects"]["members"][0]["parts"][0]["?"]["name"] = "Pretty part"
+    h.rt.load_model(model)
+    assert h.call(h.rt.get_object("p1"), "objectName") == "Pretty part"
+    saved = h.rt.serialize()["Objects"]["members"][0]["parts"][0]
+    assert saved["?"]["name"] == "Pretty part"
+
+
 def test_owners_and_references(h):
     h.rt.load_model(full_model())
     assert h.call(h.rt.get_object("p1"), "ownerNames") == ["m1", "r"]
     assert h.call(h.rt.get_object("m2"), "rootName") == "r"
     assert h.call(h.rt.get_object("m1"), "peerName") == "m2"
     assert h.call(h.rt.get_object("m2"), "peerName") == "m1"
+
+
+def test_find_looks_at_owners_only(h):
+    h.rt.load_model(full_model())
+    assert h.call(h.rt.get_object("m1"), "findOwnType") is None
 
 
 def test_serialize_shape(h):
@@ -109,6 +123,10 @@ def test_serialize_shape(h):
     assert objects["?"]["id"] == "root"
     # Murano writes either the bare name or "name/version@package"
     assert objects["?"]["type"].split("/")[0] == "compat.model.Root"
+    header = objects["?"]
+    # a manifest-less folder is a package named after the folder, version 0.0.0
+    assert (header.get("package"), header.get("classVersion")) == ("model", "0.0.0") or \
+        header["type"] == "compat.model.Root/0.0.0@model"
     assert objects["name"] == "r"
     assert objects["note"] == "annotated"
     assert "cache" not in objects  # Runtime properties are not stored
@@ -162,6 +180,14 @@ def test_objects_removed_from_model_are_destroyed_children_first(h):
     assert h.call(h.rt.get_object("root"), "memberNames") == ["m2"]
 
 
+def test_object_moved_to_another_owner_survives(h):
+    old = full_model()["Objects"]
+    new = root_object(member("m2", parts=[part("p1")]))
+    h.rt.load_model({"Objects": new, "ObjectsCopy": old, "Attributes": []})
+    assert destroys(h.traces) == ["destroy m1"]
+    assert h.call(h.rt.get_object("p1"), "ownerNames") == ["m2", "r"]
+
+
 def test_empty_model_destroys_everything_owner_last(h):
     h.rt.load_model({"Objects": None, "ObjectsCopy": full_model()["Objects"], "Attributes": []})
     gone = destroys(h.traces)
@@ -178,6 +204,15 @@ def test_finalize_destroys_live_objects_in_dependency_order(h):
     assert sorted(gone) == ["destroy m1", "destroy m2", "destroy p1", "destroy r"]
     assert gone[-1] == "destroy r"
     assert gone.index("destroy p1") < gone.index("destroy m1")
+
+
+def test_failing_destroy_does_not_stop_the_others(h):
+    model = full_model()
+    model["Objects"]["members"][0]["parts"][0]["fragile"] = True
+    h.rt.load_model(model)
+    h.traces.clear()
+    h.rt.finalize()
+    assert sorted(destroys(h.traces)) == ["destroy m1", "destroy m2", "destroy p1", "destroy r"]
 
 
 def load_error(h, model):

@@ -30,10 +30,8 @@ def test_branches_interleave_deterministically():
     _, first = fresh_run("interleaved")
     _, second = fresh_run("interleaved")
     assert first == second
-    assert sorted(first[:-1]) == ["a1", "a2", "b1", "b2"]
-    assert first.index("a1") < first.index("a2")
-    assert first.index("b1") < first.index("b2")
-    assert first[-1] == "done"
+    # branches start in order and switch at each sleep(), as Murano's green threads do
+    assert first == ["a1", "b1", "a2", "b2", "done"]
 
 
 def test_limit_one_runs_in_order():
@@ -54,7 +52,7 @@ def test_parallel_block_calls_methods_on_lists_of_objects():
 def test_pselect_over_objects_keeps_result_order():
     result, traces = fresh_run("workersPselect")
     assert result == WORKERS
-    assert len(traces) == 8
+    assert traces == [f"{n} start" for n in WORKERS] + [f"{n} end" for n in WORKERS]
     _, again = fresh_run("workersPselect")
     assert again == traces
 

@@ -3,7 +3,7 @@
 import copy
 
 import pytest
-from compat_support import Harness
+from compat_support import Harness, line_of, murano_frames
 
 from muranokit.engine import MuranoPlError
 
@@ -132,6 +132,8 @@ def test_find_require_fails_outside_environment(h):
     with pytest.raises(MuranoPlError) as info:
         h.new("compat.world.Database", name="lonely")
     assert "missing" in info.value.message.lower()
+    line = line_of("world/apps.yaml", "$.find(std:Environment).require()")
+    assert ("apps.yaml", line, ".init", "compat.world.Application") in murano_frames(info.value)
 
 
 def test_application_added_by_second_deployment(h):
@@ -161,5 +163,10 @@ def test_removed_application_is_destroyed_with_its_volume(h):
     later.traces.clear()
     later.rt.finalize()
     gone = [t for t in later.traces if t.startswith("destroy")]
-    assert sorted(gone) == ["destroy app web1", "destroy app web2", "destroy env prod"]
+    assert sorted(gone) == [
+        "destroy app web1", "destroy app web2", "destroy env prod",
+        "destroy web web1", "destroy web web2",
+    ]
     assert gone[-1] == "destroy env prod"
+    # every class's .destroy runs, the object's own class first
+    assert gone.index("destroy web web1") < gone.index("destroy app web1")

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Pretends to configure one node of the fleet.
+echo "configured $1"

@@ -1,0 +1,5 @@
+#!/bin/sh
+# Shared helpers of the Hello World scripts.
+log() {
+    echo "hello-world: $*"
+}

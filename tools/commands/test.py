@@ -1,0 +1,42 @@
+"""``muranokit test``: run a package's MuranoPL unit tests offline."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = ("run MuranoPL unit tests: io.murano.test.TestFixture subclasses in PKG_DIR, methods "
+        "named test*; prints each result and 'N passed, N failed'; exit 1 on failures")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("package", metavar="PKG_DIR", help="package with the test classes")
+    parser.add_argument("tests", nargs="*", metavar="Class.testMethod",
+                        help="run only these tests (a class name runs all its tests)")
+    parser.add_argument("-p", "--package", dest="packages", action="append", default=[],
+                        metavar="PKG", help="a dependency package (repeatable; the packages "
+                        "under ./packages/ are loaded too)")
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+
+    from muranokit.tools.dryrun import collect_packages, describe_error
+    from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_OK, InputError
+    from muranokit.tools.testrunner import discover, run_case, select
+
+    if not os.path.exists(args.package):
+        raise InputError("package folder not found", args.package)
+    paths = collect_packages([args.package, *args.packages])
+    cases = select(discover(paths), args.tests)
+    passed = failed = 0
+    for case in cases:
+        result = run_case(paths, case)
+        if result.passed:
+            passed += 1
+            print(f"{case.name} ... ok", flush=True)
+        else:
+            failed += 1
+            print(f"{case.name} ... FAILED", flush=True)
+            print("  " + describe_error(result.error).replace("\n", "\n  "), flush=True)
+    print(f"{passed} passed, {failed} failed")
+    return EXIT_FINDINGS if failed else EXIT_OK

@@ -1,0 +1,414 @@
+"""A dry-run session: the engine plus the simulated cloud, run the way Murano runs a deployment.
+
+A :class:`Session` holds one :class:`muranokit.engine.Runtime` loaded with the chosen
+packages, the simulated cloud in ``runtime.services["cloud"]`` (continued from a saved state
+if there is one) and the secret masker. :meth:`Session.deploy` loads an object model whose
+``ObjectsCopy`` is the previous deployment (objects gone from the model are destroyed, as
+Murano's session garbage collection does), then calls the root Environment's ``deploy``;
+:meth:`Session.action` runs one ``Usage: Action`` method. Both return an :class:`Outcome`:
+the ordered trace, the final object model and Heat templates, and the MuranoPL error if the
+work failed. Input the engine cannot use raises :class:`InputError` (exit 2).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from muranokit.tools.exceptions import InputError
+from muranokit.tools.model_file import line_of
+from muranokit.tools.state import SavedState
+
+PACKAGES_ROOT = "packages"
+ENVIRONMENT = "io.murano.Environment"
+
+
+# --- engine adapter ------------------------------------------------------------------------
+def ensure_reentrant_corelib_lock() -> None:
+    """Adapter: building a core-library class builds its parents under the same lock, so the
+    lock must be re-entrant; swap a plain Lock for an RLock (no-op once the corelib does)."""
+    import threading
+
+    from muranokit.engine import corelib
+    lock = getattr(corelib, "_LOCK", None)
+    if lock is not None and not isinstance(lock, type(threading.RLock())):
+        corelib._LOCK = threading.RLock()
+
+
+# --- packages ------------------------------------------------------------------------------
+def collect_packages(extra: list[str] | None = None, root: str = PACKAGES_ROOT) -> list[str]:
+    """``-p`` packages first (they win over same-named defaults), then every package folder
+    under ``root`` (``packages/`` and ``packages/apps/*``); absolute paths, no duplicates."""
+    from muranokit.tools.package import find_package_dirs
+    paths: list[str] = []
+    for item in extra or []:
+        if not os.path.exists(item):
+            raise InputError("package folder or zip not found", item)
+        if not (os.path.isdir(item) or zipfile.is_zipfile(item)):
+            raise InputError("not a package folder or zip", item)
+        paths.append(os.path.abspath(item))
+    if os.path.isdir(root):
+        paths += [os.path.abspath(p) for p in find_package_dirs(root)]
+    unique: list[str] = []
+    seen: set[str] = set()
+    for path in paths:
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            unique.append(path)
+    return unique
+
+
+def check_packages_exist(paths: list[str], where: str) -> None:
+    """Refuse a saved package list that points at packages that are gone."""
+    for path in paths:
+        if not os.path.exists(path):
+            raise InputError(f"package {path} (recorded in the state) no longer exists; "
+                             "restore it or deploy into a new state folder", where)
+
+
+# --- secrets --------------------------------------------------------------------------------
+def ui_secret_keys(ui_path: str) -> set[str]:
+    """Names a ``ui.yaml`` marks as secret: password fields and the properties they fill."""
+    from muranokit.tools.forms import Expr, load_ui
+    ui = load_ui(ui_path)
+    fields = ui.password_fields()
+    keys = set(fields)
+    if not fields:
+        return keys
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, fields)) + r")\b")
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, Expr) and pattern.search(item.text):
+                    keys.add(str(key))
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+    walk(ui.application)
+    return keys
+
+
+def package_ui_path(package: Any) -> str | None:
+    """Path of a loaded package's ``UI/ui.yaml`` (folder packages), or None."""
+    source = getattr(package, "source", None)
+    if source and os.path.isdir(source):
+        path = os.path.join(source, "UI", "ui.yaml")
+        return path if os.path.isfile(path) else None
+    return None
+
+
+# --- model helpers -------------------------------------------------------------------------
+def _objects_by_id(value: Any, found: dict[str, dict]) -> dict[str, dict]:
+    if isinstance(value, dict):
+        head = value.get("?")
+        if isinstance(head, dict) and "id" in head:
+            found.setdefault(str(head["id"]), value)
+        for key, item in value.items():
+            if key != "?":
+                _objects_by_id(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _objects_by_id(item, found)
+    return found
+
+
+def _object_paths(value: Any, path: str, found: list[tuple[str, str, dict]]) -> None:
+    """(model path, type, object dict) of every object in a model, in document order."""
+    if isinstance(value, dict):
+        head = value.get("?")
+        if isinstance(head, dict) and "type" in head:
+            found.append((path, str(head["type"]).split("/", 1)[0], value))
+        for key, item in value.items():
+            if key != "?":
+                _object_paths(item, f"{path}.{key}" if path else key, found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _object_paths(item, f"{path}[{index}]", found)
+
+
+def continue_model(objects: Any, previous: dict[str, Any]) -> dict[str, Any]:
+    """The model Murano's API would hand the engine for a new session.
+
+    Objects that already existed keep the values the last deployment gave them (``Out``
+    properties, ids) unless the new model sets them; ``Attributes`` and ``ObjectsCopy``
+    come from the previous deployment so that removed objects are destroyed.
+    """
+    old = _objects_by_id(previous.get("Objects"), {})
+    merged = copy.deepcopy(objects)
+
+    def fill(value: Any) -> None:
+        if isinstance(value, dict):
+            head = value.get("?")
+            if isinstance(head, dict) and str(head.get("id")) in old:
+                for key, item in old[str(head["id"])].items():
+                    if key not in value:
+                        value[key] = copy.deepcopy(item)
+            for key, item in list(value.items()):
+                if key != "?":
+                    fill(item)
+        elif isinstance(value, list):
+            for item in value:
+                fill(item)
+    fill(merged)
+    return {"Objects": merged, "Attributes": copy.deepcopy(previous.get("Attributes") or []),
+            "ObjectsCopy": copy.deepcopy(previous.get("ObjectsCopy", previous.get("Objects")))}
+
+
+def parse_action_args(items: list[str]) -> dict[str, Any]:
+    """``["k=v", ...]`` -> keyword arguments; values are JSON when they parse as JSON."""
+    import json
+    args: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise InputError(f"--arg {item!r}: expected name=value")
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        args[key.strip()] = value
+    return args
+
+
+def frame_dicts(error: Any) -> list[dict[str, Any]]:
+    """The MuranoPL stack of an error as plain dicts, paths relative to the working folder."""
+    frames = []
+    cwd = os.getcwd()
+    for frame in getattr(error, "stack", None) or []:
+        data = frame.as_dict() if hasattr(frame, "as_dict") else dict(frame)
+        file = data.get("file")
+        if file and os.path.isabs(file) and file.startswith(cwd + os.sep):
+            data["file"] = os.path.relpath(file, cwd)
+        frames.append(data)
+    return frames
+
+
+def describe_error(error: Any) -> str:
+    """An engine error as text: type, message and the MuranoPL stack (innermost last)."""
+    lines = [f"{error.type_name}: {error.message}"]
+    frames = frame_dicts(error)
+    if frames:
+        lines.append("MuranoPL stack (most recent call last):")
+        for f in frames:
+            where = f.get("file") or "<python>"
+            if f.get("file") and f.get("line"):
+                where += f":{f['line']}"
+            lines.append(f"  {where} in {f.get('type')}.{f.get('method')}")
+    cause = getattr(error, "cause", None)
+    if cause is not None and cause is not error:
+        lines.append("caused by: " + describe_error(cause))
+    return "\n".join(lines)
+
+
+# --- outcome -------------------------------------------------------------------------------
+@dataclass
+class Outcome:
+    """What a session command produced."""
+
+    events: list[dict[str, Any]]
+    model: dict[str, Any]
+    templates: dict[str, Any]
+    cloud_state: dict[str, Any]
+    error: Any = None  # MuranoPlError when the deployment/action failed
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def trace(self, title: str):
+        """The report model (tools/report) of this outcome."""
+        from muranokit.tools.report import Trace
+        return Trace(self.events, self.model, self.templates,
+                     "ok" if self.ok else "failed", title)
+
+
+# --- the session ---------------------------------------------------------------------------
+class Session:
+    """One engine runtime + simulated cloud, optionally continuing a saved state."""
+
+    def __init__(self, packages: list[str], rules: Any = None,
+                 previous: SavedState | None = None, secret_keys: set[str] | None = None,
+                 seed: int = 0) -> None:
+        from muranokit.engine import MuranoPlError, Runtime
+        from muranokit.engine.corelib.cloud import Cloud, CloudError
+        from muranokit.engine.corelib.cloud.masking import Masker
+        ensure_reentrant_corelib_lock()
+        self.packages = list(packages)
+        self.previous = previous
+        try:
+            self.runtime = Runtime(self.packages, seed=seed)
+        except MuranoPlError as exc:
+            raise InputError(f"cannot load package: {exc.message}", exc.file,
+                             exc.line) from None
+        keys = set(secret_keys or ())
+        for pkg in self.runtime.packages:
+            ui = package_ui_path(pkg)
+            if ui:
+                try:
+                    keys |= ui_secret_keys(ui)
+                except InputError:
+                    pass  # a broken form of another package does not stop this deployment
+        self.masker = Masker(keys=keys)
+        try:
+            self.cloud = Cloud(rules=rules, emit=self.runtime.emit, masker=self.masker,
+                               state=previous.cloud if previous else None)
+        except CloudError as exc:
+            raise InputError(f"saved cloud state unusable: {exc}") from None
+        self.runtime.services["cloud"] = self.cloud
+
+    # -- loading ------------------------------------------------------------------------
+    def _load(self, model: dict[str, Any], source: str | None, text: str | None):
+        from muranokit.engine import MuranoPlError
+        self.masker.learn(model)
+        try:
+            root = self.runtime.load_model(model)
+        except MuranoPlError as exc:
+            line = self._locate(model, text, exc) if text else None
+            if line is None and not source:
+                source, line = exc.file, exc.line
+            raise InputError(f"unusable object model: {self.masker.mask(describe_error(exc))}",
+                             source, line) from None
+        if root is None:
+            raise InputError("the object model has no objects to deploy", source)
+        return root
+
+    def _locate(self, model: dict[str, Any], text: str, exc: Any) -> int | None:
+        """Line in the model file of what a load error is about (None if unknown)."""
+        model_path = getattr(exc, "path", None)
+        if model_path:
+            return line_of(text, model_path)
+        root = model.get("Objects") if "Objects" in model else model
+        entries: list[tuple[str, str, dict]] = []
+        _object_paths(root, "Objects" if "Objects" in model else "", entries)
+        quoted = re.search(r'"([\w.]+)"', exc.message)
+        if exc.type_name == "NoClassFound" and quoted:
+            for path, type_name, _obj in entries:
+                if type_name == quoted.group(1):
+                    return line_of(text, path + ".?.type")
+        about = re.match(r"([\w.]+)\.(\w+): ", exc.message)
+        if about:
+            cls_name, prop = about.groups()
+            for path, type_name, obj in entries:
+                if self._derives(type_name, cls_name):
+                    return line_of(text, f"{path}.{prop}" if prop in obj else path + ".?")
+        return None
+
+    def _derives(self, type_name: str, base: str) -> bool:
+        from muranokit.engine import MuranoPlError
+        if type_name == base:
+            return True
+        try:
+            cls = self.runtime.load_class(type_name)
+        except MuranoPlError:
+            return False
+        return any(c.name == base for c in cls.ancestors())
+
+    def _record_error(self, exc: Any) -> None:
+        from muranokit.engine.corelib.cloud import events
+        self.runtime.emit(**{k: v for k, v in events.exception(
+            exc.type_name, exc.message, frame_dicts(exc)).items()})
+
+    def _outcome(self, error: Any = None) -> Outcome:
+        from muranokit.engine import MuranoPlError
+        try:
+            model = self.runtime.serialize()
+        except MuranoPlError as exc:  # pragma: no cover - engine invariant
+            raise InputError(f"cannot serialise the object model: {exc.message}") from None
+        cloud_state = self.cloud.to_state()
+        templates = {name: s.get("deployed") or {}
+                     for name, s in sorted(cloud_state.get("stacks", {}).items())}
+        return Outcome(list(self.runtime.events), model, templates, cloud_state, error)
+
+    # -- commands -----------------------------------------------------------------------
+    def deploy(self, model: dict[str, Any], source: str | None = None,
+               text: str | None = None) -> Outcome:
+        """Load ``model`` (destroying objects it no longer has) and run the root's deploy."""
+        root = self._load(model, source, text)
+        return self._run(lambda: self.runtime.call(root, "deploy"))
+
+    def action(self, model: dict[str, Any], object_id: str, name: str,
+               args: dict[str, Any]) -> Outcome:
+        """Run the ``Usage: Action`` method ``name`` of object ``object_id``."""
+        self._load(model, None, None)
+        obj = self.runtime.get_object(object_id)
+        if obj is None:
+            raise InputError(f"no object {object_id!r} in the saved model; objects with "
+                             f"actions: {self._action_listing() or 'none'}")
+        methods = obj.type.find_methods(name)
+        if not methods:
+            raise InputError(f"{obj.type_name} has no method {name!r}; its actions: "
+                             f"{', '.join(self.actions_of(obj.type)) or 'none'}")
+        if methods[0].usage != "Action":
+            raise InputError(f"{obj.type_name}.{name} is not an action (Usage: "
+                             f"{methods[0].usage}); only methods with Usage: Action can be run; "
+                             f"its actions: {', '.join(self.actions_of(obj.type)) or 'none'}")
+        return self._run(lambda: self.runtime.call(obj, name, **args))
+
+    def _run(self, work) -> Outcome:
+        """Run ``work``; a MuranoPL exception (or an engine bug) ends it as a failure."""
+        from muranokit.engine import MuranoPlError
+        error = None
+        try:
+            work()
+        except MuranoPlError as exc:
+            error = exc
+        except Exception as exc:  # noqa: BLE001 - an engine bug must not lose the state
+            error = MuranoPlError("InternalError", f"{type(exc).__name__}: {exc} (a muranokit "
+                                  "bug: please report it)")
+        if error is not None:
+            self._record_error(error)
+        return self._outcome(error)
+
+    @staticmethod
+    def actions_of(cls: Any) -> list[str]:
+        """Names of the ``Usage: Action`` methods of a class (own and inherited)."""
+        names = set()
+        for klass in [cls, *cls.ancestors()]:
+            for method_name, spec in klass.methods.items():
+                if spec.usage == "Action":
+                    names.add(method_name)
+        return sorted(names)
+
+    def _action_listing(self) -> str:
+        items = []
+        for oid, obj in sorted(self.runtime.objects.items()):
+            actions = self.actions_of(obj.cls)
+            if actions and not obj.destroyed:
+                items.append(f"{oid} ({obj.cls.name}: {', '.join(actions)})")
+        return "; ".join(items)
+
+
+def emit_report(text: str, output: str | None) -> None:
+    """Write a report to ``output`` (atomically) or to standard output."""
+    import sys
+
+    from muranokit.tools.state import write_text_atomic
+    if not output:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        write_text_atomic(output, text)
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror}", output) from None
+
+
+def saved_state(session: Session, outcome: Outcome, command: str,
+                history: list[dict[str, Any]]) -> SavedState:
+    """The state to save after ``outcome`` (also after a failure: what was deployed stays)."""
+    model = outcome.model
+    return SavedState(session.packages, model, outcome.cloud_state,
+                      "ok" if outcome.ok else "failed",
+                      history + [{"command": command, "status": "ok" if outcome.ok
+                                  else "failed"}])
+
+
+__all__ = ["Outcome", "Session", "collect_packages", "continue_model", "describe_error",
+           "emit_report", "parse_action_args", "saved_state", "ui_secret_keys"]
