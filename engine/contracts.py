@@ -140,6 +140,8 @@ def _step_string(value, env, path):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return str(value)
+    if isinstance(value, OBJECT_TYPES):
+        return value.real.id
     raise violation(path, f"value {value!r} is not a string")
 
 
@@ -235,7 +237,8 @@ def _make_class_step(type_arg: _TypeArg, default_arg: _TypeArg | None):
         elif isinstance(value, str):
             obj = env.runtime.object_by_id(value, env)
             if obj is None:
-                raise violation(path, f"object with id {value!r} is not found")
+                raise EngineFault("NoObjectFoundError",
+                                  f'{path}: Object "{value}" is not found in object store')
         else:
             raise violation(path, f"value {value!r} is not an object of class {cls.name}")
         if not cls.is_compatible(obj.cls):

@@ -90,6 +90,26 @@ def engine_error(type_name: str, message: str, file: str | None = None,
     return MuranoPlError(type_name, message, stack=stack)
 
 
+ENGINE_ERROR_PARENTS = {
+    "PropertyReadError": "PropertyAccessError",
+    "PropertyWriteError": "PropertyAccessError",
+    "NoWriteAccessError": "PropertyAccessError",
+    "UninitializedPropertyAccessError": "PropertyAccessError",
+    "AmbiguousPropertyNameError": "PropertyAccessError",
+}
+"""Engine error types whose upstream class derives from another (Catch With matches both)."""
+
+
+def engine_error_names(type_name: str) -> list[str]:
+    """Every name an engine-raised error of ``type_name`` answers to in ``Catch: With``."""
+    names = []
+    current: str | None = type_name
+    while current:
+        names += [current, "murano.dsl.exceptions." + current]
+        current = ENGINE_ERROR_PARENTS.get(current)
+    return names
+
+
 class EngineFault(Exception):
     """An engine-raised error not yet positioned; executor turns it into MuranoPlError."""
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from .classes import MethodSpec, MuranoClass, PropertySpec, TypeRef
 from .contracts import ANY, ContractEnv, compile_contract
-from .exceptions import EngineFault, MuranoPlError, ReturnSignal
+from .exceptions import BreakSignal, ContinueSignal, EngineFault, MuranoPlError, ReturnSignal
 from .objects import OBJECT_TYPES, CastView, MuranoObject
 from .statements import Source, compile_block, compile_value
 from .yaql_engine import NO_VALUE, flavour_for_format
@@ -134,6 +134,10 @@ def invoke(runtime, method: MethodSpec, this: Any, args: tuple, kwargs: dict,
         body.run(frame)
     except ReturnSignal as signal:
         return signal.value
+    except (BreakSignal, ContinueSignal) as signal:
+        word = "Break" if isinstance(signal, BreakSignal) else "Continue"
+        raise runtime.wrap_error(EngineFault(
+            "DslInvalidOperationError", f"{word} cannot be used on method level"), frame) from None
     except EngineFault as fault:
         raise runtime.wrap_error(fault, frame) from None
     return None
@@ -217,8 +221,8 @@ def read_property(runtime, obj: Any, name: str, frame: Frame | None) -> Any:
         raise EngineFault("UninitializedPropertyAccessError",
                           f'Access to uninitialized property "{name}" in class '
                           f'"{real.cls.name}" is forbidden')
-    raise EngineFault("NoPropertyFound", f'Property "{name}" is not found in class '
-                                         f'"{real.cls.name}"')
+    raise EngineFault("PropertyReadError", f'Property "{name}" in class "{real.cls.name}" '
+                                           f'cannot be read')
 
 
 def read_property_for_python(obj: MuranoObject, name: str) -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 
 from .exceptions import (
     BreakSignal,
+    EngineFault,
     ContinueSignal,
     MuranoPlError,
     ReturnSignal,
@@ -64,8 +65,12 @@ def _value(item: dict, key: str, src: Source):
     return compile_value(item.get(key), src, position(item, key))
 
 
-def _truth(value: Any) -> bool:
-    return bool(value)
+def _truth(value: Any, frame=None, what: str = "Condition") -> bool:
+    """Murano requires conditions to be booleans (no truthiness)."""
+    if value is True or value is False:
+        return value
+    raise EngineFault("DslInvalidOperationError",
+                      f"{what} must be evaluated to boolean type, got {value!r}")
 
 
 def _check_iterations(frame, count: int) -> None:
@@ -257,7 +262,8 @@ class TryMacro(Statement):
                 for catch in self.catches:
                     if catch.names is None or _matches(error, catch.names, frame):
                         if catch.var:
-                            frame.scope[catch.var] = frame.runtime.exception_object(error)
+                            frame.scope[catch.var] = frame.runtime.exception_object(
+                                error, _matched_name(error, catch.names, frame))
                         previous = frame.scope.get_data("#exc", None)
                         frame.scope["#exc"] = error
                         try:
@@ -275,17 +281,25 @@ class TryMacro(Statement):
                 self.final.run(frame)
 
 
-def _matches(error: MuranoPlError, names: list[str], frame) -> bool:
+def _matched_name(error: MuranoPlError, names: list[str] | None, frame) -> str | None:
+    """The name of ``error`` that one of ``names`` (a Catch's With) matches, if any."""
+    if not names:
+        return None
     cls = frame.cls
     for name in names:
         if name in error.names:
-            return True
+            return name
         try:
-            if cls is not None and cls.resolve_name(name) in error.names:
-                return True
+            resolved = cls.resolve_name(name) if cls is not None else name
         except KeyError:
             continue
-    return False
+        if resolved in error.names:
+            return resolved
+    return None
+
+
+def _matches(error: MuranoPlError, names: list[str], frame) -> bool:
+    return _matched_name(error, names, frame) is not None
 
 
 def _build_try(item, src, pos):

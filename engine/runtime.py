@@ -12,7 +12,7 @@ from typing import Any
 from . import model_io
 from .classes import OBJECT_CLASS, MethodSpec, MuranoClass, Package, TypeRef, build_class
 from .contracts import ContractEnv, violation
-from .exceptions import EngineFault, MuranoPlError, StackFrame
+from .exceptions import EngineFault, MuranoPlError, StackFrame, engine_error_names
 from .executor import (
     Frame,
     call_method,
@@ -205,7 +205,7 @@ class Runtime:
         where = frame.caller if at_caller and frame is not None and frame.caller else frame
         stack = self.capture_stack(where)
         if isinstance(exc, EngineFault):
-            names = [exc.type_name, "murano.dsl.exceptions." + exc.type_name]
+            names = engine_error_names(exc.type_name)
             return MuranoPlError(exc.type_name, exc.message, exc.extra, stack, names)
         if isinstance(exc, RecursionError):
             return MuranoPlError("RecursionLimitExceeded", "Python recursion limit reached",
@@ -214,12 +214,13 @@ class Runtime:
         names = [py_type.__name__, f"{py_type.__module__}.{py_type.__qualname__}"]
         return MuranoPlError(py_type.__name__, str(exc), None, stack, names)
 
-    def exception_object(self, error: MuranoPlError) -> MuranoObject:
-        """The io.murano.Exception object a ``Catch ... As`` binds for ``error``."""
+    def exception_object(self, error: MuranoPlError, name: str | None = None) -> MuranoObject:
+        """The io.murano.Exception object a ``Catch ... As`` binds for ``error``
+        (``name``: the thrown name the Catch matched, default the first)."""
         cls = self.get_class("io.murano.Exception")
         obj = MuranoObject(cls, self.new_id(), None, self)
         obj.props.update(
-            name=error.names[0], names=list(error.names), message=error.message,
+            name=name or error.names[0], names=list(error.names), message=error.message,
             extra=error.extra, stackTrace=[f.as_dict() for f in error.stack],
             cause=self.exception_object(error.cause) if error.cause is not None else None)
         obj.natives["#error"] = error
@@ -325,21 +326,33 @@ class Runtime:
     def destroy_objects(self, objects: list[MuranoObject]) -> None:
         """``.destroy`` every object, dependents before what they depend on."""
         for obj in dependency_order(objects, dependents_first=False):
-            if obj.destroyed:
-                continue
-            run_destroy(self, obj, None)
-            self.emit("object.destroyed", id=obj.id, type=obj.cls.name)
+            self._destroy_one(obj)
         for obj in objects:
             self.objects.pop(obj.id, None)
             for key in [k for k in self.attributes if k[0] == obj.id]:
                 del self.attributes[key]
+
+    def _destroy_one(self, obj: MuranoObject) -> None:
+        """``.destroy`` one object; a failure is recorded as an event, not raised."""
+        if obj.destroyed:
+            return
+        try:
+            run_destroy(self, obj, None)
+        except MuranoPlError as error:
+            self.emit("object.destroy_failed", id=obj.id, type=obj.cls.name,
+                      error=error.type_name, message=error.message)
+        except EngineFault as fault:
+            self.emit("object.destroy_failed", id=obj.id, type=obj.cls.name,
+                      error=fault.type_name, message=fault.message)
+        self.emit("object.destroyed", id=obj.id, type=obj.cls.name)
 
     # --- public API ------------------------------------------------------------------------
     def _api(self, thunk: Callable[[], Any]) -> Any:
         try:
             return thunk()
         except EngineFault as fault:
-            raise MuranoPlError(fault.type_name, fault.message, fault.extra) from None
+            raise MuranoPlError(fault.type_name, fault.message, fault.extra,
+                                names=engine_error_names(fault.type_name)) from None
         except RecursionError as exc:
             raise self.wrap_error(exc, None) from None
 
@@ -386,8 +399,8 @@ class Runtime:
     def finalize(self) -> None:
         """Run ``.destroy`` of every live object (end of a deployment)."""
         live = [o for o in self.objects.values() if not o.destroyed]
-        self._api(lambda: [run_destroy(self, o, None)
-                           for o in dependency_order(live, dependents_first=False)])
+        for obj in dependency_order(live, dependents_first=False):
+            self._destroy_one(obj)
 
 
 def attach_natives(cls: MuranoClass) -> None:

@@ -12,7 +12,6 @@ work failed. Input the engine cannot use raises :class:`InputError` (exit 2).
 
 from __future__ import annotations
 
-import copy
 import os
 import re
 import zipfile
@@ -20,7 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from muranokit.tools.exceptions import InputError
-from muranokit.tools.model_file import line_of
+from muranokit.tools.form_secrets import (
+    may_have_password_fields,
+    package_ui_path,
+    ui_secret_keys,
+)
+from muranokit.tools.model_file import line_of, object_paths
 from muranokit.tools.state import SavedState
 
 PACKAGES_ROOT = "packages"
@@ -69,96 +73,6 @@ def check_packages_exist(paths: list[str], where: str) -> None:
         if not os.path.exists(path):
             raise InputError(f"package {path} (recorded in the state) no longer exists; "
                              "restore it or deploy into a new state folder", where)
-
-
-# --- secrets --------------------------------------------------------------------------------
-def ui_secret_keys(ui_path: str) -> set[str]:
-    """Names a ``ui.yaml`` marks as secret: password fields and the properties they fill."""
-    from muranokit.tools.forms import Expr, load_ui
-    ui = load_ui(ui_path)
-    fields = ui.password_fields()
-    keys = set(fields)
-    if not fields:
-        return keys
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, fields)) + r")\b")
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if isinstance(item, Expr) and pattern.search(item.text):
-                    keys.add(str(key))
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-    walk(ui.application)
-    return keys
-
-
-def package_ui_path(package: Any) -> str | None:
-    """Path of a loaded package's ``UI/ui.yaml`` (folder packages), or None."""
-    source = getattr(package, "source", None)
-    if source and os.path.isdir(source):
-        path = os.path.join(source, "UI", "ui.yaml")
-        return path if os.path.isfile(path) else None
-    return None
-
-
-# --- model helpers -------------------------------------------------------------------------
-def _objects_by_id(value: Any, found: dict[str, dict]) -> dict[str, dict]:
-    if isinstance(value, dict):
-        head = value.get("?")
-        if isinstance(head, dict) and "id" in head:
-            found.setdefault(str(head["id"]), value)
-        for key, item in value.items():
-            if key != "?":
-                _objects_by_id(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            _objects_by_id(item, found)
-    return found
-
-
-def _object_paths(value: Any, path: str, found: list[tuple[str, str, dict]]) -> None:
-    """(model path, type, object dict) of every object in a model, in document order."""
-    if isinstance(value, dict):
-        head = value.get("?")
-        if isinstance(head, dict) and "type" in head:
-            found.append((path, str(head["type"]).split("/", 1)[0], value))
-        for key, item in value.items():
-            if key != "?":
-                _object_paths(item, f"{path}.{key}" if path else key, found)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _object_paths(item, f"{path}[{index}]", found)
-
-
-def continue_model(objects: Any, previous: dict[str, Any]) -> dict[str, Any]:
-    """The model Murano's API would hand the engine for a new session.
-
-    Objects that already existed keep the values the last deployment gave them (``Out``
-    properties, ids) unless the new model sets them; ``Attributes`` and ``ObjectsCopy``
-    come from the previous deployment so that removed objects are destroyed.
-    """
-    old = _objects_by_id(previous.get("Objects"), {})
-    merged = copy.deepcopy(objects)
-
-    def fill(value: Any) -> None:
-        if isinstance(value, dict):
-            head = value.get("?")
-            if isinstance(head, dict) and str(head.get("id")) in old:
-                for key, item in old[str(head["id"])].items():
-                    if key not in value:
-                        value[key] = copy.deepcopy(item)
-            for key, item in list(value.items()):
-                if key != "?":
-                    fill(item)
-        elif isinstance(value, list):
-            for item in value:
-                fill(item)
-    fill(merged)
-    return {"Objects": merged, "Attributes": copy.deepcopy(previous.get("Attributes") or []),
-            "ObjectsCopy": copy.deepcopy(previous.get("ObjectsCopy", previous.get("Objects")))}
 
 
 def parse_action_args(items: list[str]) -> dict[str, Any]:
@@ -247,15 +161,7 @@ class Session:
         except MuranoPlError as exc:
             raise InputError(f"cannot load package: {exc.message}", exc.file,
                              exc.line) from None
-        keys = set(secret_keys or ())
-        for pkg in self.runtime.packages:
-            ui = package_ui_path(pkg)
-            if ui:
-                try:
-                    keys |= ui_secret_keys(ui)
-                except InputError:
-                    pass  # a broken form of another package does not stop this deployment
-        self.masker = Masker(keys=keys)
+        self.masker = Masker(keys=set(secret_keys or ()))
         try:
             self.cloud = Cloud(rules=rules, emit=self.runtime.emit, masker=self.masker,
                                state=previous.cloud if previous else None)
@@ -266,6 +172,7 @@ class Session:
     # -- loading ------------------------------------------------------------------------
     def _load(self, model: dict[str, Any], source: str | None, text: str | None):
         from muranokit.engine import MuranoPlError
+        self._learn_form_secrets(model)
         self.masker.learn(model)
         try:
             root = self.runtime.load_model(model)
@@ -279,6 +186,24 @@ class Session:
             raise InputError("the object model has no objects to deploy", source)
         return root
 
+    def _learn_form_secrets(self, model: dict[str, Any]) -> None:
+        """Secret property names from the forms of the packages whose classes the model uses."""
+        entries: list[tuple[str, str, dict]] = []
+        for part in ("Objects", "ObjectsCopy"):
+            object_paths(model.get(part), part, entries)
+        if "Objects" not in model:
+            object_paths(model, "", entries)
+        used = {type_name for _path, type_name, _obj in entries}
+        for pkg in self.runtime.packages:
+            if not used.intersection(pkg.documents):
+                continue
+            ui = package_ui_path(pkg)
+            if ui and may_have_password_fields(ui):
+                try:
+                    self.masker.add_keys(ui_secret_keys(ui))
+                except InputError:
+                    pass  # a broken form does not stop a deployment from a JSON model
+
     def _locate(self, model: dict[str, Any], text: str, exc: Any) -> int | None:
         """Line in the model file of what a load error is about (None if unknown)."""
         model_path = getattr(exc, "path", None)
@@ -286,7 +211,7 @@ class Session:
             return line_of(text, model_path)
         root = model.get("Objects") if "Objects" in model else model
         entries: list[tuple[str, str, dict]] = []
-        _object_paths(root, "Objects" if "Objects" in model else "", entries)
+        object_paths(root, "Objects" if "Objects" in model else "", entries)
         quoted = re.search(r'"([\w.]+)"', exc.message)
         if exc.type_name == "NoClassFound" and quoted:
             for path, type_name, _obj in entries:
@@ -410,5 +335,5 @@ def saved_state(session: Session, outcome: Outcome, command: str,
                                   else "failed"}])
 
 
-__all__ = ["Outcome", "Session", "collect_packages", "continue_model", "describe_error",
-           "emit_report", "parse_action_args", "saved_state", "ui_secret_keys"]
+__all__ = ["Outcome", "Session", "collect_packages", "describe_error",
+           "emit_report", "parse_action_args", "saved_state"]

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from muranokit.tools.exceptions import InputError
 from yaql import legacy
 from yaql.language import exceptions as yaql_exc
 from yaql.language import specs
+
+from muranokit.tools.exceptions import InputError
 
 _ID_NAMESPACE = uuid.UUID("3f6f7d1a-7c59-4a8e-b5a1-646173686264")
 _PLAIN_TEXT = re.compile(r"^[\s\w.:]*$")

@@ -276,14 +276,37 @@ def mounts_under(root: Path, mountinfo: Path = Path("/proc/self/mountinfo")) -> 
     return sorted(set(points), key=lambda p: p.count("/"), reverse=True)
 
 
+def _mount_devices(root: Path, mountinfo: Path = Path("/proc/self/mountinfo")) -> set[str]:
+    """``major:minor`` of the file systems mounted inside ``root`` (not the one holding it)."""
+    prefix = str(root.resolve())
+    devices = set()
+    for line in mountinfo.read_text().splitlines():
+        fields = line.split()
+        point = fields[4].replace("\\040", " ")
+        if point.startswith(prefix + "/"):
+            devices.add(fields[2])
+    return devices
+
+
 def loops_under(root: Path) -> list[str]:
-    """Loop devices whose backing file is inside ``root``."""
-    out = subprocess.run(["losetup", "--list", "--json"], capture_output=True, text=True)
+    """Loop devices whose backing file lives inside ``root``.
+
+    A file on a tmpfs mounted inside ``root`` (diskimage-builder's build folders) is matched
+    by that file system's device number: losetup may report its path relative to the tmpfs.
+    """
+    out = subprocess.run(["losetup", "--list", "--json", "-O", "NAME,BACK-FILE,BACK-MAJ:MIN"],
+                         capture_output=True, text=True)
     if out.returncode != 0 or not out.stdout.strip():
         return []
     prefix = str(root.resolve()) + "/"
-    devices = json.loads(out.stdout).get("loopdevices", [])
-    return [d["name"] for d in devices if (d.get("back-file") or "").startswith(prefix)]
+    inner = _mount_devices(root)
+    found = []
+    for device in json.loads(out.stdout).get("loopdevices", []):
+        back_file = device.get("back-file") or ""
+        back_dev = (device.get("back-maj:min") or "").strip()
+        if back_file.startswith(prefix) or back_dev in inner:
+            found.append(device["name"])
+    return found
 
 
 def release_loop(device: str) -> None:
@@ -301,26 +324,37 @@ def release_loop(device: str) -> None:
     subprocess.run(_privileged(["losetup", "-d", device]), capture_output=True)
 
 
+def _unmount_all(root: Path, lazy: bool) -> None:
+    for point in mounts_under(root):
+        done = subprocess.run(_privileged(["umount", point]), capture_output=True)
+        if done.returncode != 0 and lazy:
+            subprocess.run(_privileged(["umount", "-l", point]), capture_output=True)
+
+
 def cleanup(workdir: Path, log: Callable[[str], None]) -> list[str]:
     """Unmount, detach and delete everything the build left under ``workdir``.
 
-    Returns what could not be cleaned (empty on success). The folder is deleted only once
-    nothing is mounted inside it, and never across file systems.
+    Returns what could not be cleaned (empty on success). Loop devices are found while their
+    file systems are still mounted; the folder is deleted only once nothing is mounted inside
+    it, and never across file systems.
     """
     problems: list[str] = []
     if not workdir.exists():
         return problems
-    for point in mounts_under(workdir):
-        done = subprocess.run(_privileged(["umount", point]), capture_output=True)
-        if done.returncode != 0:
-            subprocess.run(_privileged(["umount", "-l", point]), capture_output=True)
-        log(f"cleanup: unmounted {point}")
-    for device in loops_under(workdir):
+    loops = loops_under(workdir)
+    mounted = mounts_under(workdir)
+    _unmount_all(workdir, lazy=False)  # partitions first: they keep the loop devices busy
+    for device in loops:
         release_loop(device)
         log(f"cleanup: detached {device}")
+    _unmount_all(workdir, lazy=True)  # now the tmpfs folders that held the disk files
+    for point in mounted:
+        log(f"cleanup: unmounted {point}")
     left_mounts = mounts_under(workdir)
     problems.extend(f"still mounted: {p}" for p in left_mounts)
-    problems.extend(f"loop device still attached: {d}" for d in loops_under(workdir))
+    attached = {line.split(":", 1)[0] for line in subprocess.run(
+        ["losetup", "-a"], capture_output=True, text=True).stdout.splitlines()}
+    problems.extend(f"loop device still attached: {d}" for d in loops if d in attached)
     if not left_mounts:
         subprocess.run(_privileged(["rm", "-rf", "--one-file-system", str(workdir)]),
                        capture_output=True)

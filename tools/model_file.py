@@ -1,7 +1,9 @@
-"""Reading an object-model JSON file, and pointing at the line a model path refers to."""
+"""Object-model files: reading the JSON, pointing at the line a model path refers to, and
+walking and merging object models."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from typing import Any
@@ -70,3 +72,59 @@ def line_of(text: str, model_path: str) -> int | None:
             break
         node = child
     return line
+
+
+def _objects_by_id(value: Any, found: dict[str, dict]) -> dict[str, dict]:
+    if isinstance(value, dict):
+        head = value.get("?")
+        if isinstance(head, dict) and "id" in head:
+            found.setdefault(str(head["id"]), value)
+        for key, item in value.items():
+            if key != "?":
+                _objects_by_id(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _objects_by_id(item, found)
+    return found
+
+
+def object_paths(value: Any, path: str, found: list[tuple[str, str, dict]]) -> None:
+    """(model path, type, object dict) of every object in a model, in document order."""
+    if isinstance(value, dict):
+        head = value.get("?")
+        if isinstance(head, dict) and "type" in head:
+            found.append((path, str(head["type"]).split("/", 1)[0], value))
+        for key, item in value.items():
+            if key != "?":
+                object_paths(item, f"{path}.{key}" if path else key, found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            object_paths(item, f"{path}[{index}]", found)
+
+
+def continue_model(objects: Any, previous: dict[str, Any]) -> dict[str, Any]:
+    """The model Murano's API would hand the engine for a new session.
+
+    Objects that already existed keep the values the last deployment gave them (``Out``
+    properties, ids) unless the new model sets them; ``Attributes`` and ``ObjectsCopy``
+    come from the previous deployment so that removed objects are destroyed.
+    """
+    old = _objects_by_id(previous.get("Objects"), {})
+    merged = copy.deepcopy(objects)
+
+    def fill(value: Any) -> None:
+        if isinstance(value, dict):
+            head = value.get("?")
+            if isinstance(head, dict) and str(head.get("id")) in old:
+                for key, item in old[str(head["id"])].items():
+                    if key not in value:
+                        value[key] = copy.deepcopy(item)
+            for key, item in list(value.items()):
+                if key != "?":
+                    fill(item)
+        elif isinstance(value, list):
+            for item in value:
+                fill(item)
+    fill(merged)
+    return {"Objects": merged, "Attributes": copy.deepcopy(previous.get("Attributes") or []),
+            "ObjectsCopy": copy.deepcopy(previous.get("ObjectsCopy", previous.get("Objects")))}

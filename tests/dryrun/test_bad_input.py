@@ -45,7 +45,8 @@ def test_unknown_class_names_its_line(cli, hello: Path, deployed: Path) -> None:
     assert run.code == 2
     assert f"{bad}:{_line_of(bad, 'NoSuchApp')}:" in run.err
     assert 'Class "com.example.NoSuchApp" is not found' in run.err
-    assert cli("deploy", bad, "--state", deployed).code == 2
+    run = cli("deploy", bad, "--state", deployed)
+    assert run.code == 2 and f"{bad}:{_line_of(bad, 'NoSuchApp')}:" in run.err
     assert snapshot(deployed) == before
 
 

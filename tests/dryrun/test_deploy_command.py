@@ -137,3 +137,15 @@ def test_engine_bug_is_a_failed_deployment_not_a_traceback(cli, hello: Path, tmp
     assert run.code == 1
     assert "InternalError: KeyError: 'lost'" in run.err and "Traceback" not in run.err
     assert (state / "state.json").is_file()
+
+
+def test_a_property_a_form_marks_as_password_is_masked(cli) -> None:
+    from dryrun_support import VAULT_MODEL, VAULT_PKG
+    run = cli("deploy", "-p", VAULT_PKG, VAULT_MODEL, "--report", "json")
+    assert run.code == 0, run.err
+    assert "8472-blue-heron" not in run.out
+    log = next(e for e in run.events() if e["kind"] == "log" and e["logger"] == "vault")
+    assert log["message"] == "opening the vault with ***"
+    report = next(e for e in run.events() if e["kind"] == "report")
+    assert report["text"] == "code *** used"
+    assert run.result()["model"]["Objects"]["applications"][0]["accessCode"] == "***"

@@ -65,6 +65,8 @@ def assert_nothing_left(workspace: Path) -> None:
     assert list(work.iterdir()) == [], list(work.iterdir())
     assert mounts_under(work) == []
     assert loops_under(work) == []
+    attached = subprocess.run(["losetup", "-a"], capture_output=True, text=True).stdout
+    assert "image0.raw" not in attached, attached  # diskimage-builder's disk file
 
 
 def test_missing_binary_fails_loudly_and_keeps_the_old_image(workspace: Path, cache) -> None:

@@ -11,6 +11,7 @@ from k8s_dryrun import (
     cluster_of,
     example,
     find,
+    ingress_rules,
     ip_of,
     plans,
     plans_by_vm,
@@ -79,10 +80,9 @@ def test_minimal_cluster_reports_and_outputs(minimal):
     cluster = cluster_of(out)
     assert cluster["serviceEndpoints"] == []
     assert (cluster["nodeCount"], cluster["gatewayCount"]) == (1, 1)
-    rules = {(r.get("IpProtocol"), r.get("FromPort")) for group in
-             out.cloud_state["security_rules"].values() for r in group}
+    rules = ingress_rules(out)
     assert {("tcp", 2379), ("tcp", 2380), ("tcp", 10250), ("tcp", 8080),
-            ("udp", 4789)} <= rules
+            ("udp", 4789), ("tcp", 4194)} <= rules
     assert ("udp", 8472) not in rules  # Flannel only
 
 
@@ -106,9 +106,8 @@ def test_flannel_cluster():
     assert not any("Calico" in name for _, name, _ in plans(out))
     flannel = [p for vm, name, p in plans(out) if name == "Store the Flannel network"]
     assert flannel == [{"podRange": "10.200.0.0/16"}]
-    rules = {(r.get("IpProtocol"), r.get("FromPort")) for group in
-             out.cloud_state["security_rules"].values() for r in group}
-    assert ("udp", 8472) in rules
+    rules = ingress_rules(out)
+    assert ("udp", 8472) in rules and ("udp", 4789) not in rules
 
 
 def test_scale_nodes_up_and_down():

@@ -43,7 +43,7 @@ def _properties(fqn, classes):
 def test_manifest_fields(package):
     data = manifest(package)
     assert data["FullName"] == FULL_NAMES[package]
-    assert str(data["Format"]) == "1.4"
+    assert str(data["Format"]) == "1.3"
     assert data["Type"] == ("Library" if package == "DockerInterfacesLibrary" else "Application")
     for key in ("Name", "Description", "Author", "Version"):
         assert data[key], key
@@ -125,12 +125,12 @@ def test_cluster_public_names():
     (DOCKER + "DockerStandaloneHost", set()),
 ])
 def test_actions_are_exactly_the_documented_ones(fqn, actions):
-    """Format 1.4 marks actions with `Scope: Public` (`Usage: Action` is deprecated)."""
+    """Format 1.3 marks actions with `Usage: Action` (no `Scope`, which is 1.4)."""
     doc = suite_classes()[fqn]
-    public = {name for name, method in doc["Methods"].items()
-              if (method or {}).get("Scope") == "Public"}
-    assert public == actions
-    assert not any((m or {}).get("Usage") == "Action" for m in doc["Methods"].values())
+    marked = {name for name, method in doc["Methods"].items()
+              if (method or {}).get("Usage") == "Action"}
+    assert marked == actions
+    assert not any("Scope" in (m or {}) for m in doc["Methods"].values())
 
 
 def test_pod_implements_container_host():

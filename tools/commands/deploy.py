@@ -48,7 +48,7 @@ def _model_from_app(session, fqn: str, values: list[str]) -> dict:
     app_name = fields.get("name") or str(package.meta.get("Name") or fqn.rsplit(".", 1)[-1])
     app, secret_fields = build_application(ui_path, fields, app_name)
     session.masker.add_keys(secret_fields)
-    from muranokit.tools.dryrun import ui_secret_keys
+    from muranokit.tools.form_secrets import ui_secret_keys
     session.masker.add_keys(ui_secret_keys(ui_path))
     return environment_model([app])
 
@@ -60,13 +60,12 @@ def run(args: argparse.Namespace) -> int:
         Session,
         check_packages_exist,
         collect_packages,
-        continue_model,
         describe_error,
         emit_report,
         saved_state,
     )
     from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_OK, InputError
-    from muranokit.tools.model_file import read_model
+    from muranokit.tools.model_file import continue_model, read_model
     from muranokit.tools.report import render
 
     if args.model and args.app:
@@ -99,10 +98,12 @@ def run(args: argparse.Namespace) -> int:
     if args.app:
         model = _model_from_app(session, args.app, args.values)
     if previous is not None:
+        wrapped = model is not None and "Objects" in model
         objects = previous.model.get("Objects") if model is None else (
-            model.get("Objects") if "Objects" in model else model)
+            model["Objects"] if wrapped else model)
         model = continue_model(objects, previous.model)
-        text = None  # merged model: paths no longer map onto the file's lines
+        if not wrapped:
+            text = None  # a bare root object: model paths do not map onto the file's lines
     outcome = session.deploy(model, args.model, text)
 
     title = f"muranokit deploy {args.model or args.app or args.state}"

@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 import yaml
+
 from muranokit.engine.corelib.cloud.masking import Masker
 from muranokit.tools.report.model import Trace
 

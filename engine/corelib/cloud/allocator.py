@@ -33,6 +33,9 @@ class Allocator:
         self._networks: dict[str, dict[str, Any]] = state.get("networks", {})
         self._floating: dict[str, str] = state.get("floating", {})
         self._external: dict[str, str] = state.get("external", {})
+        # per network: taken addresses (as ints) and the lowest one that may be free
+        self._used: dict[str, set[int]] = {}
+        self._low: dict[str, int] = {}
 
     @staticmethod
     def make_id(kind: str, key: str) -> str:
@@ -62,16 +65,26 @@ class Allocator:
         if entry["cidr"] != str(net):
             entry["cidr"] = str(net)
             entry["owners"] = {}
+            self._used.pop(network, None)
         owners = entry["owners"]
         if owner in owners:
             return owners[owner]
-        used = set(owners.values())
-        for offset in range(FIRST_HOST_OFFSET, net.num_addresses - 1):
-            candidate = str(net.network_address + offset)
-            if candidate not in used:
-                owners[owner] = candidate
-                return candidate
-        raise AllocationError(f"network {network!r} ({net}) has no free address for {owner}")
+        used = self._used.get(network)
+        if used is None:  # rebuilt from the owners after loading or a CIDR change
+            used = self._used[network] = {int(ipaddress.ip_address(ip)) for ip in
+                                          owners.values()}
+            self._low[network] = int(net.network_address) + FIRST_HOST_OFFSET
+        candidate = self._low[network]
+        last = int(net.broadcast_address) - 1
+        while candidate in used and candidate <= last:
+            candidate += 1
+        if candidate > last:
+            raise AllocationError(f"network {network!r} ({net}) has no free address for "
+                                  f"{owner}")
+        used.add(candidate)
+        self._low[network] = candidate + 1
+        owners[owner] = str(ipaddress.ip_address(candidate))
+        return owners[owner]
 
     def floating_ip(self, owner: str) -> str:
         """The floating IP of ``owner``, from the public pool."""
@@ -86,19 +99,27 @@ class Allocator:
                 return candidate
         raise AllocationError(f"floating IP pool {FLOATING_POOL} is exhausted")
 
+    def _free(self, network: str, owner: str) -> None:
+        ip = self._networks[network]["owners"].pop(owner)
+        if network in self._used:
+            value = int(ipaddress.ip_address(ip))
+            self._used[network].discard(value)
+            self._low[network] = min(self._low[network], value)
+
     def release(self, owner: str) -> None:
         """Give back every address held by ``owner``."""
         self._floating.pop(owner, None)
-        for entry in self._networks.values():
-            entry["owners"].pop(owner, None)
+        for network, entry in self._networks.items():
+            if owner in entry["owners"]:
+                self._free(network, owner)
 
     def release_prefix(self, prefix: str) -> None:
         """Give back every address whose owner key starts with ``prefix``."""
         for owner in [o for o in self._floating if o.startswith(prefix)]:
             del self._floating[owner]
-        for entry in self._networks.values():
+        for network, entry in self._networks.items():
             for owner in [o for o in entry["owners"] if o.startswith(prefix)]:
-                del entry["owners"][owner]
+                self._free(network, owner)
 
     def to_state(self) -> dict[str, Any]:
         """A JSON-serialisable snapshot."""

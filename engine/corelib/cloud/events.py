@@ -7,7 +7,7 @@ same deployment always yields the same list.
 - ``log``         level, logger, message
 - ``heat_push``   stack, status ("ok"|"failed"), diff (unified diff lines of the template),
                   added / removed (resource names), servers (VM names in the template),
-                  outputs, error
+                  outputs (new or changed ones), error
 - ``heat_delete`` stack
 - ``agent_plan``  vm, host (object id), mode ("call"|"send"), name, id, stamp, scripts
                   (script names), files ([{name, type, body}]), parameters, body, status

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import json
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -17,11 +18,13 @@ from heatclient.common import template_format
 
 from muranokit.engine.corelib.cloud import events
 from muranokit.engine.corelib.cloud.merge import merge_dicts
+from muranokit.engine.corelib.cloud.refcheck import ReferenceChecker, entry_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from muranokit.engine.corelib.cloud.cloud import Cloud
 
 HEAT_TEMPLATE_VERSION = "2013-05-23"
+_MISSING = object()
 SERVER_TYPES = ("OS::Nova::Server", "AWS::EC2::Instance")
 HOT_VERSIONS = ("2013-05-23", "2014-10-16", "2015-04-30", "2015-10-15", "2016-04-08",
                 "2016-10-14", "2017-02-24", "2017-09-01", "2018-03-02", "2018-08-31",
@@ -39,7 +42,7 @@ class HeatError(Exception):
         self.status = status
 
 
-class _TemplateDumper(yaml.SafeDumper):
+class _TemplateDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml if present
     """Safe dumping with multi-line strings as ``|`` blocks (readable scripts in diffs)."""
 
 
@@ -57,15 +60,39 @@ def _dump(template: dict[str, Any]) -> str:
                      sort_keys=True, width=100, allow_unicode=True)
 
 
-def template_diff(old: dict[str, Any], new: dict[str, Any], name: str) -> list[str]:
-    """Unified diff lines between two templates (keys sorted, so stable)."""
+def _changed_parts(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict, dict]:
+    """The top-level keys, and the entries of mapping sections, that differ."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        if isinstance(a, dict) and isinstance(b, dict):
+            names = [n for n in sorted(set(a) | set(b)) if a.get(n) != b.get(n)]
+            before[key] = {n: a[n] for n in names if n in a}
+            after[key] = {n: b[n] for n in names if n in b}
+        else:
+            if key in old:
+                before[key] = a
+            if key in new:
+                after[key] = b
+    return before, after
+
+
+def template_diff(old: dict[str, Any], new: dict[str, Any], name: str,
+                  parts: tuple[dict, dict] | None = None) -> list[str]:
+    """Unified diff lines of the parts of two templates that changed (keys sorted)."""
+    before, after = parts or _changed_parts(old or {}, new)
+    if not before and not after:
+        return []
     try:
-        _dump(new)
+        old_text = _dump(before).splitlines(True) if before else []
+        new_text = _dump(after).splitlines(True) if after else []
     except yaml.YAMLError as exc:
         return [f"(template cannot be shown: {exc})"]
     return [line.rstrip("\n") for line in difflib.unified_diff(
-        _dump(old).splitlines(True) if old else [], _dump(new).splitlines(True),
-        f"{name} (before)", f"{name} (after)", n=2)]
+        old_text, new_text, f"{name} (before)", f"{name} (after)", n=2)]
 
 
 def resources_of(template: dict[str, Any]) -> dict[str, Any]:
@@ -96,55 +123,7 @@ def check_structure(template: dict[str, Any]) -> list[str]:
 
 def check_references(template: dict[str, Any]) -> list[str]:
     """Problems with intrinsic references: each names the path and the missing name."""
-    resources = resources_of(template)
-    params = _parameters_of(template)
-    problems: list[str] = []
-
-    def need_resource(name: Any, where: str, func: str) -> None:
-        if not isinstance(name, str) or name not in resources:
-            problems.append(f"{where}: {func} names unknown resource {name!r}")
-
-    def walk(value: Any, where: str) -> None:
-        if isinstance(value, dict):
-            if len(value) == 1:
-                (func, arg), = value.items()
-                if func == "get_resource":
-                    need_resource(arg, where, func)
-                elif func in ("get_attr", "Fn::GetAtt"):
-                    if not isinstance(arg, list) or len(arg) < 2:
-                        problems.append(f"{where}: {func} needs [resource, attribute, ...]")
-                    else:
-                        need_resource(arg[0], where, func)
-                elif func == "get_param":
-                    name = arg[0] if isinstance(arg, list) and arg else arg
-                    if not (isinstance(name, str) and (name in params or name.startswith(
-                            ("OS::", "AWS::")))):
-                        problems.append(f"{where}: get_param names unknown parameter {name!r}")
-                elif func == "Ref":
-                    if not (isinstance(arg, str) and (arg in resources or arg in params
-                                                      or arg.startswith(("OS::", "AWS::")))):
-                        problems.append(f"{where}: Ref names unknown resource or parameter "
-                                        f"{arg!r}")
-            for key, item in value.items():
-                walk(item, f"{where}.{key}")
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                walk(item, f"{where}[{index}]")
-
-    for name, body in resources.items():
-        where = f"resources.{name}"
-        if not isinstance(body, dict):
-            problems.append(f"{where}: a resource must be a mapping")
-            continue
-        if not isinstance(body.get("type", body.get("Type")), str):
-            problems.append(f"{where}: missing resource type")
-        deps = body.get("depends_on", body.get("DependsOn"))
-        for dep in ([deps] if isinstance(deps, str) else deps or []):
-            need_resource(dep, where, "depends_on")
-        walk({k: v for k, v in body.items() if k not in ("depends_on", "DependsOn")}, where)
-    for section in ("outputs", "Outputs"):
-        walk(template.get(section) or {}, section)
-    return problems
+    return ReferenceChecker().check(template)
 
 
 class Stack:
@@ -165,6 +144,8 @@ class Stack:
         self.attributes: dict[str, dict[str, Any]] = state.get("attributes") or {}
         self.status: str = state.get("status") or "NOT_FOUND"
         self.applied: bool = state.get("applied", True)
+        self.checker = ReferenceChecker()
+        self._params_key = entry_key(self.parameters)
 
     # -- template editing, as io.murano.system.HeatStack exposes it -------------------------
     def current(self) -> dict[str, Any]:
@@ -199,8 +180,8 @@ class Stack:
 
     # -- lifecycle -------------------------------------------------------------------------
     def full_template(self) -> dict[str, Any]:
-        """The template as it would be sent to Heat."""
-        template = copy.deepcopy(self.template)
+        """The template as it would be sent to Heat (shares nested values with ``template``)."""
+        template = dict(self.template)
         template.setdefault("heat_template_version", HEAT_TEMPLATE_VERSION)
         if self.description and "description" not in template:
             template["description"] = self.description
@@ -223,10 +204,10 @@ class Stack:
         creating = self.status in ("NOT_FOUND", "CREATE_FAILED") and not self.deployed
         action = "CREATE" if creating else "UPDATE"
         try:
-            template_format.parse(yaml.safe_dump(template, sort_keys=True))
-        except (ValueError, yaml.YAMLError) as exc:
+            template_format.parse(json.dumps(template, sort_keys=True))
+        except (ValueError, TypeError) as exc:
             self._fail(template, action, f"template rejected by the Heat parser: {exc}")
-        problems = check_structure(template) + check_references(template)
+        problems = check_structure(template) + self.checker.check(template)
         if problems:
             self._fail(template, action, "invalid template: " + "; ".join(problems[:5]) + (
                 f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""))
@@ -236,7 +217,8 @@ class Stack:
             where = f"Resource {action} failed: {resource}: " if resource else ""
             self._fail(template, action, where + rule.answer["fail"])
         from muranokit.engine.corelib.cloud.resolve import Realiser
-        realiser = Realiser(self, template)
+        reuse, reuse_outputs = self._reusable(template)
+        realiser = Realiser(self, template, reuse, reuse_outputs)
         attributes = realiser.realise()
         outputs = realiser.outputs()
         self._release_removed(resources)
@@ -244,8 +226,44 @@ class Stack:
         self.attributes = attributes
         self.outputs = outputs
         self.deployed = template
+        self._params_key = entry_key(self.parameters)
         self.status = f"{action}_COMPLETE"
         self.applied = True
+
+    def _reusable(self, template: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Attributes and outputs of the last push that this push cannot change.
+
+        A resource is reusable if its body is unchanged and nothing it references (directly
+        or through other references) changed; same for outputs. Parameters changing, or a
+        floating-IP association changing, recomputes everything it may touch.
+        """
+        resources = resources_of(template)
+        old = resources_of(self.deployed)
+        outputs = template.get("outputs", template.get("Outputs")) or {}
+        old_outputs = self.deployed.get("outputs", self.deployed.get("Outputs")) or {}
+        if entry_key(self.parameters) != self._params_key or not self.deployed:
+            return {}, {}
+        dirty = {n for n in set(resources) | set(old)
+                 if n not in resources or n not in old
+                 or (resources[n] is not old[n] and resources[n] != old[n])}
+        for name in list(dirty):
+            body = resources.get(name) or old.get(name) or {}
+            if isinstance(body, dict) and body.get("type") == "OS::Nova::FloatingIPAssociation":
+                dirty |= self.checker.referenced("resources", name)
+        grew = True
+        while grew:
+            grew = False
+            for name in resources:
+                if name not in dirty and self.checker.referenced("resources", name) & dirty:
+                    dirty.add(name)
+                    grew = True
+        reuse = {n: self.attributes[n] for n in resources
+                 if n not in dirty and n in self.attributes}
+        reuse_outputs = {n: self.outputs[n] for n in outputs
+                         if n in self.outputs and (outputs[n] is old_outputs.get(n)
+                                                   or outputs[n] == old_outputs.get(n))
+                         and not self.checker.referenced("outputs", n) & dirty}
+        return reuse, reuse_outputs
 
     def _fail(self, template: dict[str, Any], action: str, reason: str) -> None:
         self.status = f"{action}_FAILED"
@@ -254,14 +272,15 @@ class Stack:
 
     def _finish(self, template: dict[str, Any], status: str, error: str | None,
                 outputs: dict[str, Any]) -> None:
-        self.cloud.masker.learn(template)
+        parts = _changed_parts(self.deployed or {}, template)
+        self.cloud.masker.learn(parts[1])
         before, after = resources_of(self.deployed), resources_of(template)
         servers = sorted(n for n, b in after.items()
                          if isinstance(b, dict) and b.get("type") in SERVER_TYPES)
         self.cloud.emit(events.heat_push(
-            self.name, status, template_diff(self.deployed, template, self.name),
+            self.name, status, template_diff(self.deployed, template, self.name, parts),
             sorted(set(after) - set(before)), sorted(set(before) - set(after)), servers,
-            outputs, error))
+            {k: v for k, v in outputs.items() if self.outputs.get(k, _MISSING) != v}, error))
         if status != "ok":
             return
         for name in sorted(set(after) - set(before)):

@@ -8,8 +8,8 @@ from typing import Any
 
 def merge_lists(first: list[Any], second: list[Any]) -> list[Any]:
     """Items of both lists in order, each equal item once."""
-    result: list[Any] = []
-    for item in list(first) + list(second):
+    result: list[Any] = list(first)
+    for item in second:
         if item not in result:
             result.append(copy.deepcopy(item))
     return result
@@ -20,8 +20,9 @@ def merge_dicts(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
 
     Nested dicts merge key by key, lists are united, anything else is replaced by the value
     from ``update``. A dict or list meeting a value of another kind is an error (TypeError).
+    Neither argument is modified; unchanged parts of ``base`` are shared with the result.
     """
-    result = copy.deepcopy(base)
+    result = dict(base)  # values of ``base`` are shared, never modified in place
     for key, new in update.items():
         old = result.get(key)
         if key not in result or old is None or new is None:

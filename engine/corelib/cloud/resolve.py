@@ -13,8 +13,12 @@ if TYPE_CHECKING:  # pragma: no cover
 class Realiser:
     """Computes resource attributes of one push with the cloud's deterministic allocator."""
 
-    def __init__(self, stack: Stack, template: dict[str, Any]) -> None:
+    def __init__(self, stack: Stack, template: dict[str, Any],
+                 reuse: dict[str, dict[str, Any]] | None = None,
+                 reuse_outputs: dict[str, Any] | None = None) -> None:
         self.stack = stack
+        self.reuse = reuse or {}
+        self.reuse_outputs = reuse_outputs or {}
         self.cloud = stack.cloud
         self.template = template
         self.resources = resources_of(template)
@@ -75,6 +79,9 @@ class Realiser:
     # -- per-type attributes ---------------------------------------------------------------
     def _realise(self, name: str) -> dict[str, Any]:
         if name in self.attrs:
+            return self.attrs[name]
+        if name in self.reuse:  # unchanged since the last push, and so is what it uses
+            self.attrs[name] = self.reuse[name]
             return self.attrs[name]
         self.attrs[name] = {"id": self._id(name)}  # guards against reference cycles
         body = self.resources.get(name) or {}
@@ -204,6 +211,9 @@ class Realiser:
         section = self.template.get("outputs", self.template.get("Outputs")) or {}
         result = {}
         for name in sorted(section):
+            if name in self.reuse_outputs:
+                result[name] = self.reuse_outputs[name]
+                continue
             body = section[name]
             value = body.get("value", body.get("Value")) if isinstance(body, dict) else body
             result[name] = self.resolve(value)

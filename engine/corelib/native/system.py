@@ -15,6 +15,8 @@ from muranokit.engine.corelib.cloud.templates import security_group_fragment
 from muranokit.engine.corelib.native.support import call, cloud_of, environment_of, object_id
 from muranokit.engine.native import NativeThrow, native_class
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
 
 @native_class("io.murano.system.HeatStack")
 class HeatStack:
@@ -169,7 +171,7 @@ class Resources:
 
     def yaml(self, name: str) -> Any:
         try:
-            return yaml.safe_load(self._read(name))
+            return yaml.load(self._read(name), Loader=_SAFE_LOADER)
         except yaml.YAMLError as exc:
             raise NativeThrow("io.murano.system.ResourceError",
                               f"Resources/{name} is not valid YAML: {exc}") from exc
