@@ -12,6 +12,7 @@ Errors (syntax, alias bomb, undecodable bytes) raise
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import yaml
@@ -101,6 +102,11 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 # keys that SafeConstructor.flatten_mapping rewrites: "<<" merges, "=" becomes a string
 _FLATTEN_TAGS = frozenset({"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"})
 
+# The composer asks the resolver for the tag of every node it makes: a Python call per
+# node. Safe loading has only the class-wide implicit resolvers (no path resolvers), so
+# the answer depends on the arguments alone and a C-level cache answers repeats.
+_resolve = functools.lru_cache(maxsize=16_384)(Resolver().resolve)
+
 
 class _LineConstructor(SafeConstructor):
     """SafeConstructor that builds YamlMap/YamlSeq instead of dict/list.
@@ -111,42 +117,50 @@ class _LineConstructor(SafeConstructor):
     """
 
     def build(self, node: Node, memo: dict[int, Any]) -> Any:
+        """The Python value of ``node``; ``memo`` maps id(node) to values already built."""
+        kind = type(node)
+        tag = node.tag
+        if kind is ScalarNode:
+            if tag == _STR_TAG:
+                return node.value
+            constructor = self.yaml_constructors.get(tag)
+            if constructor is None:
+                return self.construct_object(node, deep=True)  # raises a clear error
+            return constructor(self, node)
         known = memo.get(id(node), memo)
         if known is not memo:
             return known  # an alias: the same object, as PyYAML does
-        tag = node.tag
-        if isinstance(node, ScalarNode):
-            if tag == _STR_TAG:
-                value = node.value
-            else:
-                constructor = self.yaml_constructors.get(tag)
-                if constructor is None:
-                    return self.construct_object(node, deep=True)  # raises a clear error
-                value = constructor(self, node)
-        elif isinstance(node, SequenceNode) and tag == _SEQ_TAG:
-            value = YamlSeq(_line(node))
-            memo[id(node)] = value
-            for child in node.value:
-                value.append(self.build(child, memo))
-                value.item_lines.append(_line(child))
-        elif isinstance(node, MappingNode) and tag == _MAP_TAG:
-            value = YamlMap(_line(node))
-            memo[id(node)] = value
-            if any(key.tag in _FLATTEN_TAGS for key, _ in node.value):
+        build = self.build
+        if kind is SequenceNode and tag == _SEQ_TAG:
+            seq = YamlSeq(node.start_mark.line + 1)
+            memo[id(node)] = seq
+            children = node.value
+            seq.extend([build(child, memo) for child in children])
+            seq.item_lines = [child.start_mark.line + 1 for child in children]
+            return seq
+        if kind is MappingNode and tag == _MAP_TAG:
+            mapping = YamlMap(node.start_mark.line + 1)
+            memo[id(node)] = mapping
+            if not _FLATTEN_TAGS.isdisjoint([key.tag for key, _ in node.value]):
                 self.flatten_mapping(node)
+            key_lines, value_lines = mapping.key_lines, mapping.value_lines
             for key_node, value_node in node.value:
-                key = self.build(key_node, memo)
-                try:
-                    hash(key)
-                except TypeError:
-                    raise yaml.constructor.ConstructorError(
-                        "while constructing a mapping", node.start_mark,
-                        "found an unhashable key", key_node.start_mark) from None
-                value[key] = self.build(value_node, memo)
-                value.key_lines[key] = _line(key_node)
-                value.value_lines[key] = _line(value_node)
-        else:  # !!set, !!omap, !!pairs, or a tag safe loading refuses
-            value = self.construct_object(node, deep=True)
+                if type(key_node) is ScalarNode and key_node.tag == _STR_TAG:
+                    key = key_node.value
+                else:
+                    key = build(key_node, memo)
+                    try:
+                        hash(key)
+                    except TypeError:
+                        raise yaml.constructor.ConstructorError(
+                            "while constructing a mapping", node.start_mark,
+                            "found an unhashable key", key_node.start_mark) from None
+                mapping[key] = build(value_node, memo)
+                key_lines[key] = key_node.start_mark.line + 1
+                value_lines[key] = value_node.start_mark.line + 1
+            return mapping
+        # !!set, !!omap, !!pairs, or a tag safe loading refuses
+        value = self.construct_object(node, deep=True)
         memo[id(node)] = value
         return value
 
@@ -156,6 +170,15 @@ class _LineLoader(_Parser, _LineConstructor, Resolver):
         _Parser.__init__(self, stream)
         _LineConstructor.__init__(self)
         Resolver.__init__(self)
+        self.resolve = _resolve
+        # called for every node; they only matter with path resolvers, which
+        # safe loading never has
+        self.descend_resolver = _ignore
+        self.ascend_resolver = _ignore
+
+
+def _ignore(*_args: Any) -> None:
+    """Stand-in for a resolver hook that has nothing to do."""
 
 
 def _check_expansion(root: Node, path: str | None) -> None:

@@ -81,6 +81,19 @@ Methods:
     Body:
       - $env: $.find(std:Environment)
       - $env.reporter.report($this, $reason)
+  shareIp:
+    Body:
+      - $env: $.find(std:Environment)
+      - $ip: new(std:SharedIp, $this, network => $env.defaultNetworks.environment,
+          assignFloatingIp => true)
+      - $ip.deploy()
+      - Return: [$ip.virtualIp, $ip.floatingIpAddress, $ip.getSharedIpRef()]
+  readMissing:
+    Body:
+      - Return: new(sys:Resources).string('nope.txt')
+  badTemplate:
+    Body:
+      - $.find(std:Environment).stack.updateTemplate(list(1, 2))
   log:
     Arguments:
       - text:

@@ -3,6 +3,7 @@
 import ipaddress
 
 import pytest
+
 from muranokit.engine.corelib.cloud.allocator import AllocationError, Allocator
 
 

@@ -1,6 +1,7 @@
 """The simulated Heat stack: merge, parse, reference checks, outputs, faults, events."""
 
 import pytest
+
 from muranokit.engine.corelib.cloud import Cloud
 from muranokit.engine.corelib.cloud.heat import HeatError, check_references
 from muranokit.engine.corelib.cloud.rules import parse_rules
@@ -174,3 +175,31 @@ def test_existing_network_ports_get_addresses_too():
     out = stack.output()
     assert out["ip"].startswith("192.168.")
     assert out["joined"] == "vm-x"
+
+
+def test_changing_a_subnet_recomputes_everything_that_depends_on_it():
+    cloud = Cloud()
+    stack = cloud.stack("s")
+    stack.update_template(network_template())
+    stack.update_template(server("vm1", with_fip=True))
+    stack.push()
+    assert stack.output()["vm1-assigned-ips"] == {"env-net": ["10.0.3.3"]}
+    stack.update_template({"resources": {"subnet": {"properties": {"cidr": "10.9.0.0/24"}}}})
+    stack.push()
+    assert stack.output()["vm1-assigned-ips"] == {"env-net": ["10.9.0.3"]}
+    push = cloud.events[-1]
+    assert set(push["outputs"]) == {"vm1-assigned-ips"}  # only what changed is reported
+    assert any(line == "+      cidr: 10.9.0.0/24" for line in push["diff"])
+
+
+def test_a_reference_broken_by_a_later_update_is_caught():
+    cloud = Cloud()
+    stack = cloud.stack("s")
+    stack.update_template(network_template())
+    stack.update_template(server("vm1"))
+    stack.push()
+    template = stack.current()
+    del template["resources"]["vm1-port"]
+    stack.set_template(template)
+    with pytest.raises(HeatError, match="get_resource names unknown resource 'vm1-port'"):
+        stack.push()

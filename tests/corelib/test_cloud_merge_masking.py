@@ -1,6 +1,7 @@
 """Template merging as updateTemplate does it, and secret masking."""
 
 import pytest
+
 from muranokit.engine.corelib.cloud.masking import MASK, Masker
 from muranokit.engine.corelib.cloud.merge import merge_dicts
 

@@ -1,6 +1,7 @@
 """Agent and Heat rules files: format, matching and clear errors with file:line."""
 
 import pytest
+
 from muranokit.engine.corelib.cloud.rules import RulesError, load_rules, parse_rules
 
 

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from muranokit.engine.corelib.cloud import STATE_VERSION, Cloud, CloudError
 from muranokit.engine.corelib.cloud.rules import parse_rules
 

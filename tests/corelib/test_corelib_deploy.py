@@ -82,7 +82,11 @@ def test_heat_fault_surfaces_as_muranopl_exception_then_recovers(pkg):
         run.deploy()
     assert info.value.type_name == "io.murano.system.HeatStackError"
     assert "No valid host was found" in info.value.message
-    assert any(f.method == "push" or "deploy" in str(f) for f in info.value.stack)
+    frames = [(f.type, f.method) for f in info.value.stack]
+    assert frames[:4] == [("io.murano.Environment", "deploy"), ("com.example.Web", "deploy"),
+                          ("io.murano.resources.Instance", "deploy"),
+                          ("io.murano.resources.Instance", "endDeploy")]
+    assert frames[-1] == ("io.murano.system.HeatStack", "push")
     state = run.cloud.to_state()
     previous = run.runtime.serialize()
     again = Deployment([pkg], model(web_app("app-1", "web-1"), previous=previous), rules,
@@ -137,3 +141,27 @@ def test_resources_and_logger(pkg):
     run.runtime.call("app-1", "log", "hello log")
     assert run.events[-1] == {"kind": "log", "level": "info", "logger": "web",
                               "message": "hello log"}
+
+
+def test_shared_ip_is_a_port_on_the_environment_network(pkg):
+    run = Deployment([pkg], model(web_app("app-1", "web-1")))
+    vip, fip, ref = run.runtime.call("app-1", "shareIp")
+    assert vip.startswith("10.0.0.") and fip.startswith("172.24.4.")
+    port = run.stack().deployed["resources"][ref["get_resource"]]
+    assert port["properties"]["network"] == {"get_resource": "network-net-1"}
+
+
+@pytest.mark.parametrize("method, type_name, message", [
+    ("readMissing", "io.murano.system.ResourceNotFound",
+     "package com.example.Web has no file Resources/nope.txt"),
+    ("badTemplate", "io.murano.system.HeatStackError",
+     "updateTemplate needs a mapping, got list"),
+])
+def test_misuse_gives_muranopl_exceptions_with_clear_messages(pkg, method, type_name,
+                                                              message):
+    run = Deployment([pkg], model(web_app("app-1", "web-1")))
+    with pytest.raises(MuranoPlError) as info:
+        run.runtime.call("app-1", method)
+    assert info.value.type_name == type_name
+    assert message in info.value.message
+    assert info.value.stack[0].method == method

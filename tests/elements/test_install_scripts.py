@@ -136,19 +136,26 @@ def test_calico_fails_when_a_file_is_missing(chroot: Path, missing: str) -> None
     assert f"{missing} is missing" in done.stderr
 
 
-def test_flannel_installs_flanneld(chroot: Path) -> None:
+FLANNEL = ["flanneld-v0.24.2", "flannel-cni-v1.4.0-flannel1"]
+
+
+def test_flannel_installs_flanneld_and_its_cni_plugin(chroot: Path) -> None:
     stage_element(chroot, "muranokit-flannel")
-    stage_files(chroot, ["flanneld-v0.24.2"])
+    stage_files(chroot, FLANNEL)
     done = run_phase_script(chroot, "install.d/60-muranokit-flannel")
     assert done.returncode == 0, done.stderr
     assert_executable(chroot, "/opt/bin/flanneld", "flanneld v0.24.2")
+    assert_executable(chroot, "/opt/cni/bin/flannel", "flannel-cni v1.4.0-flannel1")
 
 
-def test_flannel_fails_without_flanneld(chroot: Path) -> None:
+@pytest.mark.parametrize("missing", FLANNEL)
+def test_flannel_fails_when_a_file_is_missing(chroot: Path, missing: str) -> None:
     stage_element(chroot, "muranokit-flannel")
+    stage_files(chroot, [name for name in FLANNEL if name != missing])
     done = run_phase_script(chroot, "install.d/60-muranokit-flannel")
     assert done.returncode != 0
-    assert "flanneld-v0.24.2 is missing" in done.stderr
+    assert f"{missing} is missing" in done.stderr
+    assert not in_root(chroot, "/opt/bin/flanneld").exists()
 
 
 def test_gateway_installs_confd_and_disables_haproxy(chroot: Path) -> None:

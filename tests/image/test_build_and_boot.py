@@ -154,9 +154,15 @@ def test_binaries_are_installed_and_run(image_root: Path) -> None:
         out = subprocess.run(["chroot", str(image_root), f"/opt/bin/{name}", "--version"],
                              capture_output=True, text=True, check=True).stdout
         assert f"{name} {version}" in out
-    for name in ("calico", "calico-ipam"):
+    for name in ("calico", "calico-ipam", "flannel"):
         assert os.access(image_root / "opt/cni/bin" / name, os.X_OK)
-    assert (image_root / "opt/cni/bin/loopback").exists()
+    assert "flannel-cni v1.4.0-flannel1" in subprocess.run(
+        ["chroot", str(image_root), "/opt/cni/bin/flannel"], capture_output=True, text=True,
+        check=True).stdout
+    assert os.readlink(image_root / "opt/cni/bin/portmap") == "/usr/lib/cni/portmap"
+    # links inside the image point at absolute paths: read them, do not follow them
+    assert os.readlink(image_root / "opt/cni/bin/loopback") == "/usr/lib/cni/loopback"
+    assert (image_root / "usr/lib/cni/loopback").is_file()
     assert os.readlink(image_root / "opt/bin/etcd") == "/usr/bin/etcd"
     assert (image_root / "usr/bin/etcd").is_file()
 
@@ -168,10 +174,12 @@ def test_units_and_configuration_are_in_place(image_root: Path) -> None:
         assert f"ExecStart=/opt/bin/{unit}" in text
         assert f"EnvironmentFile=/etc/default/{unit}" in text
     wants = system / "multi-user.target.wants"
-    for enabled in ("docker.service", "containerd.service", "murano-agent.service"):
-        assert (wants / enabled).exists(), enabled
+    for enabled in ("docker.service", "containerd.service", "murano-agent.service",
+                    "ssh.service"):
+        assert os.path.lexists(wants / enabled), enabled
+    assert os.path.lexists(system / "cloud-init.target.wants/cloud-init.service")
     for disabled in ("etcd.service", "haproxy.service", "kubelet.service"):
-        assert not (wants / disabled).exists(), disabled
+        assert not os.path.lexists(wants / disabled), disabled
     assert "/etc/murano/agent.conf" in (
         system / "murano-agent.service.d/muranokit.conf").read_text()
     datasources = (image_root / "etc/cloud/cloud.cfg.d/91-dib-cloud-init-datasources.cfg")

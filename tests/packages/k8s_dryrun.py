@@ -82,6 +82,13 @@ class Deployment:
             argv += ["--agent-rules", str(rules_file)]
         return self._run(argv)
 
+    def deploy_app(self, fqn: str, values: dict[str, Any]) -> Outcome:
+        """`muranokit deploy --app FQN --set k=v ...`: the model comes from the form."""
+        argv = ["deploy", "--app", fqn, "--state", str(self.state)]
+        for key, value in values.items():
+            argv += ["--set", f"{key}={value}"]
+        return self._run(argv)
+
     def action(self, object_id: str, name: str) -> Outcome:
         """`muranokit action --state DIR OBJECT_ID ACTION`."""
         return self._run(["action", "--state", str(self.state), object_id, name])

@@ -3,6 +3,7 @@ agent plans per VM with their parameters, Heat resources, reports, Out
 properties, redeployments, scaling actions, pods and failure recovery."""
 
 import copy
+import json
 
 import pytest
 from k8s_dryrun import (
@@ -273,3 +274,35 @@ def test_standalone_docker_host():
     assert host["containers"] == ["web"]
     scopes = sorted((e["containerPort"], e["scope"]) for e in host["applicationEndpoints"])
     assert scopes == [(80, "cloud"), (80, "public"), (7000, "host"), (9090, "cloud")]
+
+
+def test_cluster_from_the_form_with_flannel_registry_and_google_key():
+    deployment = Deployment({})
+    out = deployment.deploy_app("com.mirantis.docker.kubernetes.KubernetesCluster", {
+        "name": "demo", "maxMinionCount": 3, "minionCount": 2, "useFlannel": "true",
+        "enableDashboard": "false", "dockerRegistry": "registry.local:5000",
+        "gcloudKey": "TOP-SECRET-KEY", "flavor": "m1.medium"})
+    assert out.ok, out.error
+    by_vm = plans_by_vm(out)
+    assert set(by_vm) == {MASTER, "murano-kube-2", "murano-kube-3", GATEWAY}
+    for node in ("murano-kube-2", "murano-kube-3"):
+        assert by_vm[node] == ["Start an etcd member", "Start Flannel",
+                               "Log in to Google Container Registry", "Join a Kubernetes node"]
+    assert "Deploy the dashboard add-on" not in by_vm[MASTER]
+    joins = [p for _, name, p in plans(out) if name == "Join a Kubernetes node"]
+    assert {j["dockerRegistry"] for j in joins} == {"registry.local:5000"}
+    report_text = "\n".join(json.dumps(e) for e in out.events)
+    assert "TOP-SECRET-KEY" not in report_text, "the key is a password field: masked"
+
+
+def test_pod_names_are_unique_within_a_cluster():
+    model = example("cluster-with-pod.json")
+    apps = model["Objects"]["applications"]
+    twin = copy.deepcopy(apps[1])
+    twin["?"]["id"] = "second-pod-with-the-same-name"
+    apps.append(twin)
+    out = Deployment(model).deploy()
+    assert not out.ok
+    (error,) = [e for e in out.events if e["kind"] == "exception"]
+    assert error["type"].endswith("PodNameConflictException")
+    assert "already has a pod named web" in error["message"]

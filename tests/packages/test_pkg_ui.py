@@ -11,6 +11,7 @@ import pytest
 import yaml
 from k8s_package_helpers import ENGINE, PACKAGES, is_expression, parse_yaql
 from yaql import create_context
+from yaql.language import specs
 from yaql.language import utils as yaql_utils
 
 _constructor = yaml.constructor.SafeConstructor()
@@ -34,7 +35,7 @@ class Expression(str):
 def _evaluate(value, context):
     if isinstance(value, Expression):
         result = parse_yaql(value).evaluate(context=context)
-        return yaql_utils.convert_output_data(result, list, ENGINE)
+        return _evaluate(yaql_utils.convert_output_data(result, list, ENGINE), context)
     if isinstance(value, dict):
         return {_evaluate(k, context): _evaluate(v, context) for k, v in value.items()}
     if isinstance(value, list):
@@ -53,11 +54,28 @@ def _fields(form):
 
 
 def _application(package, values):
+    """The Application template evaluated as the dashboard does: Templates go into
+    the context unevaluated, and results that hold expressions are evaluated again."""
     form = _form(package)
     context = create_context()
     context["$"] = yaql_utils.convert_input_data(values)
+
+    @specs.parameter("times", int)
+    def repeat(context, template, times):  # the dashboard's repeat()
+        copies = []
+        for index in range(1, times + 1):
+            child = context.create_child_context()
+            child["index"] = index
+            copies.append(_evaluate(template, child))
+        return copies
+
+    def generate_hostname(pattern, number):  # the dashboard's generateHostname()
+        return pattern.replace("#", str(number))
+
+    context.register_function(repeat, "repeat")
+    context.register_function(generate_hostname, "generateHostname")
     for name, template in (form.get("Templates") or {}).items():
-        context[name] = yaql_utils.convert_input_data(_evaluate(template, context))
+        context[name] = template
     return _evaluate(form["Application"], context)
 
 

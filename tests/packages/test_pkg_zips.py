@@ -4,7 +4,7 @@ import shutil
 import subprocess
 
 import pytest
-from k8s_package_helpers import SUITE, build_zip, manifest
+from k8s_package_helpers import PACKAGES, SUITE, build_zip, manifest
 
 
 @pytest.fixture(scope="module")
@@ -35,3 +35,11 @@ def test_muranoclient_loads_with_requirements(zips, package):
     assert set(resolved) == wanted
     for fqn, dependency in resolved.items():
         assert dependency.manifest["FullName"] == fqn
+
+
+def test_muranokit_validate_is_clean(capsys):
+    from muranokit.tools.cli import main
+
+    code = main(["validate", *(str(PACKAGES / package) for package in SUITE)])
+    output = capsys.readouterr()
+    assert code == 0, output.out + output.err

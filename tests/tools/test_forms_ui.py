@@ -3,6 +3,7 @@
 import textwrap
 
 import pytest
+
 from muranokit.tools.exceptions import InputError
 from muranokit.tools.forms import build_application, environment_model, load_ui, parse_set
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from muranokit.tools.report import render
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -154,12 +154,18 @@ class Stack:
 
     def set_template(self, template: dict[str, Any]) -> None:
         """Replace the whole template (parameters are reset, as Murano does)."""
+        if template is not None and not isinstance(template, dict):
+            raise HeatError(f"stack {self.name}: setTemplate needs a mapping, got "
+                            f"{type(template).__name__}")
         self.template = copy.deepcopy(template or {})
         self.parameters = {}
         self.applied = False
 
     def update_template(self, template: dict[str, Any]) -> None:
         """Deep-merge ``template`` into the current one (dicts merge, lists union)."""
+        if not isinstance(template, dict):
+            raise HeatError(f"stack {self.name}: updateTemplate needs a mapping, got "
+                            f"{type(template).__name__}")
         try:
             self.template = merge_dicts(self.template, template or {})
         except TypeError as exc:
@@ -204,7 +210,7 @@ class Stack:
         creating = self.status in ("NOT_FOUND", "CREATE_FAILED") and not self.deployed
         action = "CREATE" if creating else "UPDATE"
         try:
-            template_format.parse(json.dumps(template, sort_keys=True))
+            template_format.parse(json.dumps(template))
         except (ValueError, TypeError) as exc:
             self._fail(template, action, f"template rejected by the Heat parser: {exc}")
         problems = check_structure(template) + self.checker.check(template)

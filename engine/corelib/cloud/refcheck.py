@@ -107,7 +107,7 @@ class ReferenceChecker:
                 live.add((section, name))
                 _body, refs, malformed, names = self._scan(section, name, body)
                 problems += malformed
-                if names.issubset(resources):
+                if all(n in resources for n in names):
                     continue  # every name is a resource: nothing can be missing
                 for path, func, target in refs:
                     problem = _problem(path, func, target, resources, params)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from muranokit.engine.corelib.cloud.templates import addresses_from_output
+from muranokit.engine.corelib.cloud.templates import addresses_from_output, network_names
 from muranokit.engine.corelib.native.support import call, cloud_of, stack_of
 from muranokit.engine.native import native_class
 
@@ -46,7 +46,11 @@ class SharedIp:
         port, fip, output = self._names()
         net = self.network
         call(self.ctx, net, "deploy")
-        net_ref = net.get_property("openstackId") or net.get_property("internalNetworkName")
+        neutron = self.ctx.runtime.get_class("io.murano.resources.NeutronNetwork")
+        if net.type.is_compatible(neutron):  # a network of this stack: refer to its resource
+            net_ref = {"get_resource": network_names(net.id, net.get_property("name"))["net"]}
+        else:
+            net_ref = net.get_property("internalNetworkName") or net.get_property("openstackId")
         template: dict[str, Any] = {
             "resources": {port: {"type": "OS::Neutron::Port",
                                  "properties": {"network": net_ref}}},

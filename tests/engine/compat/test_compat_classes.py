@@ -40,6 +40,14 @@ def test_ambiguous_method_name(h):
     assert info.value.type_name == "AmbiguousMethodName"
 
 
+def test_property_declared_by_two_parents(h):
+    with pytest.raises(MuranoPlError) as info:
+        h.run("compat.classes.PropBoth", "readShared")
+    assert info.value.type_name == "AmbiguousPropertyNameError"
+    assert h.run("compat.classes.PropResolved", "readShared") == 3
+    assert h.call(h.new("compat.classes.PropResolved", shared="7"), "readShared") == 7
+
+
 def test_inherited_method_and_property_default(h):
     obj = h.new("compat.classes.Left", label="custom")
     assert h.call(obj, "side") == "left"
@@ -154,9 +162,23 @@ def test_argument_defaults_including_expression_default(h):
     assert h.call(obj, "withDefaults", a=3, c=4) == [3, 2, 4]
 
 
+def test_argument_mapping_and_body_shapes(h):
+    obj = h.new("compat.classes.Methods")
+    assert h.call(obj, "mappingArguments", "1") == [1, "two"]
+    assert h.call(obj, "mappingArguments", 1, second=2) == [1, "2"]
+    assert h.call(obj, "scalarBody") is None
+    assert h.call(obj, "noBody") is None
+
+
 def test_varargs_and_kwargs(h):
     obj = h.new("compat.classes.Methods")
     assert h.call(obj, "callVarKw") == [[1, [2, 3]], [4, {"x": "5", "y": "six"}]]
+
+
+def test_varargs_and_kwargs_from_api(h):
+    obj = h.new("compat.classes.Methods")
+    assert h.call(obj, "varArgs", 1, "2", 3) == [1, [2, 3]]
+    assert h.call(obj, "kwArgs", first=1, a=2, b="x") == [1, {"a": "2", "b": "x"}]
 
 
 def test_varargs_contract_applies_to_each_item(h):
@@ -198,7 +220,9 @@ def test_any_scope_callable_from_api(h):
 
 
 def test_meta_and_import_are_parsed(h):
-    assert h.run("compat.classes.WithImportAndMeta", "ping") == "pong"
+    obj = h.new("compat.classes.WithImportAndMeta")
+    assert h.call(obj, "ping") == "pong"
+    assert obj.get_property("described") == "meta"
     assert h.run("compat.classes.Methods", "withMeta") == "meta ok"
 
 
@@ -234,3 +258,10 @@ def test_undeclared_property_of_other_object_cannot_be_written(h):
         h.call(h.new("compat.classes.Outsider"), "writeUndeclared", target)
     assert info.value.type_name == "PropertyWriteError"
     assert 'Property "brandNew"' in info.value.message
+
+
+def test_workflow_spelling_with_initialize_and_destroy(h):
+    obj = h.new("compat.classes.OldStyle")
+    assert h.call(obj, "ping") == "old pong"
+    h.rt.finalize()
+    assert h.traces == ["old init", "old destroy"]

@@ -119,6 +119,16 @@ def test_dict_with_fixed_keys(h, obj):
     violation(h.call, obj, "fixedKeys", "not a dict")
 
 
+def test_list_of_dict_shapes(h, obj):
+    given = [{"host": "a", "port": "1", "extra": True}, {"host": "b"}]
+    assert h.call(obj, "listOfShapes", given) == [
+        {"host": "a", "port": 1},
+        {"host": "b", "port": None},
+    ]
+    err = violation(h.call, obj, "listOfShapes", [{"host": "a"}, {"port": 2}])
+    assert "endpoints" in err.message and "host" in err.message
+
+
 def test_dict_with_key_value_contract(h, obj):
     assert h.call(obj, "keyValue", {"1": "a", "22": 5}) == {1: "a", 22: "5"}
     violation(h.call, obj, "keyValue", {"one": "a"})

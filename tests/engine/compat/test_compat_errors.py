@@ -93,6 +93,14 @@ def test_nested_try_finally_order(h, flow):
     assert h.traces == ["inner try", "inner finally", "outer catch", "outer finally"]
 
 
+def test_exception_raised_in_catch_still_runs_finally(h, flow):
+    with pytest.raises(MuranoPlError) as info:
+        h.call(flow, "catchThrowsAgain")
+    assert info.value.type_name == "compat.errors.Second"
+    assert info.value.message == "from catch"
+    assert h.traces == ["handling first", "finally after catch"]
+
+
 def test_finally_runs_on_return(h, flow):
     assert h.call(flow, "finallyOnReturn") == "returned"
     assert h.traces == ["finally ran"]

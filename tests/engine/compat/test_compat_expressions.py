@@ -44,6 +44,12 @@ def test_new_returns_proxy_with_keyword_properties(h, obj):
     assert h.call(child, "ownerPrefix") == "p_"
 
 
+def test_objects_inside_returned_data_are_proxies(h, obj):
+    result = h.call(obj, "objectInsideData")
+    assert result["box"].get_property("name") == "boxed"
+    assert result["list"][0].id == result["box"].id
+
+
 def test_new_with_owner_is_found_by_find(h, obj):
     assert h.call(obj, "childSeesOwner") == ["kid", "p_", True]
 

@@ -54,3 +54,10 @@ def test_format_13_is_non_legacy_but_type_gives_name():
     h = Harness("format13pkg")
     assert h.run("compat.f13.Thirteen", "rangeTake") == [0, 1]
     assert h.run("compat.f13.Thirteen", "typeName") == "compat.f13.Thirteen"
+
+
+def test_inherited_methods_run_with_their_own_package_format():
+    h = Harness("legacypkg", "childpkg")
+    young = h.new("compat.child.Young")
+    assert h.call(young, "ownRangeTake") == [0, 1]
+    assert h.call(young, "rangeTake") == [3, 4]

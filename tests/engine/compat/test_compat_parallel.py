@@ -67,6 +67,17 @@ def test_property_writes_in_branches_are_kept():
     assert result == ["done", "done"]
 
 
+def test_exception_in_pselect_surfaces():
+    h = Harness("parallel")
+    with pytest.raises(MuranoPlError) as info:
+        h.call(runner(h), "failingPselect")
+    assert info.value.type_name == "compat.parallel.Boom"
+    assert "not reached" not in h.traces
+    throw_line = line_of("parallel/parallel.yaml", "- Throw: compat.parallel.Boom")
+    assert ("parallel.yaml", throw_line, "explode", "compat.parallel.Worker") in \
+        murano_frames(info.value)
+
+
 def test_exception_in_branch_surfaces_with_its_stack():
     h = Harness("parallel")
     obj = runner(h)

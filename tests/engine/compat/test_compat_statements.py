@@ -97,5 +97,12 @@ def test_break_outside_loop(h, obj):
     assert info.value.type_name in ("DslInvalidOperationError", "DslSyntaxError")
 
 
+def test_assignment_to_a_copy_leaves_the_property_alone(h, obj):
+    copy, prop = h.call(obj, "copyOnWrite")
+    assert copy == {"p": "changed", "l": [9, 2]}
+    assert prop == {"p": "orig", "l": [1, 2]}
+    assert obj.get_property("settings") == {"p": "orig", "l": [1, 2]}
+
+
 def test_assigned_query_results_can_be_used_twice(h, obj):
     assert h.call(obj, "iteratorsAreMaterialised") == [12, 3, [2, 4, 6]]
