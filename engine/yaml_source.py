@@ -18,6 +18,16 @@ class LocDict(dict):
     __slots__ = ("line", "column", "key_pos")
 
 
+class QuotedStr(str):
+    """A quoted or block scalar: always a literal string, never a yaql expression.
+
+    Upstream Murano marks expressions with an implicit YAML resolver, and PyYAML applies
+    implicit resolvers to plain (unquoted) scalars only.
+    """
+
+    __slots__ = ()
+
+
 class LocList(list):
     """A list with ``line``/``column`` and per-item positions ``item_pos``."""
 
@@ -55,7 +65,13 @@ def _construct_seq(loader: _Loader, node):
     return result
 
 
+def _construct_str(loader: _Loader, node):
+    value = loader.construct_scalar(node)
+    return QuotedStr(value) if node.style else value
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 _Loader.add_constructor("tag:yaml.org,2002:omap", _construct_map)
 

@@ -23,6 +23,7 @@ from yaql.language import exceptions as yaql_exc
 from yaql.language import factory as yaql_factory
 
 from .exceptions import MuranoPlError, StackFrame
+from .yaml_source import QuotedStr
 
 NO_VALUE = utils.NO_VALUE
 FAST_PATH = True
@@ -114,7 +115,8 @@ class Flavour:
 
     def is_expression(self, text: Any) -> bool:
         """Murano's rule: a string is an expression unless it is plain words, or unparsable."""
-        if not isinstance(text, str) or _PLAIN_STRING.match(text):
+        # Quoted and block scalars are literals (upstream resolves !yaql on plain scalars only).
+        if not isinstance(text, str) or isinstance(text, QuotedStr) or _PLAIN_STRING.match(text):
             return False
         try:
             self.parse(text)
@@ -125,7 +127,8 @@ class Flavour:
     def is_code(self, text: Any) -> bool:
         """Like :meth:`is_expression`, but a string that starts like an expression
         (``$...`` or ``name(...``) and does not parse raises the parser's error."""
-        if not isinstance(text, str) or _PLAIN_STRING.match(text):
+        # Quoted and block scalars are literals (upstream resolves !yaql on plain scalars only).
+        if not isinstance(text, str) or isinstance(text, QuotedStr) or _PLAIN_STRING.match(text):
             return False
         try:
             self.parse(text)

@@ -52,7 +52,7 @@ BASE_TOOLS = (
     Tool("mksquashfs", "squashfs-tools", "diskimage-builder's image tooling"),
     Tool("losetup", "mount", "attaching the raw disk image"),
     Tool("partx", "util-linux", "registering the image's partitions"),
-    Tool("sfdisk", "fdisk", "partitioning the image"),
+    Tool("mkfs.ext4", "e2fsprogs", "creating the image's file system"),
 )
 DEVICE_MAPPER_TOOLS = (
     Tool("kpartx", "kpartx", "mapping the image's partitions through device-mapper"),
@@ -93,7 +93,13 @@ def has_device_mapper(proc: Path = Path("/proc")) -> bool:
     return False
 
 
-def missing_tools(tools: Iterable[Tool], which: Callable[[str], str | None] = shutil.which
+def find_command(command: str) -> str | None:
+    """A command on PATH or in the sbin folders (which a non-root PATH often lacks)."""
+    return shutil.which(command) or shutil.which(command,
+                                                 path="/usr/local/sbin:/usr/sbin:/sbin")
+
+
+def missing_tools(tools: Iterable[Tool], which: Callable[[str], str | None] = find_command
                   ) -> list[Tool]:
     """The tools that are not on PATH."""
     return [tool for tool in tools if not which(tool.command)]
@@ -108,7 +114,7 @@ def install_hint(missing: list[Tool]) -> str:
 
 
 def check_prerequisites(device_mapper: bool,
-                        which: Callable[[str], str | None] = shutil.which) -> None:
+                        which: Callable[[str], str | None] = find_command) -> None:
     """Raise InputError with install hints when a command the build needs is missing."""
     tools = list(BASE_TOOLS) + (list(DEVICE_MAPPER_TOOLS) if device_mapper else [])
     missing = missing_tools(tools, which)
@@ -417,6 +423,10 @@ def run_build(settings: BuildSettings, echo: Callable[[str], None] = _echo,
         elapsed = int(time.monotonic() - start)
         echo(f"[{elapsed // 60:02d}:{elapsed % 60:02d}] {message}")
 
+    def terminated(signum, frame):  # SIGTERM (a CI timeout, kill) cleans up like Ctrl-C
+        raise KeyboardInterrupt
+
+    previous_sigterm = signal.signal(signal.SIGTERM, terminated)
     say(f"building {settings.output} (Debian {settings.release}), log: {log_path}")
     if not device_mapper:
         say("no device-mapper in this kernel: using the partx-based kpartx stand-in")
@@ -468,7 +478,13 @@ def run_build(settings: BuildSettings, echo: Callable[[str], None] = _echo,
     finally:
         if proc is not None and proc.poll() is None:
             _stop(proc)
-        problems = cleanup(workdir, lambda m: _append(log_path, m))
+        previous_sigint = signal.signal(signal.SIGINT, signal.SIG_IGN)  # let cleanup finish
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            problems = cleanup(workdir, lambda m: _append(log_path, m))
+        finally:
+            signal.signal(signal.SIGINT, previous_sigint)
+            signal.signal(signal.SIGTERM, previous_sigterm)
         if problems:
             print("muranokit: warning: cleanup incomplete:\n  " + "\n  ".join(problems),
                   file=sys.stderr)

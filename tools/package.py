@@ -195,12 +195,13 @@ def find_package_dirs(root: str) -> list[str]:
 def _read_folder(root: str) -> dict[str, PackageFile]:
     real_root = os.path.realpath(root)
     files: dict[str, PackageFile] = {}
-    _walk_folder(root, "", real_root, files, {real_root})
+    _walk_folder(root, "", real_root, real_root, files, {real_root})
     return files
 
 
-def _walk_folder(folder: str, rel: str, real_root: str, files: dict[str, PackageFile],
-                 active: set[str]) -> None:
+def _walk_folder(folder: str, rel: str, real_folder: str, real_root: str,
+                 files: dict[str, PackageFile], active: set[str]) -> None:
+    """Read the files below ``folder`` (whose resolved path is ``real_folder``)."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
@@ -210,31 +211,49 @@ def _walk_folder(folder: str, rel: str, real_root: str, files: dict[str, Package
             continue
         member = f"{rel}{entry.name}"
         full = entry.path
-        if entry.is_symlink():
-            target = os.path.realpath(full)
-            if os.path.commonpath([target, real_root]) != real_root:
-                raise InputError(
-                    f"symlink points outside the package (to {target})", full)
-            if not os.path.exists(target):
-                raise InputError("broken symlink", full)
         try:
-            st = os.stat(full)
+            if entry.is_symlink():
+                real = os.path.realpath(full)
+                if os.path.commonpath([real, real_root]) != real_root:
+                    raise InputError(
+                        f"symlink points outside the package (to {real})", full)
+                if not os.path.exists(real):
+                    raise InputError("broken symlink", full)
+            else:  # no need to resolve it again: it is where its folder is
+                real = f"{real_folder}/{entry.name}"
+            is_dir = entry.is_dir()
+            is_file = not is_dir and entry.is_file()
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", full) from None
-        if stat.S_ISDIR(st.st_mode):
-            real = os.path.realpath(full)
+        if is_dir:
             if real in active:
                 raise InputError("symlink loop", full)
-            _walk_folder(full, member + "/", real_root, files, active | {real})
-        elif stat.S_ISREG(st.st_mode):
-            try:
-                with open(full, "rb") as handle:
-                    data = handle.read()
-            except OSError as exc:
-                raise InputError(f"cannot read file: {exc.strerror}", full) from None
-            files[member] = PackageFile(data, bool(st.st_mode & 0o111))
+            _walk_folder(full, member + "/", real, real_root, files, active | {real})
+        elif is_file:
+            files[member] = _read_file(full)
         else:
             raise InputError("not a regular file (device, pipe or socket)", full)
+
+
+def _read_file(path: str) -> PackageFile:
+    """The bytes and executable bit of the regular file ``path`` (one open, no buffering)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", path) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # replaced since the folder was listed
+            raise InputError("not a regular file (device, pipe or socket)", path)
+        chunks = [os.read(fd, st.st_size + 1)]
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 20))
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", path) from None
+    finally:
+        os.close(fd)
+    data = chunks[0] if len(chunks) == 2 else b"".join(chunks)
+    return PackageFile(data, bool(st.st_mode & 0o111))
 
 
 # --- zips ---------------------------------------------------------------------------

@@ -58,7 +58,8 @@ class YamlMap(dict):
 
     def line_of(self, key: Any) -> int:
         """Line of ``key``'s value (the mapping's own line when unknown)."""
-        return self.value_lines.get(key, self.key_lines.get(key, self.line))
+        line = self.value_lines.get(key)
+        return self.key_lines.get(key, self.line) if line is None else line
 
 
 class YamlSeq(list):
@@ -73,9 +74,8 @@ class YamlSeq(list):
 
     def line_of(self, index: int) -> int:
         """Line of item ``index`` (the sequence's own line when unknown)."""
-        if 0 <= index < len(self.item_lines):
-            return self.item_lines[index]
-        return self.line
+        lines = self.item_lines
+        return lines[index] if 0 <= index < len(lines) else self.line
 
 
 def line_of(container: Any, key: Any, default: int = 0) -> int:
@@ -232,15 +232,25 @@ def _yaml_error(exc: yaml.YAMLError, path: str | None) -> InputError:
     return InputError(message, path, line)
 
 
+def _depth_bound(text: str) -> int:
+    """An upper bound of the nesting depth of ``text``, found without parsing it.
+
+    A block collection nested in another starts further right on its line, or (a
+    sequence under a mapping key) at the same column with its items two further right,
+    so block depth is at most twice the longest line plus one; a flow bracket opens at
+    most two levels (``[a: [b: ...``).
+    """
+    longest = max(map(len, text.splitlines()), default=0)
+    return 2 * (longest + 1) + 2 * (text.count("[") + text.count("{")) + 1
+
+
 def _check_depth(text: str, path: str | None) -> None:
     """Refuse nesting deeper than MAX_DEPTH before libyaml's recursive composer sees it.
 
-    Depth is bounded by the indentation plus the number of flow brackets, so the exact
-    (event-based, non-recursive) count only runs for texts where that bound is high.
+    The exact (event-based, non-recursive) count only runs for texts whose
+    :func:`_depth_bound` is above MAX_DEPTH.
     """
-    indent = max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()),
-                 default=0)
-    if indent + text.count("[") + text.count("{") <= MAX_DEPTH:
+    if _depth_bound(text) <= MAX_DEPTH:
         return
     depth = 0
     loader = _LineLoader(text)

@@ -260,7 +260,20 @@ def container_ports(class_doc: dict) -> set[int]:
 
 
 def container_volumes(class_doc: dict) -> set[str]:
-    return set(re.findall(r"'(/[^']*)' =>", method_text(class_doc, "getContainer")))
+    """Mount paths: keys of ``$volumes`` mappings and ``'/path' =>`` items."""
+    body = class_doc["Methods"]["getContainer"]["Body"]
+    paths = set(re.findall(r"'(/[^']*)' =>", method_text(class_doc, "getContainer")))
+    stack = list(body)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == "$volumes" and isinstance(value, dict):
+                    paths.update(value)
+                stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return paths
 
 
 # --- zips and the upstream checker -----------------------------------------------------

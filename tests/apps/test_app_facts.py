@@ -115,7 +115,8 @@ def test_guestbook_wires_front_end_to_redis():
     deploy = front["Methods"]["deploy"]["Body"]
     assert deploy[0] == "$this.redisMaster.deploy()"
     assert deploy[-1] == "$.super($.deploy())"
-    assert "getConnectionTo($redis, 6379)" in text_of(front, "_redisAddress")
+    assert "getConnectionTo($redis, 6379)" in text_of(front, "_redisConnection")
+    assert ".where($.port = 6379)" in text_of(front)
     master = docs["com.example.docker.DockerRedisMaster"]
     slave = docs["com.example.docker.DockerRedisSlave"]
     assert master["Properties"]["image"]["Default"] == "redis:7.2"
@@ -127,10 +128,11 @@ def test_guestbook_wires_front_end_to_redis():
 
 def test_guestbook_form_builds_master_and_slaves():
     app, passwords = build_application(folder_of(BY_FOLDER["GuestBook"]) / "UI" / "ui.yaml",
-                                       {"host": "front-host", "redisHost": "redis-host",
-                                        "slaveCount": "3"}, "gb")
+                                       {"host": "front-host", "masterHost": "master-pod",
+                                        "slaveHost": "slave-host", "slaveCount": "3"}, "gb")
     assert app["redisMaster"]["?"]["type"] == "com.example.docker.DockerRedisMaster"
-    assert app["redisMaster"]["host"] == "redis-host"
+    assert app["redisMaster"]["host"] == "master-pod"
+    assert {s["host"] for s in app["redisSlaves"]} == {"slave-host"}
     slaves = app["redisSlaves"]
     assert [s["name"] for s in slaves] == [f"guestbook-redis-slave-{i}" for i in (1, 2, 3)]
     assert {s["?"]["type"] for s in slaves} == {"com.example.docker.DockerRedisSlave"}

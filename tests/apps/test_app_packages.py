@@ -31,6 +31,7 @@ from app_catalog import (
     zip_folder,
 )
 
+from muranokit.tools.cli import main
 from muranokit.tools.forms import load_ui
 from muranokit.tools.package import load_package
 from muranokit.tools.validate import validate_packages
@@ -172,10 +173,15 @@ def test_yamllint_is_clean():
 
 @pytest.fixture(scope="module")
 def zips(tmp_path_factory):
-    """FullName -> zip, for the apps, the Interfaces library and the host packages."""
+    """FullName -> zip: the apps and the Interfaces library as ``muranokit build`` writes
+    them, the host packages beside them (zipped here, so that their own state does not
+    matter to these tests)."""
     target = tmp_path_factory.mktemp("app-zips")
-    paths = [INTERFACES, *HOSTS, *(folder_of(f) for f in APPS)]
-    return {manifest(p)["FullName"]: zip_folder(p, target) for p in paths}
+    paths = [INTERFACES, *(folder_of(f) for f in APPS)]
+    assert main(["build", "-q", "-o", str(target), *map(str, paths)]) == 0
+    built = {manifest(p)["FullName"]: target / f"{manifest(p)['FullName']}.zip" for p in paths}
+    assert all(path.is_file() for path in built.values())
+    return {**built, **{manifest(p)["FullName"]: zip_folder(p, target) for p in HOSTS}}
 
 
 @pytest.fixture(scope="module")

@@ -54,10 +54,15 @@ def build_env(workspace: Path, overrides: Path) -> dict[str, str]:
             "PYTHONUNBUFFERED": "1"}
 
 
-def muranokit_image(args: list[str], env: dict[str, str], **kw) -> subprocess.Popen:
+def _default_sigint() -> None:
+    # a test run started in the background inherits an ignored SIGINT; Ctrl-C must work
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def muranokit_image(args: list[str], env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "muranokit.tools.cli", "image", *args],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            **kw)
+                            preexec_fn=_default_sigint)
 
 
 def assert_nothing_left(workspace: Path) -> None:
@@ -98,8 +103,13 @@ def test_interrupt_during_partitioning_cleans_up(workspace: Path, cache) -> None
             break
     else:
         pytest.fail("build ended before partitioning:\n" + "".join(seen[-30:]))
-    time.sleep(5)  # let it attach the loop device and mount the partitions
-    proc.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + 300
+    while not loops_under(workspace / "work") and time.monotonic() < deadline:
+        assert proc.poll() is None, "build ended before attaching its disk"
+        time.sleep(0.5)
+    assert loops_under(workspace / "work"), "no loop device attached while partitioning"
+    time.sleep(3)  # partitions mapped and mounted
+    proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
     rest, _ = proc.communicate(timeout=300)
     assert proc.returncode == 130, "".join(seen) + rest
     assert "interrupted" in rest

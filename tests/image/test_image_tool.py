@@ -33,7 +33,7 @@ def test_device_mapper_detected_from_proc(tmp_path: Path) -> None:
 
 
 def test_missing_prerequisites_name_the_package_to_install() -> None:
-    present = {"sudo", "qemu-img", "mksquashfs", "losetup", "partx", "sfdisk",
+    present = {"sudo", "qemu-img", "mksquashfs", "losetup", "partx", "mkfs.ext4",
                "disk-image-create"}
     with pytest.raises(InputError) as caught:
         image.check_prerequisites(False, which=lambda c: c if c in present else None)

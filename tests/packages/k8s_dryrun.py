@@ -12,9 +12,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from k8s_package_helpers import EXAMPLES, REPO
+from k8s_package_helpers import EXAMPLES, PACKAGES, REPO, SUITE
 
 TEST_APPS = Path(__file__).resolve().parent / "fixtures" / "docker_test_apps"
+SUITE_FOLDERS = [str(PACKAGES / name) for name in SUITE]
 
 
 def example(name: str) -> dict[str, Any]:

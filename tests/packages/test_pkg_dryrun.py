@@ -65,6 +65,9 @@ def test_minimal_cluster_order_and_parameters(minimal):
     assert control < names.index((GATEWAY, "Set up a gateway"))
     assert names[-2:] == [(MASTER, "Deploy the kube-dns add-on"),
                           (MASTER, "Deploy the dashboard add-on")]
+    assert [params for _, _, params in steps[-2:]] == [
+        {"dnsIp": "10.254.0.10", "domain": "cluster.local", "masterIp": master_ip},
+        {"masterIp": master_ip}]
     join = steps[names.index((NODE, "Join a Kubernetes node"))][2]
     assert join == {"name": NODE, "ip": node_ip, "masterIp": master_ip, "dockerRegistry": "",
                     "dockerMirror": "", "dnsIp": "10.254.0.10"}
@@ -197,6 +200,11 @@ def test_pod_hosts_a_docker_application():
     deployment = Deployment(_with_web_app("cluster-with-pod.json", 1), (TEST_APPS,))
     out = deployment.deploy()
     assert out.ok, out.error
+    # the environment deploys the cluster and the pod in parallel and the pod
+    # deploys the cluster too: still every VM and every step exactly once
+    assert sorted(vms(out, "vm_created")) == sorted([MASTER, NODE, GATEWAY])
+    assert plans_by_vm(out)[NODE] == [
+        "Start an etcd member", "Start Calico", "Join a Kubernetes node"]
     master_plans = [(name, params) for vm, name, params in plans(out) if vm == MASTER]
     (rc,) = [p for n, p in master_plans if n == "Create or replace a replication controller"]
     assert rc["isNew"] is True
@@ -306,3 +314,33 @@ def test_pod_names_are_unique_within_a_cluster():
     (error,) = [e for e in out.events if e["kind"] == "exception"]
     assert error["type"].endswith("PodNameConflictException")
     assert "already has a pod named web" in error["message"]
+
+
+def test_pod_without_replication_controller():
+    model = _with_web_app("cluster-with-pod.json", 1)
+    model["Objects"]["applications"][1]["replicas"] = 0
+    deployment = Deployment(model, (TEST_APPS,))
+    out = deployment.deploy()
+    assert out.ok, out.error
+    master = [(name, params) for vm, name, params in plans(out) if vm == MASTER]
+    assert not any(name == "Create or replace a replication controller" for name, _ in master)
+    (pod,) = [params for name, params in master if name == "Create or replace a pod"]
+    assert pod["definition"]["kind"] == "Pod" and pod["isNew"] is True
+    assert pod["definition"]["metadata"]["name"] == "web"
+    pod_id = find(out.model, ".KubernetesPod")[0]["?"]["id"]
+    assert plans(deployment.action(pod_id, "scalePodUp")) == []
+    recreate = deployment.action(pod_id, "recreatePod")
+    assert [name for _, name, _ in plans(recreate)] == [
+        "Delete pods by label", "Create or replace a pod"]
+
+
+def test_label_helpers():
+    from k8s_dryrun import SUITE_FOLDERS
+
+    from muranokit.engine import Runtime
+    runtime = Runtime(SUITE_FOLDERS)
+    helpers = runtime.new("com.mirantis.docker.DockerHelpers")
+    labels = runtime.call(helpers, "labels2Map", " tier = web, app=shop;no-value;=x;k=a=b")
+    assert labels == {"tier": "web", "app": "shop", "k": "a=b"}
+    joined = runtime.call(helpers, "map2labels", {"tier": "web", "app": "shop"})
+    assert joined == "app=shop;tier=web"

@@ -109,3 +109,18 @@ def test_scripts_are_shellcheck_clean():
 def test_bind_key_parser():
     text = "x('A.template', dict(name => f(a, b), ip => $x.y(c => 1), more => dict(z => 2)))"
     assert _bind_keys(text, text.index("'A")) == {"name", "ip", "more"}
+
+
+def test_yamllint_clean():
+    """Every YAML file of the suite and of examples/kubernetes passes the project's yamllint."""
+    from k8s_package_helpers import EXAMPLES, REPO
+    from yamllint import linter
+    from yamllint.config import YamlLintConfig
+
+    config = YamlLintConfig(file=str(REPO / ".yamllint"))
+    paths = [p for package in SUITE for p in (PACKAGES / package).rglob("*")
+             if p.suffix in (".yaml", ".template")] + sorted(EXAMPLES.glob("*.yaml"))
+    problems = [f"{path.relative_to(REPO)}:{problem.line}: {problem.desc}"
+                for path in paths
+                for problem in linter.run(path.read_text(), config, str(path))]
+    assert len(paths) > 40 and not problems, "\n".join(problems)

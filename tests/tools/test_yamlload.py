@@ -125,9 +125,12 @@ def test_merge_keys_sets_and_scalars_match_safe_load():
 
 DEEP_FLOW = "a:\n  - " + "[" * 100_000 + "]" * 100_000
 DEEP_BLOCK = "".join(" " * i + f"k{i}:\n" for i in range(600)) + " " * 600 + "v: 1\n"
+DEEP_COMPACT = "- " * 100_000 + "x\n"  # nested sequences on one unindented line
+DEEP_FLOW_MAPS = "[a: " * 100_000  # a single-pair mapping inside every bracket
 
 
-@pytest.mark.parametrize("text", [DEEP_FLOW, DEEP_BLOCK], ids=["flow", "block"])
+@pytest.mark.parametrize("text", [DEEP_FLOW, DEEP_BLOCK, DEEP_COMPACT, DEEP_FLOW_MAPS],
+                         ids=["flow", "block", "compact", "flow-maps"])
 def test_deep_nesting_is_refused_not_crashing(text):
     with pytest.raises(InputError, match="nesting deeper than"):
         load_yaml(text, "deep.yaml")

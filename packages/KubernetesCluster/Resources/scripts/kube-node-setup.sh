@@ -19,7 +19,7 @@ for unit in kubelet kube-proxy; do
     install -m 0644 "systemd/$unit.service" "/etc/systemd/system/$unit.service"
 done
 cat > /etc/default/kubelet <<CONF
-KUBELET_OPTS=--kubeconfig=/etc/kubernetes/node.kubeconfig --hostname-override=$name --node-ip=$ip --network-plugin=cni --cni-conf-dir=/etc/cni/net.d --cni-bin-dir=/opt/cni/bin --cluster-dns=$dns_ip --cluster-domain=cluster.local --allow-privileged=true --logtostderr=true
+KUBELET_OPTS=--kubeconfig=/etc/kubernetes/node.kubeconfig --hostname-override=$name --node-ip=$ip --network-plugin=cni --cni-conf-dir=/etc/cni/net.d --cni-bin-dir=/opt/cni/bin --cluster-dns=$dns_ip --cluster-domain=cluster.local --logtostderr=true
 CONF
 cat > /etc/default/kube-proxy <<CONF
 KUBE_PROXY_OPTS=--kubeconfig=/etc/kubernetes/node.kubeconfig --hostname-override=$name --bind-address=$ip --proxy-mode=iptables --logtostderr=true
