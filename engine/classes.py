@@ -19,7 +19,8 @@ WRITABLE_USAGES = frozenset(("Out", "InOut", "Runtime"))
 METHOD_USAGES = ("Runtime", "Action", "Static", "Extension")
 ARGUMENT_USAGES = ("Standard", "VarArgs", "KwArgs")
 CLASS_KEYS = frozenset(("Namespaces", "Name", "Extends", "Properties", "Methods", "Meta",
-                        "Import", "Usage", "Applies", "Cardinality", "Inherited"))
+                        "Import", "Usage", "Applies", "Cardinality", "Inherited", "Workflow"))
+_OLD_METHOD_NAMES = {"initialize": ".init", "destroy": ".destroy"}
 METHOD_KEYS = frozenset(("Arguments", "Body", "Usage", "Scope", "Meta", "Returns"))
 OBJECT_CLASS = "io.murano.Object"
 
@@ -78,6 +79,8 @@ class NamespaceResolver:
         if ":" in name:
             prefix, short = name.split(":", 1)
             prefix = prefix or "="
+            if prefix == "=" and "=" not in self.namespaces:
+                return short
             if prefix not in self.namespaces:
                 raise KeyError(f'Namespace prefix "{prefix}" is not defined')
             return f"{self.namespaces[prefix]}.{short}"
@@ -251,14 +254,29 @@ class MuranoClass:
         return found
 
     def find_property(self, name: str) -> PropertySpec | None:
-        if name in self._prop_cache:
-            return self._prop_cache[name]
-        spec = self.properties.get(name)
-        if spec is None:
-            found = self._candidates(lambda c: c.properties.get(name))
-            spec = found[0] if found else None
-        self._prop_cache[name] = spec
-        return spec
+        """The property ``name`` as seen from this class (None if undeclared).
+
+        Raises AmbiguousPropertyNameError when two parents declare it and this class
+        does not redeclare it.
+        """
+        try:
+            found = self._prop_cache[name]
+        except KeyError:
+            spec = self.properties.get(name)
+            found = [spec] if spec is not None else \
+                self._candidates(lambda c: c.properties.get(name))
+            self._prop_cache[name] = found
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            return None
+        from .exceptions import EngineFault
+        raise EngineFault("AmbiguousPropertyNameError",
+                          f'Found more than one property "{name}" in {self.name}')
+
+    def declares_property(self, name: str) -> bool:
+        """True if this class or an ancestor declares ``name`` (ambiguity allowed)."""
+        return any(name in c.properties for c in [self] + self.ancestors())
 
     def all_properties(self) -> list[PropertySpec]:
         """Every declared property of this class and its ancestors (own class first)."""
@@ -311,6 +329,12 @@ def build_class(doc: Any, package: Package, file: str,
             raise syntax_error(str(exc.args[0]), file, position(doc, "Extends")) from None
         cls.parents.append(get_class(parent_fqn, cls))
     _build_properties(cls, doc.get("Properties"), file, position(doc, "Properties"))
+    if "Workflow" in doc:   # the pre-Methods spelling; initialize/destroy are .init/.destroy
+        _build_methods(cls, doc.get("Workflow"), file, position(doc, "Workflow"))
+        for old, new in _OLD_METHOD_NAMES.items():
+            if old in cls.methods and new not in cls.methods:
+                cls.methods[new] = cls.methods.pop(old)
+                cls.methods[new].name = new
     _build_methods(cls, doc.get("Methods"), file, position(doc, "Methods"))
     return cls
 

@@ -27,13 +27,15 @@ def violation(path: str, detail: str) -> EngineFault:
 class ContractEnv:
     """What a contract needs at check time: runtime, frame (namespaces), owner object."""
 
-    __slots__ = ("runtime", "frame", "this", "loading")
+    __slots__ = ("runtime", "frame", "this", "loading", "owns_new")
 
-    def __init__(self, runtime: Any, frame: Any, this: Any, loading: Any = None) -> None:
+    def __init__(self, runtime: Any, frame: Any, this: Any, loading: Any = None,
+                 owns_new: bool = True) -> None:
         self.runtime = runtime
         self.frame = frame
         self.this = this
         self.loading = loading   # model_io.ModelLoad while loading an object model
+        self.owns_new = owns_new  # objects class() builds from dicts are owned by `this`
 
 
 class Contract:
@@ -370,6 +372,12 @@ def compile_contract(spec: Any, fl: Flavour, decl_cls: Any, file: str,
         for key, value in spec.items():
             value_c = compile_contract(value, fl, decl_cls, file, position(spec, key))
             if fl.is_expression(key):
+                if generic:
+                    raise MuranoPlError(
+                        "DslContractSyntaxError",
+                        "a dictionary contract cannot have more than one expression key",
+                        stack=[StackFrame(file, line, column, None,
+                                          getattr(decl_cls, "name", None))])
                 key_c = compile_contract(key, fl, decl_cls, file, position(spec, key))
                 generic.append((key_c, value_c))
             else:

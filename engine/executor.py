@@ -85,6 +85,10 @@ def property_spec_ready(spec: PropertySpec) -> PropertySpec:
 
 # --- method dispatch -------------------------------------------------------------------------
 
+def no_method(name: str, cls: MuranoClass) -> EngineFault:
+    return EngineFault("NoMethodFound", f'Method "{name}" is not found in {cls.name}')
+
+
 def find_method(runtime, start: MuranoClass, name: str) -> MethodSpec:
     found = start.find_methods(name)
     if not found:
@@ -113,7 +117,7 @@ def call_method(runtime, receiver: Any, name: str, args: tuple, kwargs: dict,
 def invoke(runtime, method: MethodSpec, this: Any, args: tuple, kwargs: dict,
            caller: Frame | None) -> Any:
     """Run ``method`` with ``this`` (object or TypeRef for static methods)."""
-    if caller is not None and caller.depth >= runtime.limits.max_depth:
+    if caller is not None and caller.depth + 1 >= runtime.limits.max_depth:
         raise EngineFault("RecursionLimitExceeded",
                           f"call depth exceeded {runtime.limits.max_depth} frames "
                           f"(calling {method.declaring.name}.{method.name})")
@@ -140,20 +144,23 @@ def invoke(runtime, method: MethodSpec, this: Any, args: tuple, kwargs: dict,
             "DslInvalidOperationError", f"{word} cannot be used on method level"), frame) from None
     except EngineFault as fault:
         raise runtime.wrap_error(fault, frame) from None
+    finally:
+        frame.ctx = frame.scope = None   # break the frame <-> context cycle early
     return None
 
 
 def _bind_arguments(runtime, method: MethodSpec, args: tuple, kwargs: dict, frame: Frame,
                     owner: Any) -> None:
     ctx = frame.ctx
-    env = ContractEnv(runtime, frame, owner)
+    # as upstream, objects built from argument dicts are unowned, except for .init's
+    env = ContractEnv(runtime, frame, owner, owns_new=method.name == ".init")
     specs = method.arguments
     positional = list(args)
     extra_kwargs = dict(kwargs)
     where = f"{method.declaring.name}.{method.name}"
     for spec in specs:
         if spec.usage == "VarArgs":
-            values = [spec.contract.transform(v, env, f"argument {spec.name!r}[{i}]")
+            values = [spec.contract.transform(v, env, f"argument {spec.name!r}[{i}] of {where}")
                       for i, v in enumerate(positional)]
             positional = []
             ctx[spec.name] = values
@@ -169,10 +176,10 @@ def _bind_arguments(runtime, method: MethodSpec, args: tuple, kwargs: dict, fram
         elif spec.has_default:
             value = spec.default.evaluate(ctx)
         else:
-            raise _call_error(where, f"argument {spec.name!r} is missing", frame,
-                              "ValueIsMissingError")
+            value = None     # as upstream: the contract decides whether null is acceptable
         try:
-            ctx[spec.name] = spec.contract.transform(value, env, f"argument {spec.name!r}") \
+            ctx[spec.name] = spec.contract.transform(value, env,
+                                                     f"argument {spec.name!r} of {where}") \
                 if spec.contract is not ANY else value
         except EngineFault as fault:
             raise runtime.wrap_error(fault, frame, at_caller=True) from None
@@ -212,7 +219,7 @@ def read_property(runtime, obj: Any, name: str, frame: Frame | None) -> Any:
     spec = real.cls.find_property(name)
     if spec is not None:
         if spec.usage == "Static":
-            return spec.declaring.static_values.get(name)
+            return static_value(runtime, spec, frame)
         raise EngineFault("UninitializedPropertyAccessError",
                           f'Access to uninitialized property "{name}" in class '
                           f'"{real.cls.name}" is forbidden')
@@ -223,6 +230,32 @@ def read_property(runtime, obj: Any, name: str, frame: Frame | None) -> Any:
                           f'"{real.cls.name}" is forbidden')
     raise EngineFault("PropertyReadError", f'Property "{name}" in class "{real.cls.name}" '
                                            f'cannot be read')
+
+
+def static_value(runtime, spec: PropertySpec, frame: Frame | None) -> Any:
+    """A Static property's value (its Default, through the contract, until assigned)."""
+    values = spec.declaring.static_values
+    if spec.name not in values:
+        property_spec_ready(spec)
+        cls_frame = runtime.class_frame(spec.declaring, spec.declaring.type_ref)
+        value = spec.default.evaluate(cls_frame.ctx) if spec.has_default else None
+        env = ContractEnv(runtime, cls_frame, None)
+        values[spec.name] = spec.contract.transform(value, env, f"{spec.declaring.name}."
+                                                                f"{spec.name}")
+    return values[spec.name]
+
+
+def set_static_value(runtime, cls: MuranoClass, name: str, value: Any,
+                     frame: Frame | None) -> None:
+    """``ns:Class.prop: value`` for a Static property."""
+    spec = cls.find_property(name)
+    if spec is None or spec.usage != "Static":
+        raise EngineFault("NoPropertyFound", f'Static property "{name}" is not found in '
+                                             f'{cls.name}')
+    property_spec_ready(spec)
+    env = ContractEnv(runtime, frame or runtime.class_frame(spec.declaring, cls.type_ref), None)
+    spec.declaring.static_values[name] = spec.contract.transform(
+        value, env, f"{spec.declaring.name}.{name}")
 
 
 def read_property_for_python(obj: MuranoObject, name: str) -> Any:
@@ -238,6 +271,9 @@ def write_property(runtime, obj: Any, name: str, value: Any, frame: Frame | None
     spec = real.cls.find_property(name)
     caller = _caller_class(frame)
     derived = caller is not None and caller.is_compatible(real.cls)
+    if frame is not None and frame.this is real and frame.method is not None \
+            and frame.method.name == ".init":
+        privileged = True    # an object's own .init may set any of its properties
     if spec is None:
         if derived or privileged:
             real.props[name] = value
@@ -283,8 +319,10 @@ def initialize_properties(runtime, obj: MuranoObject, params: dict, loading: Any
     pending = []
     seen: set = set()
     for c in init_order(cls)[::-1]:
+        init = c.methods.get(".init")
+        init_args = {a.name for a in init.arguments} if init is not None else set()
         for spec in c.properties.values():
-            if spec.name in seen:
+            if spec.name in seen or spec.name in init_args:
                 continue
             seen.add(spec.name)
             pending.append(spec)
@@ -326,19 +364,24 @@ def initialize_properties(runtime, obj: MuranoObject, params: dict, loading: Any
                 + ", ".join(s.name for s in failed)), frame)
         last = len(failed)
         pending = failed
+    frame.ctx = frame.scope = None
 
 
-def run_init(runtime, obj: MuranoObject, caller: Frame | None) -> None:
-    """Create native parts and run ``.init`` of every class, parents first."""
+def run_init(runtime, obj: MuranoObject, caller: Frame | None,
+             params: dict | None = None) -> None:
+    """Create native parts (given the creation ``params``) and run ``.init`` of every
+    class, parents first."""
     if obj.initialized:
         return
     obj.initialized = True
     for c in init_order(obj.cls):
         if c.native_class is not None and c.name not in obj.natives:
-            runtime.natives.construct(c, obj, caller)
+            runtime.natives.construct(c, obj, caller, params)
         init = c.methods.get(".init")
-        if init is not None:
-            invoke(runtime, init, obj, (), {}, caller)
+        if init is not None and (init.body_src or init.native is not None):
+            args = {a.name: (params or {})[a.name] for a in init.arguments
+                    if a.name in (params or {})}
+            invoke(runtime, init, obj, (), args, caller)
 
 
 def run_destroy(runtime, obj: MuranoObject, caller: Frame | None) -> None:

@@ -13,7 +13,8 @@ yaql's own evaluation over a corpus of expressions.
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from yaql.language import expressions as yexpr
 from yaql.language import utils
@@ -73,9 +74,11 @@ def _compile(tree: Any, engine: Any) -> Compiled:
         return _compile_unary(tree, engine)
     if kind is yexpr.IndexExpression and len(tree.args) == 2:
         return _compile_index(tree, engine)
+    if kind is yexpr.Function and tree.name == "new" and tree.args:
+        return _compile_new(tree, engine)
     if kind is yexpr.ListExpression:
         items = [_compile(a, engine) for a in tree.args]
-        return lambda ctx: [item(ctx) for item in items]
+        return lambda ctx: tuple([item(ctx) for item in items])   # yaql's list literal
     return _yaql(tree, engine)
 
 
@@ -144,8 +147,9 @@ def _arith(name: str, op: Callable, tree: Any, engine: Any) -> Compiled:
             return op(a, b)
         if is_plus and ta is str and tb is str:
             return a + b
-        if is_plus and ta is list and tb is list:
-            return a + b
+        if is_plus and (ta is list or ta is tuple) and (tb is list or tb is tuple):
+            # yaql concatenates lazily; the materialised sequence is the same value
+            return tuple(a) + tuple(b)
         return _generic(name, engine, ctx, a, b)
     return run
 
@@ -242,16 +246,35 @@ def _generic_dot(ctx, receiver: Any, right_tree: Any, engine: Any) -> Any:
     return node(NO_VALUE, ctx, engine)
 
 
-def _compile_method_call(base: Compiled, call: Any, engine: Any) -> Compiled:
-    name = call.name
-    positional = []
-    keywords = []
+def _compile_new(call: Any, engine: Any) -> Compiled:
+    """``new(type, ...)``: Murano's function, called without yaql's overload resolution."""
+    positional, keywords = _compile_args(call, engine)
+
+    def run(ctx):
+        frame = _frame(ctx)
+        if frame is None:
+            return call(NO_VALUE, ctx, engine)
+        from .yaql_functions import new_object
+        args = [to_plain(a(ctx)) for a in positional]
+        kwargs = {k: to_plain(v(ctx)) for k, v in keywords}
+        return new_object(frame, args[0], args[1:], kwargs)
+    return run
+
+
+def _compile_args(call: Any, engine: Any) -> tuple[list, list]:
+    positional, keywords = [], []
     for arg in call.args:
         if type(arg) is yexpr.MappingRuleExpression and \
                 type(arg.source) is yexpr.KeywordConstant:
             keywords.append((arg.source.value, _compile(arg.destination, engine)))
         else:
             positional.append(_compile(arg, engine))
+    return positional, keywords
+
+
+def _compile_method_call(base: Compiled, call: Any, engine: Any) -> Compiled:
+    name = call.name
+    positional, keywords = _compile_args(call, engine)
 
     def run(ctx):
         receiver = base(ctx)
@@ -261,8 +284,11 @@ def _compile_method_call(base: Compiled, call: Any, engine: Any) -> Compiled:
             cls = receiver.cls
         else:
             cls = None
-        if cls is None or not cls.find_methods(name):
+        if cls is None:
             return _generic_dot(ctx, receiver, call, engine)
+        if not cls.find_methods(name):
+            from .yaql_functions import yaql_method_on_object
+            return yaql_method_on_object(receiver, call, ctx, engine)
         args = [to_plain(a(ctx)) for a in positional]
         kwargs = {k: to_plain(v(ctx)) for k, v in keywords}
         frame = _frame(ctx)

@@ -63,12 +63,30 @@ def _zip_access(path: str):
 
 
 def _load_yaml_docs(data: bytes, label: str) -> list:
+    """The class documents of a file. A document without Name that only declares
+    Namespaces is a header: it and every class document after it that has no Namespaces
+    of its own share those namespaces; empty documents are skipped."""
     try:
-        return yaml_source.load_all(data)
+        docs = yaml_source.load_all(data)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise syntax_error(f"YAML error: {getattr(exc, 'problem', exc)}", label, pos) from None
+    result = []
+    namespaces = None
+    for doc in docs:
+        if isinstance(doc, dict) and "Name" not in doc and set(doc) <= {"Namespaces"}:
+            namespaces = doc.get("Namespaces") or namespaces
+            continue
+        if isinstance(doc, dict) and not doc:
+            continue
+        if isinstance(doc, dict):
+            if "Namespaces" in doc:
+                namespaces = doc["Namespaces"]
+            elif namespaces is not None:
+                doc["Namespaces"] = namespaces
+        result.append(doc)
+    return result
 
 
 def _class_name(doc: Any, label: str) -> str:

@@ -7,8 +7,8 @@ from typing import Any
 
 from .exceptions import (
     BreakSignal,
-    EngineFault,
     ContinueSignal,
+    EngineFault,
     MuranoPlError,
     ReturnSignal,
 )
@@ -65,16 +65,15 @@ def _value(item: dict, key: str, src: Source):
     return compile_value(item.get(key), src, position(item, key))
 
 
-def _truth(value: Any, frame=None, what: str = "Condition") -> bool:
-    """Murano requires conditions to be booleans (no truthiness)."""
-    if value is True or value is False:
-        return value
-    raise EngineFault("DslInvalidOperationError",
-                      f"{what} must be evaluated to boolean type, got {value!r}")
+def _truth(value: Any) -> bool:
+    """Conditions use truthiness, as upstream Murano's latest If/While/Switch do."""
+    return bool(value)
 
 
-def _check_iterations(frame, count: int) -> None:
+def _check_iterations(frame, count: int, stmt: Statement | None = None) -> None:
     if count > frame.runtime.limits.max_iterations:
+        if stmt is not None:
+            frame.line, frame.column = stmt.line, stmt.column
         raise frame.runtime.fault(
             "LoopLimitExceeded",
             f"loop exceeded {frame.runtime.limits.max_iterations} iterations")
@@ -107,7 +106,7 @@ class WhileMacro(Statement):
         while _truth(self.cond.evaluate(frame.ctx)):
             count += 1
             if count > limit:
-                _check_iterations(frame, count)
+                _check_iterations(frame, count, self)
             try:
                 self.body.run(frame)
             except BreakSignal:
@@ -135,7 +134,7 @@ class ForMacro(Statement):
         limit = frame.runtime.limits.max_iterations
         for count, item in enumerate(collection, 1):
             if count > limit:
-                _check_iterations(frame, count)
+                _check_iterations(frame, count, self)
             frame.scope[self.var] = item
             try:
                 self.body.run(frame)
@@ -164,7 +163,7 @@ class RepeatMacro(Statement):
     def run(self, frame):
         count = self.count.evaluate(frame.ctx)
         if count > frame.runtime.limits.max_iterations:
-            _check_iterations(frame, count)
+            _check_iterations(frame, count, self)
         for _ in range(count):
             try:
                 self.body.run(frame)
@@ -426,8 +425,6 @@ def _build_switch(item, src, pos):
     node.cases = []
     for key, body in cases.items():
         kpos = position(cases, key)
-        if not isinstance(key, bool) and not src.fl.is_expression(key):
-            raise src.error(f"Switch case {key!r} must be a boolean or an expression", kpos)
         node.cases.append((compile_value(key, src, kpos), compile_block(body, src, kpos)))
     node.default = _block(item, "Default", src) if "Default" in item else None
     return node

@@ -223,9 +223,10 @@ def serialize(runtime: Any, root: MuranoObject | None) -> dict:
         head["classVersion"] = obj.cls.package.version
         head["package"] = obj.cls.package.name
         result: dict[str, Any] = {"?": head}
-        hidden = {s.name for s in obj.cls.all_properties() if s.usage in ("Runtime", "Static", "Config")}
+        hidden = {s.name for s in obj.cls.all_properties()
+                  if s.usage in ("Runtime", "Static", "Config")}
         for name, value in obj.props.items():
-            if name in hidden or obj.cls.find_property(name) is None:
+            if name in hidden or not obj.cls.declares_property(name):
                 continue
             result[name] = value_of(value, obj)
         return result

@@ -110,12 +110,16 @@ class NativeBridge:
     def caller_frame(self):
         return self._callers.get(greenlet.getcurrent())
 
-    def construct(self, cls: Any, obj: Any, caller: Any) -> None:
+    def construct(self, cls: Any, obj: Any, caller: Any, extra: dict | None = None) -> None:
+        """Make the Python instance of ``cls`` for ``obj``: keyword arguments are the
+        object's properties plus any other parameter given to new()."""
         from .executor import accepted_kwargs
         from .objects import to_python
         pycls = cls.native_class
         ctx = NativeContext(self.runtime, obj, cls)
-        params = {k: to_python(v) for k, v in obj.props.items()}
+        merged = dict(extra or {})
+        merged.update(obj.props)
+        params = {k: to_python(v) for k, v in merged.items()}
         params = accepted_kwargs(pycls.__init__, params)
         params.pop("ctx", None)
         obj.natives[cls.name] = self._guard(lambda: pycls(ctx, **params), cls,

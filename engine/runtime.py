@@ -19,6 +19,7 @@ from .executor import (
     initialize_properties,
     read_property,
     run_destroy,
+    set_static_value,
     run_init,
     write_property,
 )
@@ -254,11 +255,24 @@ class Runtime:
         return read_property(self, obj, name, frame)
 
     def write_property(self, obj: Any, name: str, value: Any, frame: Frame | None) -> None:
+        if isinstance(obj, TypeRef):
+            set_static_value(self, obj.cls, name, value, frame)
+            return
         write_property(self, obj, name, value, frame)
 
+    @staticmethod
+    def is_type(value: Any) -> bool:
+        return isinstance(value, TypeRef)
+
     def get_member(self, holder: Any, key: str, frame: Frame | None) -> Any:
+        """A member for an assignment path: unset properties read as null there."""
         if isinstance(holder, OBJECT_TYPES):
-            return read_property(self, holder, key, frame)
+            try:
+                return read_property(self, holder, key, frame)
+            except EngineFault as fault:
+                if fault.type_name == "UninitializedPropertyAccessError":
+                    return None
+                raise
         if isinstance(holder, dict):
             return holder.get(key)
         return None
@@ -268,10 +282,11 @@ class Runtime:
         return uuid.UUID(int=self._random.getrandbits(128), version=4).hex
 
     def random_name(self) -> str:
+        """A deterministic (seeded) name: a letter and 15 letters/digits."""
         letters = "abcdefghijklmnopqrstuvwxyz"
         chars = letters + "0123456789"
         return self._random.choice(letters) + "".join(
-            self._random.choice(chars) for _ in range(11))
+            self._random.choice(chars) for _ in range(15))
 
     def create_object(self, cls: MuranoClass, owner: MuranoObject | None, props: dict,
                       frame: Frame | None, name: str | None = None,
@@ -283,10 +298,17 @@ class Runtime:
         obj = MuranoObject(cls, oid, owner, self, name)
         self.objects[oid] = obj
         initialize_properties(self, obj, props, loading)
-        run_init(self, obj, frame)
+        run_init(self, obj, frame, props)
         return obj
 
     def new_from_template(self, template: dict, owner: Any, frame: Frame | None):
+        """new() of an object-model dict: ``{"?": {type}, props...}`` or ``{Type: {props}}``."""
+        if "?" not in template and len(template) == 1:
+            (type_key, props), = template.items()
+            if isinstance(props, dict) and isinstance(type_key, (str, TypeRef)):
+                cls = self.resolve_class(type_key, frame.cls if frame else None)
+                return self.create_object(cls, owner.real if owner is not None else None,
+                                          dict(props), frame)
         head = template.get("?") if isinstance(template.get("?"), dict) else {}
         if not head.get("type"):
             raise EngineFault("ContractViolationException", "object template has no type")
@@ -310,7 +332,7 @@ class Runtime:
         cls = default_cls
         if head and head.get("type"):
             cls = self.resolve_class(str(head["type"]).split("/", 1)[0], None)
-        owner = env.this.real if isinstance(env.this, OBJECT_TYPES) else None
+        owner = env.this.real if isinstance(env.this, OBJECT_TYPES) and env.owns_new else None
         props = {k: v for k, v in value.items() if k != "?"}
         return self.create_object(cls, owner, props, env.frame if env.frame and
                                   env.frame.method else None,

@@ -209,7 +209,7 @@ class _AttrTarget(_Target):
 
     def assign(self, frame, value):
         holder = self.base.current(frame)
-        if frame.runtime.is_object(holder):
+        if frame.runtime.is_object(holder) or frame.runtime.is_type(holder):
             frame.runtime.write_property(holder, self.key, value, frame)
             return
         if holder is None:

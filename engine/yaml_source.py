@@ -38,8 +38,11 @@ def _pos(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader building located containers."""
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml when available
+
+
+class _Loader(_BASE_LOADER):
+    """Safe loader (libyaml-backed when available) building located containers."""
 
 
 def _construct_map(loader: _Loader, node):

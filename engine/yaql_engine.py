@@ -11,8 +11,13 @@ Every string in a class file that looks like an expression is compiled once into
 
 from __future__ import annotations
 
+import atexit
 import collections.abc  # noqa: F401  (yaql 3.2 needs it imported first)
+import hashlib
+import os
+import pickle
 import re
+import sys
 import types
 from typing import Any
 
@@ -37,8 +42,8 @@ _LOOKS_LIKE_CODE = re.compile(r"^\s*(\$|[A-Za-z_][\w]*\()")
 _OPTIONS_COMMON = {"yaql.convertSetsToLists": True, "yaql.convertTuplesToLists": True}
 
 
-def _build_parser(legacy: bool, tuple_operator: bool = False):
-    """A yaql engine with Murano's operators added to the standard table.
+def _parser_factory(tuple_operator: bool):
+    """A yaql factory with Murano's operators added to the standard table.
 
     ``tuple_operator`` builds yaql's legacy grammar, where ``a => b`` is a tuple (not a
     keyword argument); legacy packages fall back to it for text the standard grammar rejects.
@@ -51,10 +56,73 @@ def _build_parser(legacy: bool, tuple_operator: bool = False):
     fac.insert_operator(None, True, ":", ops.BINARY_LEFT_ASSOCIATIVE, True)
     fac.insert_operator(":", True, ":", ops.PREFIX_UNARY, False)
     fac.operators.insert(0, ())
+    return fac
+
+
+def _cache_file(fac) -> str | None:
+    """Where the LR tables of this operator table are cached (``fac`` None: any file in the
+    cache folder). ``MURANOKIT_CACHE_DIR`` overrides the folder."""
+    base = os.environ.get("MURANOKIT_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "muranokit")
+    if fac is None:
+        return os.path.join(base, "_")
+    key = hashlib.sha256(repr((yaql.__version__, fac.operators, fac.keyword_operator,
+                               sys.version_info[:2])).encode()).hexdigest()[:20]
+    return os.path.join(base, f"yaql-lr-{key}.pickle")
+
+
+def _build_parser(legacy: bool, tuple_operator: bool = False):
+    """A yaql engine for Murano's grammar; LR tables are cached on disk between processes
+    (building them costs ~0.15 s per grammar)."""
+    from yaql._ply import lex
+    from yaql._ply import yacc as ply_yacc
+    fac = _parser_factory(tuple_operator)
     options = dict(_OPTIONS_COMMON)
     if legacy:
         options["yaql.iterableDicts"] = True
-    return fac.create(options=options)
+    path = _cache_file(fac)
+    operators = fac._build_operator_table(fac._name_generator())
+    lexer_rules = fac._create_lexer(operators)
+    module = fac._create_parser(lexer_rules, operators)
+    tables = None
+    if path and os.path.isfile(path):
+        try:
+            with open(path, "rb") as fh:
+                tables = pickle.load(fh)  # noqa: S301 - our own cache file
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+            tables = None
+    if tables is None:
+        engine = fac.create(options=options)
+        parser = engine.parser
+        if path:
+            _save_tables(path, parser)
+        return engine
+    specs_, action, goto = tables
+    pdict = {name: getattr(module, name) for name in dir(module)}
+    productions = [ply_yacc.Production(*spec) for spec in specs_]
+    for prod in productions:
+        prod.bind(pdict)
+    parser = ply_yacc.LRParser.__new__(ply_yacc.LRParser)
+    parser.productions, parser.action, parser.goto = productions, action, goto
+    parser.errorfunc = pdict.get("p_error")
+    parser.set_defaulted_states()
+    parser.errorok = True
+    ply_lexer = lex.lex(object=lexer_rules, reflags=re.UNICODE | re.VERBOSE)
+    return yaql_factory.YaqlEngine(ply_lexer, parser, options, fac)
+
+
+def _save_tables(path: str, parser) -> None:
+    """Write the parser's LR tables (productions without their bound callables)."""
+    saved = [(p.number, p.name, p.prod, p.prec, p.func, p.file, p.line)
+             for p in parser.productions]
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as fh:
+            pickle.dump((saved, parser.action, parser.goto), fh)
+        os.replace(tmp, path)
+    except (OSError, pickle.PickleError, TypeError, AttributeError):
+        pass
 
 
 def is_plain_number(value: Any) -> bool:
@@ -85,6 +153,67 @@ def _finalize(obj):
     return to_plain(obj)
 
 
+class Parsed:
+    """A parsed expression: its tree and the yaql engine that parsed it."""
+
+    __slots__ = ("expression", "engine")
+
+    def __init__(self, expression: Any, engine: Any) -> None:
+        self.expression = expression
+        self.engine = engine
+
+
+class ParseStore:
+    """Parse results kept on disk between processes (parsing costs ~0.2 ms per expression).
+
+    Loaded lazily on first use; written at interpreter exit when something was added.
+    """
+
+    LIMIT = 200_000
+
+    def __init__(self, name: str) -> None:
+        self.path = os.path.join(os.path.dirname(_cache_file(None) or "."), name + ".pickle")
+        self._data: dict[str, tuple] | None = None
+        self._dirty = False
+
+    def _load(self) -> dict:
+        if self._data is None:
+            self._data = {}
+            try:
+                with open(self.path, "rb") as fh:
+                    data = pickle.load(fh)  # noqa: S301 - our own cache file
+                if isinstance(data, dict):
+                    self._data = data
+            except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError,
+                    ImportError, IndexError, TypeError):
+                pass
+        return self._data
+
+    def get(self, source: str) -> tuple | None:
+        return self._load().get(source)
+
+    def put(self, source: str, value: tuple) -> None:
+        data = self._load()
+        if len(data) < self.LIMIT:
+            data[source] = value
+            if not self._dirty:
+                self._dirty = True
+                atexit.register(self.save)
+
+    def save(self) -> None:
+        if not self._dirty or self._data is None:
+            return
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            tmp = f"{self.path}.{os.getpid()}.tmp"
+            with open(tmp, "wb") as fh:
+                pickle.dump(self._data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+            self._dirty = False
+        except (OSError, pickle.PickleError, TypeError, AttributeError, RecursionError):
+            pass
+
+
 class Flavour:
     """A yaql parser plus the root context for one yaql flavour (legacy or current)."""
 
@@ -98,20 +227,36 @@ class Flavour:
             root = yaql.create_context(convention=CONVENTION, finalizer=_finalize)
         from . import yaql_functions  # late: yaql_functions needs this module's names
         self.context = yaql_functions.register(root.create_child_context(), legacy)
-        self._parsed: dict[str, Any] = {}
+        self._parsed: dict[str, Parsed] = {}
+        self._store = ParseStore(f"yaql-exprs-{'legacy' if legacy else 'current'}-"
+                                 + os.path.basename(_cache_file(self.engine.factory))[8:-7])
 
-    def parse(self, source: str):
-        """Parse (cached per flavour); raises yaql's parsing exceptions."""
-        tree = self._parsed.get(source)
-        if tree is None:
+    def parse(self, source: str) -> Parsed:
+        """Parse (cached per flavour and on disk); raises yaql's parsing exceptions."""
+        parsed = self._parsed.get(source)
+        if parsed is None:
+            stored = self._store.get(source)
+            if stored is None:
+                stored = self._parse_now(source)
+                self._store.put(source, stored)
+            tree, tuple_grammar, error = stored
+            if error is not None:
+                raise yaql_exc.YaqlParsingException(source, None, error)
+            engine = self.tuple_engine if tuple_grammar else self.engine
+            parsed = self._parsed[source] = Parsed(tree, engine)
+        return parsed
+
+    def _parse_now(self, source: str) -> tuple:
+        """(tree, parsed with the tuple grammar?, error message or None)."""
+        try:
+            return (self.engine(source).expression, False, None)
+        except yaql_exc.YaqlParsingException as exc:
+            if self.tuple_engine is None:
+                return (None, False, str(exc))
             try:
-                tree = self.engine(source)
+                return (self.tuple_engine(source).expression, True, None)
             except yaql_exc.YaqlParsingException:
-                if self.tuple_engine is None:
-                    raise
-                tree = self.tuple_engine(source)
-            self._parsed[source] = tree
-        return tree
+                return (None, False, str(exc))
 
     def is_expression(self, text: Any) -> bool:
         """Murano's rule: a string is an expression unless it is plain words, or unparsable."""

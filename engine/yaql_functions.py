@@ -53,6 +53,18 @@ def evaluate_call_args(expr, context, engine) -> tuple[list, dict]:
     return args, kwargs
 
 
+def yaql_method_on_object(receiver, expr, context, engine):
+    """A method the MuranoPL class lacks: try yaql's methods (getAttr, select, ...) and
+    report NoMethodFound when there is none."""
+    from yaql.language.exceptions import NoMethodRegisteredException
+    try:
+        return expr(receiver, context, engine)
+    except NoMethodRegisteredException:
+        cls = receiver.cls if isinstance(receiver, TypeRef) else receiver.start_class
+        raise EngineFault("NoMethodFound", f'Method "{expr.name}" is not found in '
+                                           f'{cls.name}') from None
+
+
 # --- members of objects and classes -----------------------------------------------------------
 
 @specs.parameter("receiver", _OBJ)
@@ -64,7 +76,7 @@ def object_method_call(context, engine, receiver, expr):
     if receiver.start_class.find_methods(name):
         args, kwargs = evaluate_call_args(expr, context, engine)
         return frame.runtime.call_from_code(receiver, name, args, kwargs, frame)
-    return expr(receiver, context, engine)
+    return yaql_method_on_object(receiver, expr, context, engine)
 
 
 @specs.parameter("receiver", _TYPE)
@@ -75,7 +87,7 @@ def static_method_call(context, engine, receiver, expr):
     if receiver.cls.find_methods(expr.name):
         args, kwargs = evaluate_call_args(expr, context, engine)
         return frame.runtime.call_from_code(receiver, expr.name, args, kwargs, frame)
-    return expr(receiver, context, engine)
+    return yaql_method_on_object(receiver, expr, context, engine)
 
 
 @specs.parameter("obj", _OBJ)
@@ -101,7 +113,8 @@ def static_property(context, cls, name):
     if spec is None or spec.usage != "Static":
         raise EngineFault("NoPropertyFound", f'Static property "{name}" is not found in '
                                              f'{cls.cls.name}')
-    return spec.declaring.static_values.get(name)
+    from .executor import static_value
+    return static_value(_frame(context).runtime, spec, _frame(context))
 
 
 @specs.parameter("prefix", yaqltypes.Keyword())
@@ -133,7 +146,11 @@ def is_instance(context, obj, type_):
 @specs.name("new")
 def new_(context, type_, *args, **kwargs):
     """new(type, owner?, name?, prop => value...) or new(type, {props}, owner?, name?)."""
-    frame = _frame(context)
+    return new_object(_frame(context), type_, args, kwargs)
+
+
+def new_object(frame, type_, args, kwargs):
+    """The work of ``new()`` (also called directly by the fast path)."""
     runtime = frame.runtime
     if isinstance(type_, dict):
         return runtime.new_from_template(type_, args[0] if args else kwargs.get("owner"),
@@ -224,12 +241,14 @@ def sleep_(context, seconds=0):
 
 
 @specs.parameter("obj", _OBJ_OR_NULL)
+@specs.extension_method
 @specs.name("type")
 def type_legacy(obj):
     return None if obj is None else obj.real.cls.name
 
 
 @specs.parameter("obj", _OBJ_OR_NULL)
+@specs.extension_method
 @specs.name("type")
 def type_ref(obj):
     return None if obj is None else obj.real.cls.type_ref
@@ -405,13 +424,54 @@ def format_method(fmt, *args, **kwargs):
     return fmt.format(*args, **kwargs)
 
 
+@specs.parameter("value", yaqltypes.String())
+@specs.name("toLower")
+def to_lower(value):
+    return value.lower()
+
+
+@specs.parameter("value", yaqltypes.String())
+@specs.name("toUpper")
+def to_upper(value):
+    return value.upper()
+
+
+@specs.parameter("value", yaqltypes.String())
+@specs.parameter("chars", yaqltypes.String(nullable=True))
+@specs.name("trim")
+def trim_(value, chars=None):
+    return value.strip(chars)
+
+
+@specs.parameter("value", yaqltypes.String())
+@specs.parameter("start", int)
+@specs.parameter("length", int)
+@specs.method
+@specs.name("substr")
+def substr_(value, start, length=-1):
+    """Murano's ``s.substr(start, length)``; a negative length means "to the end"."""
+    return value[start:] if length < 0 else value[start:start + length]
+
+
+@specs.parameter("obj", utils.MappingType)
+@specs.parameter("patch", yaqltypes.Sequence())
+@specs.method
+@specs.name("patch")
+def patch_(obj, patch):
+    """Apply a JSON patch (RFC 6902) to a dict."""
+    import jsonpatch
+
+    from .yaql_engine import to_plain
+    return jsonpatch.apply_patch(to_plain(obj), to_plain(patch))
+
+
 _COMMON = [object_method_call, static_method_call, object_property, static_property,
            ns_resolve, ns_resolve_default, is_instance, new_, id_, id_method, cast_, super_,
            psuper_, require_, find_, sleep_, type_by_name, class_by_name, typeinfo_, name_,
            get_attr_method, set_attr_method, get_attr, set_attr, call_method_by_name,
            call_function_with_receiver, pselect_,
            bind_, bind_method, random_name, template_, base64encode, base64decode, format_,
-           format_method]
+           format_method, to_lower, to_upper, trim_, substr_, patch_]
 
 
 def register(context, legacy: bool):

@@ -12,7 +12,6 @@ import fnmatch
 import os
 import re
 import stat
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -258,6 +257,8 @@ def _read_file(path: str) -> PackageFile:
 
 # --- zips ---------------------------------------------------------------------------
 def _read_zip(path: str) -> dict[str, PackageFile]:
+    import zipfile  # only zips need it
+
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:

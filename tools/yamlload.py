@@ -135,7 +135,8 @@ class _LineConstructor(SafeConstructor):
             seq = YamlSeq(node.start_mark.line + 1)
             memo[id(node)] = seq
             children = node.value
-            seq.extend([build(child, memo) for child in children])
+            seq.extend([child.value if type(child) is ScalarNode and child.tag == _STR_TAG
+                        else build(child, memo) for child in children])
             seq.item_lines = [child.start_mark.line + 1 for child in children]
             return seq
         if kind is MappingNode and tag == _MAP_TAG:
@@ -155,7 +156,10 @@ class _LineConstructor(SafeConstructor):
                         raise yaml.constructor.ConstructorError(
                             "while constructing a mapping", node.start_mark,
                             "found an unhashable key", key_node.start_mark) from None
-                mapping[key] = build(value_node, memo)
+                if type(value_node) is ScalarNode and value_node.tag == _STR_TAG:
+                    mapping[key] = value_node.value  # the usual leaf, built inline
+                else:
+                    mapping[key] = build(value_node, memo)
                 key_lines[key] = key_node.start_mark.line + 1
                 value_lines[key] = value_node.start_mark.line + 1
             return mapping
@@ -171,14 +175,14 @@ class _LineLoader(_Parser, _LineConstructor, Resolver):
         _LineConstructor.__init__(self)
         Resolver.__init__(self)
         self.resolve = _resolve
-        # called for every node; they only matter with path resolvers, which
-        # safe loading never has
-        self.descend_resolver = _ignore
-        self.ascend_resolver = _ignore
+        # The composer also calls these two around every node. They only matter with
+        # path resolvers, which safe loading never has, so C methods that do nothing
+        # stand in for them: get(parent, index) of an empty dict, clear() of one.
+        self.descend_resolver = _NOTHING.get
+        self.ascend_resolver = _NOTHING.clear
 
 
-def _ignore(*_args: Any) -> None:
-    """Stand-in for a resolver hook that has nothing to do."""
+_NOTHING: dict = {}
 
 
 def _check_expansion(root: Node, path: str | None) -> None:

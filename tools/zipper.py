@@ -11,7 +11,6 @@ previous one.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import os
 import tempfile
@@ -65,24 +64,8 @@ def _pinned_entries(modes: dict[str, int]) -> Iterator[None]:
             zipstream.ng.ZipStreamInfo = original
 
 
-@functools.cache
-def _keep_freed_memory() -> None:
-    """Let the C allocator keep the memory zlib frees instead of returning it at once.
-
-    Every zip entry gets a fresh deflate state (~260 KiB, freed after the entry). By
-    default glibc gives memory above 128 KiB at the top of its heap back to the system,
-    so each entry faults the same pages in again: that cost several times more than
-    compressing a small file. Freeing one large (mmap-served) block raises glibc's
-    thresholds to that block's size, after which the freed states are simply reused.
-    Other C libraries are unaffected; the output bytes never depend on this.
-    """
-    block = bytes(4 << 20)
-    del block
-
-
 def zip_chunks(package: Package) -> Iterator[bytes]:
     """The bytes of the package's reproducible zip, in chunks."""
-    _keep_freed_memory()
     stream = zipstream.ZipStream(compress_type=zipstream.ZIP_DEFLATED,
                                  compress_level=COMPRESS_LEVEL)
     modes = {}

@@ -16,7 +16,7 @@ import threading
 from typing import Any
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()
 _SHARED = None
 
 

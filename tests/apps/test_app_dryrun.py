@@ -2,160 +2,72 @@
 DockerStandaloneHost: the replication controller, services and gateway endpoints, the
 ``docker run`` plan, removal in a later deploy, and passwords kept out of the trace.
 
-The models give ``image`` (and Tomcat's ``javaOptions``) explicitly: the engine currently
-evaluates quoted YAML strings of class files as yaql (``'nginx:1.27'`` -> ``nginx : 1.27``),
-which Murano does not; the class defaults themselves are checked in test_app_facts.py.
+The models leave ``image`` (and most other settings) unset, so the defaults of the class
+files run as they are: quoted YAML strings such as ``'nginx:1.27'`` are literals.
 """
 
 from __future__ import annotations
 
 import copy
-import json
 import re
-from pathlib import Path
 
 import pytest
-from app_catalog import APPS, BY_FOLDER, REPO, classes, folder_of
+from app_catalog import APPS, BY_FOLDER
+from app_dryrun_support import (
+    APP_ID,
+    CLUSTER,
+    ENV,
+    HOST_MODEL,
+    MASTER_VM,
+    POD,
+    POD_MODEL,
+    PROPS,
+    PULL_PLAN,
+    RC_DELETE_PLAN,
+    RC_PLAN,
+    REMOVE_PLAN,
+    RUN_PLAN,
+    SERVICE_DELETE_PLAN,
+    SERVICE_PLAN,
+    STANDALONE,
+    app_object,
+    deploy,
+    gateway_ips,
+    host_id,
+    model_with,
+    port_scopes,
+    rc_container,
+    secrets_of,
+)
 
 from muranokit.tools.cli import main
 
-EXAMPLES = REPO / "examples" / "kubernetes"
-POD_MODEL = EXAMPLES / "cluster-with-pod.json"
-HOST_MODEL = EXAMPLES / "docker-standalone-host.json"
-APP_ID = "a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0"
-SCOPE_OF_PORT = re.compile(r"port => (\d+), scope => (?:\$this\.(\w+)|(\w+))")
-
-# Elasticsearch's class has the quoted literal 'single-node' in its body, which the engine
-# evaluates as yaql today (see the module docstring); it joins these tests once that is fixed.
-NOT_YET = {"Elasticsearch"}
-
-# property values of each app's object in the model (secrets are unique, to be searched for)
-PROPS = {
-    "Nginx": {"contentPath": "/srv/www"},
-    "NginxSite": {"repository": "https://git.example.org/site.git", "branch": "main"},
-    "HTTPd": {"contentPath": "/srv/www"},
-    "HTTPdSite": {"repository": "https://git.example.org/site.git", "branch": "v1"},
-    "MySQL": {"rootPassword": "Root-Secret-MySQL", "database": "shop", "user": "shop",
-              "userPassword": "User-Secret-MySQL", "dataPath": "/srv/mysql"},
-    "MariaDB": {"rootPassword": "Root-Secret-MariaDB", "database": "shop", "user": "shop",
-                "userPassword": "User-Secret-MariaDB"},
-    "PostgreSQL": {"password": "Secret-PostgreSQL", "database": "shop"},
-    "MongoDB": {"rootUser": "admin", "rootPassword": "Secret-MongoDB", "database": "shop"},
-    "Redis": {"password": "Secret-Redis"},
-    "Tomcat": {"javaOptions": "-Xmx256m", "webappsPath": "/srv/webapps"},
-    "WildFly": {"adminPassword": "Secret-WildFly"},
-    "GlassFish": {"adminPassword": "Secret-GlassFish"},
-    "Jenkins": {"skipSetupWizard": True, "dataPath": "/srv/jenkins"},
-    "Grafana": {"adminPassword": "Secret-Grafana", "plugins": "grafana-clock-panel"},
-    "InfluxDB": {"adminPassword": "Secret-InfluxDB", "retention": "30d",
-                 "adminToken": "Token-Secret-InfluxDB"},
-    "Crate": {},
-    "RabbitMQ": {"password": "Secret-RabbitMQ"},
-}
 SIMPLE = [BY_FOLDER[name] for name in PROPS]
 by_simple_app = pytest.mark.parametrize("facts", SIMPLE, ids=[f.folder for f in SIMPLE])
 
 
-def secrets_of(props: dict) -> list[str]:
-    return [v for v in props.values() if isinstance(v, str) and "Secret" in v]
-
-
-def app_object(facts, host_id: str, name: str = "app1", **extra) -> dict:
-    return {"?": {"id": APP_ID, "type": facts.fqn}, "name": name, "host": host_id,
-            "image": facts.image, **PROPS.get(facts.folder, {}), **extra}
-
-
-def model_with(base: Path, *apps: dict) -> dict:
-    model = json.loads(base.read_text())
-    model["Objects"]["applications"].extend(copy.deepcopy(list(apps)))
-    return model
-
-
-def host_id(model: dict, type_name: str) -> str:
-    return next(a["?"]["id"] for a in model["Objects"]["applications"]
-                if a["?"]["type"] == type_name)
-
-
-class Run:
-    """One ``muranokit deploy`` run: exit code, JSON-lines events, report text, final model."""
-
-    def __init__(self, code: int, report: str) -> None:
-        self.code = code
-        self.text = report
-        self.events = [json.loads(line) for line in report.splitlines() if line.strip()]
-        result = [e for e in self.events if e.get("kind") == "result"]
-        self.model = result[0]["model"] if result else None
-
-    def plans(self, name: str, vm: str | None = None) -> list[dict]:
-        return [e for e in self.events if e.get("kind") == "agent_plan" and e["name"] == name
-                and (vm is None or e["vm"] == vm)]
-
-    def obj(self, object_id: str) -> dict:
-        stack = [self.model["Objects"]]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, dict):
-                if item.get("?", {}).get("id") == object_id:
-                    return item
-                stack.extend(item.values())
-            elif isinstance(item, list):
-                stack.extend(item)
-        raise KeyError(object_id)
-
-
-def deploy(model: dict, tmp: Path, state: Path, *packages: Path) -> Run:
-    tmp.mkdir(parents=True, exist_ok=True)
-    model_file, out = tmp / "model.json", tmp / "report.jsonl"
-    model_file.write_text(json.dumps(model))
-    argv = ["deploy", str(model_file), "--state", str(state), "--report", "json", "-o", str(out)]
-    for package in packages:
-        argv += ["-p", str(package)]
-    code = main(argv)
-    return Run(code, out.read_text() if out.exists() else "")
-
-
-@pytest.fixture
-def in_repo(monkeypatch):
-    """``muranokit deploy`` loads the packages under ./packages/."""
-    monkeypatch.chdir(REPO)
-
-
-def port_scopes(facts, props: dict) -> dict[int, str]:
-    """Container port -> the scope the app publishes it with, given the object's props."""
-    doc = classes(folder_of(facts))[facts.fqn]
-    text = json.dumps(doc["Methods"]["getContainer"]["Body"])
-    scopes = {}
-    for port, prop, literal in SCOPE_OF_PORT.findall(text):
-        scopes[int(port)] = literal or props.get(prop, doc["Properties"][prop]["Default"])
-    return scopes
-
-
-def rc_container(run: Run, name: str) -> dict:
-    plans = run.plans("Create or replace a replication controller", "murano-kube-1")
-    assert plans, "no replication controller was created"
-    spec = plans[-1]["parameters"]["definition"]["spec"]["template"]["spec"]
-    found = [c for c in spec["containers"] if c["name"] == name]
-    assert len(found) == 1, spec["containers"]
-    return {"container": found[0], "volumes": spec["volumes"]}
+def _env_of(container: dict) -> dict[str, str]:
+    return {e["name"]: e["value"] for e in container["env"]}
 
 
 @by_simple_app
-def test_on_a_kubernetes_pod(facts, tmp_path, in_repo):
-    model = model_with(POD_MODEL)
-    pod = host_id(model, "com.mirantis.docker.kubernetes.KubernetesPod")
-    model["Objects"]["applications"].append(app_object(facts, pod))
-    run = deploy(model, tmp_path / "run", tmp_path / "state")
+def test_on_a_kubernetes_pod_and_removed_later(facts, tmp_path, in_repo):
+    base = model_with(POD_MODEL)
+    model = copy.deepcopy(base)
+    model["Objects"]["applications"].append(app_object(facts, host_id(model, POD)))
+    state = tmp_path / "state"
+    run = deploy(model, tmp_path / "run", state)
     assert run.code == 0, run.text[-2000:]
 
     spec = rc_container(run, "app1")
     container = spec["container"]
-    assert container["image"] == facts.image
+    assert container["image"] == facts.image  # the class default
     assert {p["containerPort"] for p in container["ports"]} == set(facts.ports)
-    env = {e["name"]: e["value"] for e in container["env"]}
-    assert set(env) == set(facts.env)
-    for key in env:
-        if re.search(r"(?i)password|token|_pass$", key):
-            assert env[key] == "***", key
+    assert _env_of(container) == ENV[facts.folder]
+    assert set(ENV[facts.folder]) <= set(facts.env)
+    launch = " ".join([*container["args"], *_env_of(container).values()])
+    for fragment in facts.commands:  # how the container is started (arguments or options)
+        assert fragment in launch, fragment
     mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
     assert set(mounts) == set(facts.volumes)
     sources = {v["name"]: v for v in spec["volumes"]}
@@ -165,46 +77,63 @@ def test_on_a_kubernetes_pod(facts, tmp_path, in_repo):
         expected = {"hostPath": {"path": host_path}} if host_path else {"emptyDir": {}}
         assert {k: v for k, v in sources[volume].items() if k != "name"} == expected, path
 
-    # one service for the app, publishing every port that is not host-only
+    # one service for the app, with one service port per port that is not host-only
     scopes = port_scopes(facts, props)
-    published = {p for p, s in scopes.items() if s != "host"}
-    services = run.plans("Create or replace a service and its gateway routes", "murano-kube-1")
+    published = sorted(p for p, s in scopes.items() if s != "host")
+    services = run.plans(SERVICE_PLAN, MASTER_VM)
     assert len(services) == 1
     definition = services[0]["parameters"]["definition"]
+    service_name = definition["metadata"]["name"]
     assert definition["spec"]["selector"] == {"id": "web"}
-    assert {p["targetPort"] for p in definition["spec"]["ports"]} == published
+    assert sorted(p["targetPort"] for p in definition["spec"]["ports"]) == published
 
-    cluster = run.obj(host_id(model, "com.mirantis.docker.kubernetes.KubernetesCluster"))
-    mine = [e for e in cluster["serviceEndpoints"] if e["applicationName"] == "app1"]
-    assert {e["containerPort"] for e in mine if e["scope"] == "internal"} == published
-    gateway_ip = cluster_gateway_ips(run)
+    # the cluster's serviceEndpoints: internal ones per published port, gateway ones for
+    # the ports published outside the cluster
+    mine = run.endpoints_of(model, "app1")
+    assert sorted(e["containerPort"] for e in mine if e["scope"] == "internal") == published
     outside = {p for p, s in scopes.items() if s in ("public", "cloud")}
+    gateways = gateway_ips(run)
+    assert gateways
     assert {e["containerPort"] for e in mine
-            if e["scope"] == "cloud" and e["address"] in gateway_ip} == outside
+            if e["scope"] == "cloud" and e["address"] in gateways} == outside
+    assert {e["containerPort"] for e in mine if e["scope"] == "public"} == {
+        p for p, s in scopes.items() if s == "public"}  # the gateways' floating IPs
+    assert {e["serviceName"] for e in mine if e["scope"] != "host"} == {service_name}
+    assert {(e["containerPort"], e["address"]) for e in mine if e["scope"] == "host"} == {
+        (p, "127.0.0.1") for p in facts.ports}
     app = run.obj(APP_ID)
     assert {e["containerPort"] for e in app["applicationEndpoints"]} == set(facts.ports)
     for secret in secrets_of(props):
         assert secret not in run.text
 
-
-def cluster_gateway_ips(run: Run) -> set[str]:
-    return {e["parameters"]["ip"] for e in run.plans("Set up a gateway")}
+    # a later deploy without the app deletes its controller and its service
+    later = deploy(base, tmp_path / "later", state)
+    assert later.code == 0, later.text[-2000:]
+    assert [p["parameters"]["services"] for p in later.plans(SERVICE_DELETE_PLAN, MASTER_VM)] \
+        == [[service_name]]
+    assert [p["parameters"]["rcId"] for p in later.plans(RC_DELETE_PLAN, MASTER_VM)] == ["web"]
+    assert not later.plans(RC_PLAN)
+    assert later.endpoints_of(base, "app1") == []
 
 
 @by_simple_app
-def test_on_a_standalone_docker_host(facts, tmp_path, in_repo):
-    model = model_with(HOST_MODEL)
-    host = host_id(model, "com.mirantis.docker.DockerStandaloneHost")
-    model["Objects"]["applications"].append(app_object(facts, host))
-    run = deploy(model, tmp_path / "run", tmp_path / "state")
+def test_on_a_standalone_docker_host_and_removed_later(facts, tmp_path, in_repo):
+    base = model_with(HOST_MODEL)
+    model = copy.deepcopy(base)
+    model["Objects"]["applications"].append(app_object(facts, host_id(model, STANDALONE)))
+    state = tmp_path / "state"
+    run = deploy(model, tmp_path / "run", state)
     assert run.code == 0, run.text[-2000:]
 
-    assert [p["parameters"]["image"] for p in run.plans("Pull a Docker image")] == [facts.image]
-    runs = run.plans("Run a Docker container")
+    assert [p["parameters"]["image"] for p in run.plans(PULL_PLAN)] == [facts.image]
+    runs = run.plans(RUN_PLAN)
     assert len(runs) == 1
     params = runs[0]["parameters"]
     assert (params["name"], params["image"]) == ("app1", facts.image)
-    assert set(params["env"]) == set(facts.env)
+    assert params["env"] == ENV[facts.folder]
+    launch = " ".join([*params["commands"], *params["env"].values()])
+    for fragment in facts.commands:
+        assert fragment in launch, fragment
     scopes = port_scopes(facts, PROPS[facts.folder])
     published = {}
     for spec in params["publish"]:
@@ -222,72 +151,59 @@ def test_on_a_standalone_docker_host(facts, tmp_path, in_repo):
     endpoints = run.obj(APP_ID)["applicationEndpoints"]
     assert {e["containerPort"] for e in endpoints} == set(facts.ports)
 
-
-@pytest.mark.parametrize("folder", ["Nginx", "MySQL", "RabbitMQ"])
-def test_removing_the_app_deletes_its_controller_and_services(folder, tmp_path, in_repo):
-    facts = BY_FOLDER[folder]
-    base = model_with(POD_MODEL)
-    pod = host_id(base, "com.mirantis.docker.kubernetes.KubernetesPod")
-    with_app = copy.deepcopy(base)
-    with_app["Objects"]["applications"].append(app_object(facts, pod))
-    first = deploy(with_app, tmp_path / "one", tmp_path / "state")
-    assert first.code == 0
-    service = first.plans("Create or replace a service and its gateway routes")[0]
-    service_name = service["parameters"]["definition"]["metadata"]["name"]
-
-    second = deploy(base, tmp_path / "two", tmp_path / "state")
-    assert second.code == 0, second.text[-2000:]
-    deleted = second.plans("Delete services and their gateway routes", "murano-kube-1")
-    assert [p["parameters"]["services"] for p in deleted] == [[service_name]]
-    assert [p["parameters"]["rcId"] for p in second.plans("Delete a replication controller")] \
-        == ["web"]
-    assert not second.plans("Create or replace a replication controller")
-    cluster = second.obj(host_id(base, "com.mirantis.docker.kubernetes.KubernetesCluster"))
-    assert [e for e in cluster["serviceEndpoints"] if e["applicationName"] == "app1"] == []
+    later = deploy(base, tmp_path / "later", state)
+    assert later.code == 0, later.text[-2000:]
+    assert [p["parameters"] for p in later.plans(REMOVE_PLAN)] == [{"name": "app1"}]
+    assert not later.plans(RUN_PLAN)
 
 
 def test_redeploy_with_nothing_changed_runs_no_container_plan(tmp_path, in_repo):
     facts = BY_FOLDER["Redis"]
     model = model_with(HOST_MODEL)
     model["Objects"]["applications"].append(
-        app_object(facts, host_id(model, "com.mirantis.docker.DockerStandaloneHost")))
+        app_object(facts, host_id(model, STANDALONE)))
     assert deploy(model, tmp_path / "one", tmp_path / "state").code == 0
     again = deploy(model, tmp_path / "two", tmp_path / "state")
     assert again.code == 0
-    assert again.plans("Run a Docker container") == []
+    assert again.plans(RUN_PLAN) == []
 
 
 def _guestbook(front: str, master: str, slave: str, slaves: int = 1) -> dict:
     return {"?": {"id": APP_ID, "type": "com.example.docker.DockerGuestBook"}, "name": "gb",
-            "host": front, "image": "gcr.io/google-samples/gb-frontend:v4",
+            "host": front,
             "redisMaster": {"?": {"id": "b1" * 16, "type": "com.example.docker.DockerRedisMaster"},
-                            "name": "gb-master", "host": master, "image": "redis:7.2"},
+                            "name": "gb-master", "host": master},
             "redisSlaves": [
                 {"?": {"id": f"c{i}" * 16, "type": "com.example.docker.DockerRedisSlave"},
-                 "name": f"gb-slave-{i}", "host": slave, "image": "redis:7.2"}
+                 "name": f"gb-slave-{i}", "host": slave}
                 for i in range(1, slaves + 1)]}
 
 
 def test_guestbook_on_three_pods(tmp_path, in_repo):
     model = model_with(POD_MODEL)
-    web = next(a for a in model["Objects"]["applications"]
-               if a["?"]["type"] == "com.mirantis.docker.kubernetes.KubernetesPod")
+    base = copy.deepcopy(model)
+    web = next(a for a in model["Objects"]["applications"] if a["?"]["type"] == POD)
     pods = {}
     for name, pid in (("redis-master", "d1" * 16), ("redis-slaves", "d2" * 16)):
         pod = copy.deepcopy(web)
         pod["?"]["id"], pod["name"] = pid, name
         model["Objects"]["applications"].append(pod)
         pods[name] = pid
+    base["Objects"]["applications"] = copy.deepcopy(model["Objects"]["applications"])
     model["Objects"]["applications"].append(
         _guestbook(web["?"]["id"], pods["redis-master"], pods["redis-slaves"]))
     run = deploy(model, tmp_path / "run", tmp_path / "state")
     assert run.code == 0, run.text[-2000:]
-    cluster = run.obj(host_id(model, "com.mirantis.docker.kubernetes.KubernetesCluster"))
+    cluster = run.obj(host_id(model, CLUSTER))
     master_ip = next(e["address"] for e in cluster["serviceEndpoints"]
                      if e["applicationName"] == "gb-master" and e["scope"] == "internal")
     rcs = {p["parameters"]["definition"]["metadata"]["name"]: p["parameters"]["definition"]
-           for p in run.plans("Create or replace a replication controller")}
+           for p in run.plans(RC_PLAN)}
     assert set(rcs) == {"web", "redis-master", "redis-slaves"}
+    images = {c["name"]: c["image"] for rc in rcs.values()
+              for c in rc["spec"]["template"]["spec"]["containers"]}
+    assert images == {"gb": "gcr.io/google-samples/gb-frontend:v4", "gb-master": "redis:7.2",
+                      "gb-slave-1": "redis:7.2"}
     slave = rcs["redis-slaves"]["spec"]["template"]["spec"]["containers"][0]
     assert slave["args"] == ["redis-server", "--replicaof", master_ip, "6379"]
     front = rcs["web"]["spec"]["template"]["spec"]["containers"][0]
@@ -298,16 +214,36 @@ def test_guestbook_on_three_pods(tmp_path, in_repo):
                           if e["applicationName"] == "gb-slave-1" and e["scope"] == "internal")
     expected_reader = slave_endpoint["address"] if slave_endpoint["port"] == 6379 else master_ip
     assert env["REDIS_SLAVE_SERVICE_HOST"] == expected_reader
+    # the front end is published through the gateway; redis stays inside the cluster
+    front_out = [e for e in run.endpoints_of(model, "gb") if e["scope"] == "cloud"]
+    assert [e["containerPort"] for e in front_out] == [80]
+    assert front_out[0]["address"] in gateway_ips(run)
+    assert {e["scope"] for e in cluster["serviceEndpoints"]
+            if e["applicationName"] != "gb"} == {"internal", "host"}
+
+    services = {e["serviceName"] for e in cluster["serviceEndpoints"] if e["scope"] != "host"}
+    assert len(services) == 3
+    later = deploy(base, tmp_path / "later", tmp_path / "state")
+    assert later.code == 0, later.text[-2000:]
+    deleted = [n for p in later.plans(SERVICE_DELETE_PLAN, MASTER_VM)
+               for n in p["parameters"]["services"]]
+    assert sorted(deleted) == sorted(services)
+    assert sorted(p["parameters"]["rcId"] for p in later.plans(RC_DELETE_PLAN)) == [
+        "redis-master", "redis-slaves", "web"]
+    assert later.obj(host_id(base, CLUSTER))["serviceEndpoints"] == []
 
 
 def test_guestbook_on_one_docker_host_reads_from_the_master(tmp_path, in_repo):
     model = model_with(HOST_MODEL)
-    host = host_id(model, "com.mirantis.docker.DockerStandaloneHost")
+    host = host_id(model, STANDALONE)
     model["Objects"]["applications"].append(_guestbook(host, host, host, slaves=2))
     run = deploy(model, tmp_path / "run", tmp_path / "state")
     assert run.code == 0, run.text[-2000:]
-    runs = {p["parameters"]["name"]: p["parameters"] for p in run.plans("Run a Docker container")}
+    runs = {p["parameters"]["name"]: p["parameters"] for p in run.plans(RUN_PLAN)}
     assert list(runs) == ["gb-master", "gb-slave-1", "gb-slave-2", "gb"]
+    assert {n: r["image"] for n, r in runs.items()} == {
+        "gb-master": "redis:7.2", "gb-slave-1": "redis:7.2", "gb-slave-2": "redis:7.2",
+        "gb": "gcr.io/google-samples/gb-frontend:v4"}
     assert runs["gb-master"]["publish"] == ["6379:6379/tcp"]
     assert runs["gb-slave-1"]["publish"] == ["1025:6379/tcp"]
     assert runs["gb-slave-2"]["publish"] == ["1026:6379/tcp"]
@@ -318,13 +254,14 @@ def test_guestbook_on_one_docker_host_reads_from_the_master(tmp_path, in_repo):
 
 
 def test_orion_with_mongodb_in_the_same_pod(tmp_path, in_repo):
-    model = model_with(POD_MODEL)
-    pod = host_id(model, "com.mirantis.docker.kubernetes.KubernetesPod")
+    base = model_with(POD_MODEL)
+    model = copy.deepcopy(base)
+    pod = host_id(model, POD)
     model["Objects"]["applications"].append({
         "?": {"id": APP_ID, "type": "com.example.docker.DockerOrion"}, "name": "orion",
-        "host": pod, "image": "fiware/orion:3.10.1",
+        "host": pod,
         "mongoDb": {"?": {"id": "e1" * 16, "type": "com.example.docker.DockerMongoDB"},
-                    "name": "mongo", "host": pod, "image": "mongo:6.0", "rootUser": "admin",
+                    "name": "mongo", "host": pod, "rootUser": "admin",
                     "rootPassword": "Secret-Orion-Mongo"}})
     run = deploy(model, tmp_path / "run", tmp_path / "state")
     assert run.code == 0, run.text[-2000:]
@@ -333,7 +270,19 @@ def test_orion_with_mongodb_in_the_same_pod(tmp_path, in_repo):
     assert env["ORION_MONGO_HOST"] == "127.0.0.1:27017"  # containers of a pod share localhost
     assert (env["ORION_MONGO_USER"], env["ORION_MONGO_PASSWORD"]) == ("admin", "***")
     assert {p["containerPort"] for p in spec["container"]["ports"]} == {1026}
+    assert spec["container"]["image"] == "fiware/orion:3.10.1"
+    assert rc_container(run, "mongo")["container"]["image"] == "mongo:6.0"
     assert "Secret-Orion-Mongo" not in run.text
+    # Orion's API goes out through the gateway, MongoDB stays internal
+    assert [e["containerPort"] for e in run.endpoints_of(model, "orion")
+            if e["scope"] == "cloud" and e["address"] in gateway_ips(run)] == [1026]
+    assert {e["scope"] for e in run.endpoints_of(model, "mongo")} == {"internal", "host"}
+
+    later = deploy(base, tmp_path / "later", tmp_path / "state")
+    assert later.code == 0, later.text[-2000:]
+    assert len(later.plans(SERVICE_DELETE_PLAN, MASTER_VM)) == 2
+    assert [p["parameters"]["rcId"] for p in later.plans(RC_DELETE_PLAN)] == ["web"]
+    assert later.obj(host_id(base, CLUSTER))["serviceEndpoints"] == []
 
 
 def test_scaffolded_package_dry_runs_on_a_pod(tmp_path, in_repo, capsys):
@@ -342,10 +291,10 @@ def test_scaffolded_package_dry_runs_on_a_pod(tmp_path, in_repo, capsys):
                  "--env", "API_TOKEN=", "-o", str(target)]) == 0
     capsys.readouterr()
     model = model_with(POD_MODEL)
-    pod = host_id(model, "com.mirantis.docker.kubernetes.KubernetesPod")
+    pod = host_id(model, POD)
     model["Objects"]["applications"].append({
         "?": {"id": APP_ID, "type": "com.example.docker.DockerWhoami"}, "name": "whoami",
-        "host": pod, "image": "traefik/whoami:v1.10", "apiToken": "Secret-Token-Whoami"})
+        "host": pod, "apiToken": "Secret-Token-Whoami"})
     run = deploy(model, tmp_path / "run", tmp_path / "state", target)
     assert run.code == 0, run.text[-2000:]
     container = rc_container(run, "whoami")["container"]
@@ -358,12 +307,10 @@ def test_scaffolded_package_dry_runs_on_a_pod(tmp_path, in_repo, capsys):
 
 def test_every_app_is_dry_run_here():
     covered = set(PROPS) | {"DockerApp", "GuestBook", "Orion"}
-    assert {f.folder for f in APPS} - covered == NOT_YET
+    assert {f.folder for f in APPS} <= covered
 
 
-@pytest.mark.parametrize("base, kind", [
-    (POD_MODEL, "com.mirantis.docker.kubernetes.KubernetesPod"),
-    (HOST_MODEL, "com.mirantis.docker.DockerStandaloneHost")])
+@pytest.mark.parametrize("base, kind", [(POD_MODEL, POD), (HOST_MODEL, STANDALONE)])
 def test_docker_app_runs_any_image(base, kind, tmp_path, in_repo):
     model = model_with(base)
     model["Objects"]["applications"].append({
@@ -375,7 +322,7 @@ def test_docker_app_runs_any_image(base, kind, tmp_path, in_repo):
     run = deploy(model, tmp_path / "run", tmp_path / "state")
     assert run.code == 0, run.text[-2000:]
     env = {"PORT": "80", "LOGS__IGNORE__PING": "true"}
-    if kind.endswith("KubernetesPod"):
+    if kind == POD:
         spec = rc_container(run, "echo")
         container = spec["container"]
         assert container["image"] == "ealen/echo-server:0.9.2"
@@ -387,8 +334,15 @@ def test_docker_app_runs_any_image(base, kind, tmp_path, in_repo):
         sources = {v["name"]: v for v in spec["volumes"]}
         assert sources[mounts["/data"]]["hostPath"] == {"path": "/srv/echo"}
         assert sources[mounts["/tmp/cache"]]["emptyDir"] == {}
+        services = run.plans(SERVICE_PLAN, MASTER_VM)
+        assert [(p["targetPort"], p["protocol"]) for s in services
+                for p in s["parameters"]["definition"]["spec"]["ports"]] == [
+            (80, "TCP"), (5353, "UDP")]
+        assert sorted((e["containerPort"], e["protocol"]) for e in run.endpoints_of(model, "echo")
+                      if e["scope"] == "cloud" and e["address"] in gateway_ips(run)) == [
+            (80, "TCP"), (5353, "UDP")]
     else:
-        params = run.plans("Run a Docker container")[0]["parameters"]
+        params = run.plans(RUN_PLAN)[0]["parameters"]
         assert params["image"] == "ealen/echo-server:0.9.2"
         assert params["publish"] == ["80:80/tcp", "5353:5353/udp"]
         assert params["env"] == env

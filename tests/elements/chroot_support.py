@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from muranokit.tools.image import REPO_ELEMENTS
 from muranokit.tools.image_standins import standin_content
 
 HOOKS = Path("tmp/in_target.d")
+
+needs_chroot = pytest.mark.skipif(
+    os.environ.get("MURANOKIT_ELEMENT_TESTS") != "1" or os.geteuid() != 0
+    or not shutil.which("debootstrap"),
+    reason="chroot tests run as root with debootstrap when MURANOKIT_ELEMENT_TESTS=1 "
+           "(tox -e elements)")
 SYSTEMCTL_RECORDER = """#!/bin/sh
 # test stub: records systemctl calls instead of touching units
 echo "$*" >> /var/log/systemctl-calls

@@ -24,13 +24,6 @@ MIRROR = os.environ.get("DIB_DISTRIBUTION_MIRROR", "http://deb.debian.org/debian
 ROOTFS_CACHE = Path(os.environ.get("MURANOKIT_TEST_ROOTFS_CACHE",
                                    Path.home() / ".cache" / "muranokit" / "test-rootfs"))
 
-needs_chroot = pytest.mark.skipif(
-    os.environ.get("MURANOKIT_ELEMENT_TESTS") != "1" or os.geteuid() != 0
-    or not shutil.which("debootstrap"),
-    reason="chroot tests run as root with debootstrap when MURANOKIT_ELEMENT_TESTS=1 "
-           "(tox -e elements)")
-
-
 @pytest.fixture(scope="session")
 def elements_dir() -> Path:
     return REPO_ELEMENTS

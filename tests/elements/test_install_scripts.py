@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from chroot_support import (
     in_root,
+    needs_chroot,
     run_in_root,
     run_phase_script,
     stage_element,
@@ -17,7 +18,6 @@ from chroot_support import (
     stub_recorder,
     stub_systemctl,
 )
-from conftest import needs_chroot
 
 pytestmark = needs_chroot
 

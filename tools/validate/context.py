@@ -65,10 +65,13 @@ class PackageCheck:
         """A string in a data position: Murano evaluates it if it parses as yaql."""
         if yaqlcheck.is_plain_text(text):
             return
+        looks = yaqlcheck.looks_like_expression(text)
+        if not looks and not yaqlcheck.may_name_resources(text):
+            return  # whatever yaql makes of it, there is nothing to report or record
         parsed, error = yaqlcheck.compile_expression(text)
         if error is None:
             self._note_resources(text, rel, line)
-        elif yaqlcheck.looks_like_expression(text):
+        elif looks:
             self.report("Y002", rel, line,
                         f"{_short(text)!r} looks like an expression but does not compile: "
                         f"{error}")

@@ -4,6 +4,9 @@ Murano extends yaql's grammar with ``is`` (beside ``>``) and ``:`` (binary, and 
 prefix, for ``ns:Class`` names). The grammar is the same for every Format; only the
 runtime options differ (Format 1.0/1.1 use the legacy iterable-dict options), so one
 parser serves every package and compiled results are cached per expression text.
+
+yaql itself (~50 ms to import) is imported on the first expression to compile, not
+with this module.
 """
 
 from __future__ import annotations
@@ -15,16 +18,13 @@ import json
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaql
-from yaql._ply import lex, yacc
-from yaql.language import exceptions as yaql_exceptions
-from yaql.language import expressions, factory
+if TYPE_CHECKING:
+    from yaql.language import factory
 
 LOG = logging.getLogger(__name__)
 TABLES_FORMAT = 1
@@ -38,12 +38,13 @@ RESOURCE_METHODS = frozenset({"yaml", "string", "json", "bytes"})
 
 def murano_factory() -> factory.YaqlFactory:
     """A yaql factory with Murano's extra operators."""
+    from yaql.language import factory
+
     engine_factory = factory.YaqlFactory()
-    binary = yaql.factory.OperatorType.BINARY_LEFT_ASSOCIATIVE
+    binary = factory.OperatorType.BINARY_LEFT_ASSOCIATIVE
     engine_factory.insert_operator(">", True, "is", binary, False)
     engine_factory.insert_operator(None, True, ":", binary, True)
-    engine_factory.insert_operator(":", True, ":", yaql.factory.OperatorType.PREFIX_UNARY,
-                                   False)
+    engine_factory.insert_operator(":", True, ":", factory.OperatorType.PREFIX_UNARY, False)
     engine_factory.operators.insert(0, ())
     return engine_factory
 
@@ -61,6 +62,9 @@ def _engine_with_cached_tables(engine_factory: factory.YaqlFactory):
     the grammar, so they are stored as JSON under a key made of the grammar's
     signature (rules, tokens, precedence) and reused when it matches.
     """
+    from yaql._ply import lex, yacc
+    from yaql.language import factory
+
     names = engine_factory._name_generator()
     operators = engine_factory._build_operator_table(names)
     lexer_rules = engine_factory._create_lexer(operators)
@@ -92,6 +96,8 @@ def _engine_with_cached_tables(engine_factory: factory.YaqlFactory):
 
 
 def _save_tables(path: str, tables: dict) -> None:
+    import tempfile
+
     with contextlib.suppress(OSError):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
@@ -114,6 +120,8 @@ def engine():
 @cache
 def compile_expression(text: str) -> tuple[Any, str | None]:
     """(parsed statement, None) or (None, error message) for ``text``."""
+    from yaql.language import exceptions as yaql_exceptions
+
     try:
         return engine()(text), None
     except yaql_exceptions.YaqlParsingException as exc:
@@ -140,6 +148,8 @@ def looks_like_expression(text: str) -> bool:
 
 def walk(node: Any) -> Iterator[Any]:
     """Every node of a parsed expression tree, depth first."""
+    from yaql.language import expressions
+
     stack = [node]
     while stack:
         current = stack.pop()
@@ -155,17 +165,26 @@ def walk(node: Any) -> Iterator[Any]:
                 stack.append(child)
 
 
+def may_name_resources(text: str) -> bool:
+    """False when ``text`` cannot hold a ``.yaml('X')``-style call (no need to parse it)."""
+    return any(f"{name}(" in text for name in RESOURCE_METHODS)
+
+
 @cache
 def resource_names_in(text: str) -> tuple[str, ...]:
     """:func:`resource_names` of the expression ``text`` (empty if it does not compile)."""
+    if not may_name_resources(text):
+        return ()
     parsed, error = compile_expression(text)
-    if error or not any(f"{name}(" in text for name in RESOURCE_METHODS):
+    if error:
         return ()
     return tuple(resource_names(parsed))
 
 
 def resource_names(parsed: Any) -> list[str]:
     """File names given as constants to ``.yaml('X')``, ``.string('X')``, ... calls."""
+    from yaql.language import expressions
+
     names = []
     for node in walk(parsed):
         if not (isinstance(node, expressions.BinaryOperator) and node.operator == "."):

@@ -84,11 +84,14 @@ def test_local_variables_are_per_call(h, obj):
     assert h.call(obj, "localsAreLocal") == "outer"
 
 
-def test_if_condition_must_be_boolean(h, obj):
-    assert h.call(obj, "nonBooleanCondition", True) == "truthy"
-    with pytest.raises(MuranoPlError) as info:
-        h.call(obj, "nonBooleanCondition", 1)
-    assert info.value.type_name == "DslInvalidOperationError"
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(True, "truthy"), (1, "truthy"), ([0], "truthy"), (False, "falsy"), (0, "falsy"),
+     ("", "falsy"), ([], "falsy"), (None, "falsy")],
+)
+def test_if_condition_uses_truthiness(h, obj, value, expected):
+    # current Murano evaluates If conditions by truth value (older releases required bool)
+    assert h.call(obj, "nonBooleanCondition", value) == expected
 
 
 def test_break_outside_loop(h, obj):
@@ -106,3 +109,11 @@ def test_assignment_to_a_copy_leaves_the_property_alone(h, obj):
 
 def test_assigned_query_results_can_be_used_twice(h, obj):
     assert h.call(obj, "iteratorsAreMaterialised") == [12, 3, [2, 4, 6]]
+
+
+def test_quoted_yaml_scalars_are_data_not_expressions(h, obj):
+    assert h.call(obj, "quotedScalarsAreData") == ["$x", 5, "$x + 1", 6]
+
+
+def test_while_condition_uses_truthiness(h, obj):
+    assert h.call(obj, "countdown") == [2, 1, 0]

@@ -160,6 +160,10 @@ def test_removed_application_is_destroyed_with_its_volume(h):
     later.rt.load_model(gen2)
     gone = [t for t in later.traces if t.startswith("destroy")]
     assert gone == ["destroy volume 10", "destroy app db1"]
+    # attributes of destroyed objects are not carried into the next model
+    kept = {tuple(a[:3]) for a in later.rt.serialize()["Attributes"]}
+    assert ("web1", "compat.world.Application", "deployed") in kept
+    assert ("db1", "compat.world.Application", "deployed") not in kept
     later.traces.clear()
     later.rt.finalize()
     gone = [t for t in later.traces if t.startswith("destroy")]
