@@ -329,12 +329,8 @@ def build_class(doc: Any, package: Package, file: str,
             raise syntax_error(str(exc.args[0]), file, position(doc, "Extends")) from None
         cls.parents.append(get_class(parent_fqn, cls))
     _build_properties(cls, doc.get("Properties"), file, position(doc, "Properties"))
-    if "Workflow" in doc:   # the pre-Methods spelling; initialize/destroy are .init/.destroy
+    if "Workflow" in doc:   # the pre-Methods spelling
         _build_methods(cls, doc.get("Workflow"), file, position(doc, "Workflow"))
-        for old, new in _OLD_METHOD_NAMES.items():
-            if old in cls.methods and new not in cls.methods:
-                cls.methods[new] = cls.methods.pop(old)
-                cls.methods[new].name = new
     _build_methods(cls, doc.get("Methods"), file, position(doc, "Methods"))
     return cls
 
@@ -399,6 +395,8 @@ def _build_methods(cls: MuranoClass, methods: Any, file: str, pos: tuple) -> Non
     for name, spec in methods.items():
         mpos = position(methods, name)
         name = str(name)
+        # upstream's class loader: "initialize"/"destroy" are the lifecycle methods
+        name = _OLD_METHOD_NAMES.get(name, name)
         if spec is None:
             spec = {}
         if not isinstance(spec, dict):

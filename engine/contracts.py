@@ -260,6 +260,10 @@ def _make_template_step(type_arg: _TypeArg, exclude: Any):
         if not isinstance(value, dict):
             raise violation(path, f"value {value!r} is not an object template")
         cls = type_arg.get(env)
+        from .object_models import normalize
+        scope = env.frame.cls if env.frame is not None and env.frame.cls is not None \
+            else type_arg.decl_cls
+        value = normalize(value, scope, env.runtime, deep=False)
         obj_cls = cls
         header = value.get("?") if isinstance(value.get("?"), dict) else None
         if header and header.get("type"):

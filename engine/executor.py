@@ -21,7 +21,7 @@ class Frame:
     """One activation of a MuranoPL method (or of a Python function called from MuranoPL)."""
 
     __slots__ = ("runtime", "method", "cls", "this", "caller", "depth", "ctx", "scope",
-                 "line", "column", "file", "name")
+                 "line", "column", "file", "name", "runtime_base")
 
     def __init__(self, runtime, method: MethodSpec | None, cls: MuranoClass | None,
                  this: Any, caller: Frame | None, file: str | None, name: str | None) -> None:
@@ -37,9 +37,11 @@ class Frame:
         self.column = None
         self.file = file
         self.name = name
+        self.runtime_base = None
 
     def branch(self) -> Frame:
-        """A frame for one Parallel branch: own line tracking, shared variables."""
+        """A frame for one Parallel branch: own line tracking and context; assignments go
+        to the method's variable scope, as upstream's (so branches share variables)."""
         sub = Frame(self.runtime, self.method, self.cls, self.this, self.caller, self.file,
                     self.name)
         sub.depth = self.depth
@@ -47,6 +49,7 @@ class Frame:
         sub.ctx = self.ctx.create_child_context()
         sub.ctx["#f"] = sub
         sub.scope = self.scope
+        sub.runtime_base = self.runtime_base
         return sub
 
     def __repr__(self) -> str:
@@ -127,11 +130,13 @@ def invoke(runtime, method: MethodSpec, this: Any, args: tuple, kwargs: dict,
     cls = method.declaring
     frame = Frame(runtime, method, cls, this, caller, cls.file, method.name)
     frame.line, frame.column = method.pos if method.pos else (None, None)
-    ctx = runtime.base_context(cls.package).create_child_context()
+    base = runtime.base_context(cls.package)
+    ctx = base.create_child_context()
     ctx["#f"] = frame
     ctx["$"] = this
     ctx["this"] = this
     frame.ctx = frame.scope = ctx
+    frame.runtime_base = base
     owner = this if isinstance(this, MuranoObject) else None
     _bind_arguments(runtime, method, args, kwargs, frame, owner)
     try:

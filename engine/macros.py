@@ -8,7 +8,6 @@ from typing import Any
 from .exceptions import (
     BreakSignal,
     ContinueSignal,
-    EngineFault,
     MuranoPlError,
     ReturnSignal,
 )

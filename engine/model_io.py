@@ -123,6 +123,38 @@ def load(runtime: Any, model: Any) -> MuranoObject | None:
     return root
 
 
+def load_new(runtime: Any, model: dict, owner: MuranoObject | None, frame: Any,
+             params: dict) -> MuranoObject:
+    """``new()`` of a (normalised) object model written in MuranoPL: every object in it that
+    has an id is created with a fresh id, references by the model's ids resolve among them,
+    nested objects are owned by their holders and the top one by ``owner``."""
+    from .executor import initialize_properties, run_init
+    head = model["?"]
+    if "id" not in head:
+        model = dict(model, **{"?": dict(head, id=f"#new-{runtime.new_id()}")})
+    loading = ModelLoad()
+    loading.collect(model, None, "model")
+    created = []
+    for mid, (data, _owner_id, path) in loading.entries.items():
+        cls = runtime.resolve_class(type_name_of(data["?"]), None)
+        obj = MuranoObject(cls, runtime.new_id(), None, runtime, data["?"].get("name"))
+        loading.objects[mid] = obj
+        created.append(obj)
+    for mid, (_data, owner_id, _path) in loading.entries.items():
+        loading.objects[mid].owner = loading.objects[owner_id] if owner_id is not None \
+            else owner
+    for obj in created:
+        runtime.objects[obj.id] = obj
+    top = loading.objects[str(model["?"]["id"])]
+    for mid, (data, _owner_id, _path) in loading.entries.items():
+        obj = loading.objects[mid]
+        props = params if obj is top else {k: v for k, v in data.items() if k != "?"}
+        initialize_properties(runtime, obj, props, loading)
+    for obj in dependency_order(created, dependents_first=False):
+        run_init(runtime, obj, frame, params if obj is top else None)
+    return top
+
+
 def _restore_attributes(runtime: Any, attributes: Any) -> None:
     if not isinstance(attributes, list):
         raise ModelError("Attributes must be a list", "Attributes")
@@ -206,7 +238,10 @@ def serialize(runtime: Any, root: MuranoObject | None) -> dict:
     def value_of(value: Any, holder: MuranoObject) -> Any:
         if isinstance(value, OBJECT_TYPES):
             target = value.real
-            if target.owner is holder and target.id not in done and not target.destroyed:
+            # owned objects live where their owner holds them; an owner-less one is
+            # embedded where it is first met (upstream), so no reference dangles
+            if (target.owner is holder or target.owner is None) and \
+                    target.id not in done and not target.destroyed:
                 return obj_dict(target)
             return target.id
         if isinstance(value, dict):

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from . import gc as _gc  # noqa: F401  (registers io.murano.system.GC)
 from . import model_io
 from .classes import OBJECT_CLASS, MethodSpec, MuranoClass, Package, TypeRef, build_class
 from .contracts import ContractEnv, violation
@@ -19,8 +20,8 @@ from .executor import (
     initialize_properties,
     read_property,
     run_destroy,
-    set_static_value,
     run_init,
+    set_static_value,
     write_property,
 )
 from .loader import open_package
@@ -65,6 +66,8 @@ class Runtime:
         self.scheduler = Scheduler()
         self.natives = NativeBridge(self)
         self.root: MuranoObject | None = None
+        self.api_roots: list[MuranoObject] = []      # objects made by Runtime.new
+        self.subscriptions: dict[str, list] = {}     # GC.subscribeDestruction
         self._classes: dict[str, MuranoClass] = {}
         self._building: list[str] = []
         self._contexts: dict[tuple, Any] = {}
@@ -302,21 +305,19 @@ class Runtime:
         return obj
 
     def new_from_template(self, template: dict, owner: Any, frame: Frame | None):
-        """new() of an object-model dict: ``{"?": {type}, props...}`` or ``{Type: {props}}``."""
-        if "?" not in template and len(template) == 1:
-            (type_key, props), = template.items()
-            if isinstance(props, dict) and isinstance(type_key, (str, TypeRef)):
-                cls = self.resolve_class(type_key, frame.cls if frame else None)
-                return self.create_object(cls, owner.real if owner is not None else None,
-                                          dict(props), frame)
-        head = template.get("?") if isinstance(template.get("?"), dict) else {}
-        if not head.get("type"):
+        """new() of an object model: ``{"?": {type, id?}, props...}`` or the short
+        ``{ns:Type: {props}, id: x}`` (nested objects and references by id included)."""
+        from .object_models import normalize
+        model = normalize(template, frame.cls if frame else None, self)
+        head = model.get("?") if isinstance(model, dict) else None
+        if not isinstance(head, dict) or not head.get("type"):
             raise EngineFault("ContractViolationException", "object template has no type")
-        cls = self.resolve_class(str(head["type"]).split("/", 1)[0],
-                                 frame.cls if frame else None)
-        props = {k: v for k, v in template.items() if k != "?"}
-        return self.create_object(cls, owner.real if owner is not None else None, props,
-                                  frame, name=head.get("name"))
+        head = dict(head, type=self.resolve_class(str(head["type"]).split("/", 1)[0],
+                                                  frame.cls if frame else None).name)
+        model = dict(model, **{"?": head})
+        params = {k: v for k, v in model.items() if k != "?"}
+        return model_io.load_new(self, model, owner.real if owner is not None else None,
+                                 frame, params)
 
     def object_from_model(self, value: dict, env: ContractEnv, default_cls: MuranoClass,
                           path: str) -> MuranoObject:
@@ -333,6 +334,8 @@ class Runtime:
         if head and head.get("type"):
             cls = self.resolve_class(str(head["type"]).split("/", 1)[0], None)
         owner = env.this.real if isinstance(env.this, OBJECT_TYPES) and env.owns_new else None
+        if loading is None and not env.owns_new:
+            oid = None     # an argument's model becomes a new object, as upstream
         props = {k: v for k, v in value.items() if k != "?"}
         return self.create_object(cls, owner, props, env.frame if env.frame and
                                   env.frame.method else None,
@@ -359,6 +362,9 @@ class Runtime:
         if obj.destroyed:
             return
         try:
+            for subscriber, handler in self.subscriptions.pop(obj.id, []):
+                if handler and not subscriber.destroyed:
+                    call_method(self, subscriber, handler, (obj,), {}, None)
             run_destroy(self, obj, None)
         except MuranoPlError as error:
             self.emit("object.destroy_failed", id=obj.id, type=obj.cls.name,
@@ -393,6 +399,7 @@ class Runtime:
             cls, owner, {k: from_python(v) for k, v in props.items()}, None))
         if self.root is None and owner is None:
             self.root = obj
+        self.api_roots.append(obj)
         return obj.proxy
 
     def get_object(self, object_id: str):

@@ -150,8 +150,13 @@ def new_(context, type_, *args, **kwargs):
 
 
 def new_object(frame, type_, args, kwargs):
-    """The work of ``new()`` (also called directly by the fast path)."""
+    """The work of ``new()`` (also called directly by the fast path). yaql's own containers
+    (frozen dicts, tuples) become plain values here, so contracts and state see plain data."""
+    from .yaql_engine import to_plain
     runtime = frame.runtime
+    type_ = to_plain(type_)
+    args = [to_plain(a) for a in args]
+    kwargs = {k: to_plain(v) for k, v in kwargs.items()}
     if isinstance(type_, dict):
         return runtime.new_from_template(type_, args[0] if args else kwargs.get("owner"),
                                          frame)
@@ -292,7 +297,8 @@ def _attr_key(frame, obj, name):
 @specs.name("getAttr")
 def get_attr_method(context, obj, name, default=None):
     frame = _frame(context)
-    return frame.runtime.attributes.get(_attr_key(frame, obj, name), default)
+    value = frame.runtime.attributes.get(_attr_key(frame, obj, name))
+    return default if value is None else value
 
 
 @specs.parameter("obj", _OBJ)
@@ -300,22 +306,25 @@ def get_attr_method(context, obj, name, default=None):
 @specs.method
 @specs.name("setAttr")
 def set_attr_method(context, obj, name, value):
+    from .yaql_engine import to_plain
     frame = _frame(context)
-    frame.runtime.attributes[_attr_key(frame, obj, name)] = value
+    frame.runtime.attributes[_attr_key(frame, obj, name)] = to_plain(value)
 
 
 @specs.parameter("name", yaqltypes.String())
 @specs.name("getAttr")
 def get_attr(context, name, default=None):
     frame = _frame(context)
-    return frame.runtime.attributes.get(_attr_key(frame, frame.this, name), default)
+    value = frame.runtime.attributes.get(_attr_key(frame, frame.this, name))
+    return default if value is None else value
 
 
 @specs.parameter("name", yaqltypes.String())
 @specs.name("setAttr")
 def set_attr(context, name, value):
+    from .yaql_engine import to_plain
     frame = _frame(context)
-    frame.runtime.attributes[_attr_key(frame, frame.this, name)] = value
+    frame.runtime.attributes[_attr_key(frame, frame.this, name)] = to_plain(value)
 
 
 # --- calls, concurrency ------------------------------------------------------------------------
@@ -327,9 +336,10 @@ def set_attr(context, name, value):
 @specs.method
 @specs.name("call")
 def call_method_by_name(context, receiver, name, args=None, kwargs=None):
+    from .yaql_engine import to_plain
     frame = _frame(context)
-    return frame.runtime.call_from_code(receiver, name, list(args or []),
-                                        dict(kwargs or {}), frame)
+    return frame.runtime.call_from_code(receiver, name, to_plain(list(args or [])),
+                                        to_plain(dict(kwargs or {})), frame)
 
 
 @specs.parameter("name", yaqltypes.String())
@@ -393,9 +403,10 @@ def random_name(context):
 @specs.name("template")
 def template_(context, type_, **props):
     """An object-model template ``{"?": {"type": ...}, props...}`` for a later new()."""
+    from .yaql_engine import to_plain
     cls = to_type(_frame(context), type_)
     result = {"?": {"type": cls.name}}
-    result.update(props)
+    result.update(to_plain(props))
     return result
 
 
@@ -489,10 +500,12 @@ def register_format_specific(context, fmt: tuple[int, int]) -> None:
 def register_user_function(context, name: str, func) -> None:
     """A Python callable given to ``Runtime(functions=...)`` (called positionally)."""
     from .objects import to_python
+    from .yaql_engine import to_plain
 
     def payload(context, *args):
         frame = _frame(context)
-        return frame.runtime.call_python(name, func, [to_python(a) for a in args], frame)
+        return frame.runtime.call_python(name, func, [to_python(to_plain(a)) for a in args],
+                                         frame)
     context.register_function(specs.get_function_definition(payload, name=name))
 
 

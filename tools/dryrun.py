@@ -31,18 +31,6 @@ PACKAGES_ROOT = "packages"
 ENVIRONMENT = "io.murano.Environment"
 
 
-# --- engine adapter ------------------------------------------------------------------------
-def ensure_reentrant_corelib_lock() -> None:
-    """Adapter: building a core-library class builds its parents under the same lock, so the
-    lock must be re-entrant; swap a plain Lock for an RLock (no-op once the corelib does)."""
-    import threading
-
-    from muranokit.engine import corelib
-    lock = getattr(corelib, "_LOCK", None)
-    if lock is not None and not isinstance(lock, type(threading.RLock())):
-        corelib._LOCK = threading.RLock()
-
-
 # --- packages ------------------------------------------------------------------------------
 def collect_packages(extra: list[str] | None = None, root: str = PACKAGES_ROOT) -> list[str]:
     """``-p`` packages first (they win over same-named defaults), then every package folder
@@ -153,7 +141,6 @@ class Session:
         from muranokit.engine import MuranoPlError, Runtime
         from muranokit.engine.corelib.cloud import Cloud, CloudError
         from muranokit.engine.corelib.cloud.masking import Masker
-        ensure_reentrant_corelib_lock()
         self.packages = list(packages)
         self.previous = previous
         try:
@@ -170,14 +157,22 @@ class Session:
         self.runtime.services["cloud"] = self.cloud
 
     # -- loading ------------------------------------------------------------------------
-    def _load(self, model: dict[str, Any], source: str | None, text: str | None):
+    def _load(self, model: dict[str, Any], source: str | None, text: str | None,
+              added: tuple[str, str] | None = None):
+        """Load ``model``; ``added`` is (model path, label) of an application that does not
+        come from ``source`` (``--app``): errors inside it name the label, not a line."""
         from muranokit.engine import MuranoPlError
         self._learn_form_secrets(model)
         self.masker.learn(model)
         try:
             root = self.runtime.load_model(model)
         except MuranoPlError as exc:
-            line = self._locate(model, text, exc) if text else None
+            where = self._locate(model, exc)
+            line = None
+            if added and where and (where == added[0] or where.startswith(added[0] + ".")):
+                source = added[1]
+            elif where and text:
+                line = line_of(text, _file_path(text, where))
             if line is None and not source:
                 source, line = exc.file, exc.line
             raise InputError(f"unusable object model: {self.masker.mask(describe_error(exc))}",
@@ -204,25 +199,25 @@ class Session:
                 except InputError:
                     pass  # a broken form does not stop a deployment from a JSON model
 
-    def _locate(self, model: dict[str, Any], text: str, exc: Any) -> int | None:
-        """Line in the model file of what a load error is about (None if unknown)."""
+    def _locate(self, model: dict[str, Any], exc: Any) -> str | None:
+        """Model path (``Objects.applications[0].host``) of what a load error is about."""
         model_path = getattr(exc, "path", None)
         if model_path:
-            return line_of(text, model_path)
+            return model_path
         root = model.get("Objects") if "Objects" in model else model
         entries: list[tuple[str, str, dict]] = []
-        object_paths(root, "Objects" if "Objects" in model else "", entries)
+        object_paths(root, "Objects", entries)
         quoted = re.search(r'"([\w.]+)"', exc.message)
         if exc.type_name == "NoClassFound" and quoted:
             for path, type_name, _obj in entries:
                 if type_name == quoted.group(1):
-                    return line_of(text, path + ".?.type")
+                    return path + ".?.type"
         about = re.match(r"([\w.]+)\.(\w+): ", exc.message)
         if about:
             cls_name, prop = about.groups()
             for path, type_name, obj in entries:
                 if self._derives(type_name, cls_name):
-                    return line_of(text, f"{path}.{prop}" if prop in obj else path + ".?")
+                    return f"{path}.{prop}" if prop in obj else path + ".?"
         return None
 
     def _derives(self, type_name: str, base: str) -> bool:
@@ -253,10 +248,17 @@ class Session:
 
     # -- commands -----------------------------------------------------------------------
     def deploy(self, model: dict[str, Any], source: str | None = None,
-               text: str | None = None) -> Outcome:
+               text: str | None = None, added: tuple[str, str] | None = None) -> Outcome:
         """Load ``model`` (destroying objects it no longer has) and run the root's deploy."""
-        root = self._load(model, source, text)
+        root = self._load(model, source, text, added)
         return self._run(lambda: self.runtime.call(root, "deploy"))
+
+    def delete(self, saved: dict[str, Any]) -> Outcome:
+        """Delete the saved environment as Murano does: every object of the saved model is
+        brought back (with its ``.init``) and destroyed, dependents first."""
+        self._load({"Objects": saved.get("Objects"),
+                    "Attributes": saved.get("Attributes") or []}, None, None)
+        return self._run(self.runtime.finalize)
 
     def action(self, model: dict[str, Any], object_id: str, name: str,
                args: dict[str, Any]) -> Outcome:
@@ -310,6 +312,50 @@ class Session:
         return "; ".join(items)
 
 
+def _file_path(text: str, model_path: str) -> str:
+    """``model_path`` as it reads in a model file whose root object is bare (no "Objects")."""
+    import json
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return model_path
+    if isinstance(data, dict) and "Objects" not in data and model_path.startswith("Objects"):
+        return model_path[len("Objects"):].lstrip(".")
+    return model_path
+
+
+def destroy_failures(outcome: Outcome) -> list[str]:
+    """``TYPE ID: error`` of every object whose ``.destroy`` failed (Murano mutes these and
+    carries on, so their resources may not have been released)."""
+    return [f"{e.get('type')} {e.get('id')}: {e.get('error')}: {e.get('message')}"
+            for e in outcome.events if e.get("kind") == "object.destroy_failed"]
+
+
+def write_model(path: str, outcome: Outcome, masker: Any) -> None:
+    """Write the final object model (secrets as ``***``, as in the reports) to ``path``:
+    indented JSON with sorted keys, so the same run gives the same bytes."""
+    import json
+
+    from muranokit.tools.state import write_text_atomic
+    model = outcome.trace("model").masked(masker).model
+    try:
+        write_text_atomic(path, json.dumps(model, indent=2, sort_keys=True,
+                                           ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise InputError(f"cannot write the model: {exc.strerror}", path) from None
+
+
+def check_output_path(path: str | None, what: str) -> None:
+    """Refuse, before any work is done, an output file whose folder does not exist."""
+    if path is None:
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise InputError(f"cannot write the {what}: folder {folder} does not exist", path)
+    if os.path.isdir(path):
+        raise InputError(f"cannot write the {what}: this is a folder", path)
+
+
 def emit_report(text: str, output: str | None) -> None:
     """Write a report to ``output`` (atomically) or to standard output."""
     import sys
@@ -335,5 +381,6 @@ def saved_state(session: Session, outcome: Outcome, command: str,
                                   else "failed"}])
 
 
-__all__ = ["Outcome", "Session", "collect_packages", "describe_error",
-           "emit_report", "parse_action_args", "saved_state"]
+__all__ = ["Outcome", "Session", "check_output_path", "collect_packages", "describe_error",
+           "destroy_failures", "emit_report", "parse_action_args", "saved_state",
+           "write_model"]

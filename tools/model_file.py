@@ -102,6 +102,46 @@ def object_paths(value: Any, path: str, found: list[tuple[str, str, dict]]) -> N
             object_paths(item, f"{path}[{index}]", found)
 
 
+def wrap_model(model: dict[str, Any]) -> dict[str, Any]:
+    """A model as ``{"Objects": root, "Attributes": [...]}`` (a bare root object is wrapped)."""
+    if "Objects" in model or "Attributes" in model or "ObjectsCopy" in model:
+        return model
+    return {"Objects": model, "Attributes": []}
+
+
+def add_application(model: dict[str, Any], app: dict[str, Any], source: str | None = None
+                    ) -> tuple[dict[str, Any], str]:
+    """(new model, model path of ``app``): ``app`` added to the root's ``applications``.
+
+    Everything else in ``model`` is kept as it is, as the dashboard adds an application to
+    an environment. An application with the same id (a form filled with the same name) is
+    replaced in place; the same id on an object of another type is refused.
+    """
+    result = copy.deepcopy(wrap_model(model))
+    root = result.get("Objects")
+    if not isinstance(root, dict) or not isinstance(root.get("?"), dict):
+        raise InputError("the base model has no root object to add the application to",
+                         source)
+    apps = root.get("applications")
+    if apps is None:
+        apps = root["applications"] = []
+    if not isinstance(apps, list):
+        raise InputError("the root object's applications is not a list; --app adds to the "
+                         "applications of an io.murano.Environment", source)
+    app_id = str(app["?"]["id"])
+    for index, item in enumerate(apps):
+        head = item.get("?") if isinstance(item, dict) else None
+        if isinstance(head, dict) and str(head.get("id")) == app_id:
+            if str(head.get("type")).split("/", 1)[0] != app["?"]["type"]:
+                raise InputError(f"the environment already has an application with id "
+                                 f"{app_id} of type {head.get('type')}; give the new one "
+                                 "another name with --set name=...", source)
+            apps[index] = app
+            return result, f"Objects.applications[{index}]"
+    apps.append(app)
+    return result, f"Objects.applications[{len(apps) - 1}]"
+
+
 def continue_model(objects: Any, previous: dict[str, Any]) -> dict[str, Any]:
     """The model Murano's API would hand the engine for a new session.
 

@@ -39,8 +39,6 @@ class TestResult:
 def _runtime(paths: list[str]):
     from muranokit.engine import MuranoPlError, Runtime
     from muranokit.engine.corelib.cloud import Cloud
-    from muranokit.tools.dryrun import ensure_reentrant_corelib_lock
-    ensure_reentrant_corelib_lock()
     try:
         runtime = Runtime(paths)
     except MuranoPlError as exc:

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import copy
-import threading
 from pathlib import Path
 from typing import Any
 
-import muranokit.engine.corelib as corelib
 from muranokit.engine import Runtime
 from muranokit.engine.corelib.cloud import Cloud
 from muranokit.engine.corelib.cloud.rules import parse_rules
-
-# Work-around while engine/corelib/__init__.py builds parent classes under a non-reentrant
-# lock (get_class -> _parent -> get_class deadlocks); harmless once it uses an RLock.
-if not isinstance(corelib._LOCK, type(threading.RLock())):
-    corelib._LOCK = threading.RLock()
 
 MANIFEST = """\
 Format: 1.4

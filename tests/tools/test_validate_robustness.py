@@ -7,6 +7,7 @@ types (or known keywords added with such values); validation must finish and rep
 from __future__ import annotations
 
 import copy
+import gc
 import random
 
 import yaml
@@ -68,3 +69,15 @@ def test_mutated_fixtures_never_crash_validation():
         findings = validate_packages([mutated] + [p for n, p in base.items() if n != name])
         reported += bool(findings)
     assert reported > 125  # most mutations are noticed
+
+
+def test_cycle_collector_state_is_restored():
+    package = load_package(str(FIXTURES / "FixtureApp"))
+    was_enabled = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            validate_packages([package])
+            assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was_enabled else gc.disable)()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 from packaging_helpers import FIXTURES
@@ -75,3 +77,13 @@ def test_unwritable_cache_still_gives_an_engine(tmp_path, monkeypatch):
     engine = yaqlcheck._engine_with_cached_tables(yaqlcheck.murano_factory())
     with pytest.raises(Exception, match="Parse error"):
         engine("$.a +")
+
+
+def test_yaql_is_imported_only_when_an_expression_is_compiled():
+    code = ("import sys\n"
+            "import muranokit.tools.builder\n"
+            "from muranokit.tools.validate import yaqlcheck\n"
+            "assert 'yaql' not in sys.modules, 'yaql imported with the build modules'\n"
+            "assert yaqlcheck.compile_expression('$.a + 1')[1] is None\n"
+            "assert 'yaql' in sys.modules\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

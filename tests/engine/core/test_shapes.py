@@ -66,6 +66,12 @@ def test_parallel_branches_interleave_deterministically(env, traces):
     assert traces == first
 
 
+def test_parallel_branches_share_method_variables(env, traces):
+    rt, root = env
+    assert rt.call(root, "parallelScope") == "inside"
+    assert traces == ["inside"]
+
+
 def test_require_fails_without_owner(make_runtime):
     rt = make_runtime("shapes")
     app = rt.new("test.shapes.App", name="lonely")

@@ -378,3 +378,75 @@ def test_init_arguments_come_from_new_keywords():
 # upstream: CreatedClass1.yaml (.init assigns $.property1, an In property)
 def test_init_may_write_own_in_property():
     assert Shapes("init_args").run("shapes.init.Maker", "makeAndFix") == "final"
+
+
+# upstream: ContractExamples.yaml testNotOwnedContract
+# (test_contracts.py::test_not_owned_contract)
+def test_object_from_argument_model_is_not_owned():
+    model = {"?": {"type": "shapes.owning.Thing", "id": "thing-1"}, "name": "loose"}
+    assert Shapes("ownership").run("shapes.owning.Keeper", "mustBeFree", model) == "loose"
+
+
+# upstream: test_gc.py::test_collect_from_code / test_collect_with_subscription
+def test_gc_collect_destroys_unreachable_objects():
+    s = Shapes("gc")
+    assert s.run("shapes.gc.Sweeper", "dropAndCollect") == "kept"
+    assert s.notes == ["gone temp", "collected"]
+
+
+def test_gc_destruction_subscription_runs_the_handler_first():
+    s = Shapes("gc")
+    s.run("shapes.gc.Sweeper", "watch")
+    assert s.notes == ["handler watched", "gone watched"]
+
+
+# upstream: test_contracts.py::test_class_contract_by_ref (assertNotEqual(arg.id, result.id))
+def test_object_from_argument_model_gets_a_fresh_id():
+    model = {"?": {"type": "shapes.owning.Thing", "id": "given-id"}, "name": "n"}
+    assert Shapes("ownership").run("shapes.owning.Keeper", "idOf", model) != "given-id"
+
+
+# upstream: test_concurrency.py::test_concurrent_explicit / test_argbased_*_concurrent
+@pytest.mark.parametrize("method", ["sameObjectOptedOut", "manyObjects"])
+def test_pselect_interleaves_calls_that_are_not_isolated(method):
+    s = Shapes("locking")
+    s.run("shapes.locking.Worker", method)
+    assert s.notes == ["1-in", "2-in", "3-in", "1-out", "2-out", "3-out"]
+
+
+def _objects_by_id(node, found):
+    """Every object-model dict (with a '?' header) inside ``node``, by id."""
+    if isinstance(node, dict):
+        head = node.get("?")
+        if isinstance(head, dict) and "id" in head:
+            found[head["id"]] = node
+        for value in node.values():
+            _objects_by_id(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _objects_by_id(value, found)
+    return found
+
+
+# upstream: CreatingClass.testNewWithOwnership (test_construction.py::test_new_with_ownership:
+# the owner-less object kept in an Out property is serialised in place)
+def test_ownerless_object_in_a_property_is_serialised():
+    s = Shapes("serialize")
+    holder = s.rt.load_model({"?": {"type": "shapes.keep.Holder", "id": "holder"}})
+    s.rt.call(holder, "makeLoose")
+    objects = s.rt.serialize()["Objects"]
+    ref = objects["loose"]
+    ref_id = ref if isinstance(ref, str) else ref["?"]["id"]
+    kept = _objects_by_id(objects, {})
+    assert ref_id in kept
+    assert kept[ref_id]["label"] == "free"
+
+
+# upstream: class loader maps "initialize" -> ".init" and "destroy" -> ".destroy"
+# (murano-apps ApacheHttpServer.yaml: `initialize:` sets $._environment used by deploy)
+def test_initialize_and_destroy_are_lifecycle_methods():
+    s = Shapes("old_lifecycle")
+    obj = s.rt.load_model({"?": {"type": "shapes.old.Veteran", "id": "v"}})
+    assert s.rt.call(obj, "isReady") is True
+    s.rt.finalize()
+    assert s.notes == ["init vet", "bye vet"]

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # The Kubernetes, etcd, Calico, Flannel and confd binaries live in /opt/bin.
 case ":$PATH:" in
     *:/opt/bin:*) ;;
