@@ -48,7 +48,8 @@ class Package:
         self.class_files = class_files or {}
         self.requirements = requirements or {}
         self.meta = meta or {}
-        self.documents: dict[str, tuple[Any, str]] = {}   # class FQN -> (doc, file label)
+        # class FQN -> (doc, file label); a loader.ClassDocuments for manifest packages
+        self.documents: Any = {}
 
     @property
     def format_string(self) -> str:
@@ -299,8 +300,10 @@ def _as_list(value: Any) -> list:
 
 
 def build_class(doc: Any, package: Package, file: str,
-                get_class: Callable[[str, MuranoClass | None], MuranoClass]) -> MuranoClass:
-    """Build a class from one YAML document; ``get_class`` resolves parents by full name."""
+                get_class: Callable[[str, MuranoClass | None], MuranoClass],
+                name: str | None = None) -> MuranoClass:
+    """Build a class from one YAML document; ``get_class`` resolves parents by full name.
+    ``name``: the full name the package's manifest gives it (wins over the document's)."""
     if not isinstance(doc, dict):
         raise syntax_error("a class document must be a mapping", file, (1, 1))
     for key in doc:
@@ -311,7 +314,7 @@ def build_class(doc: Any, package: Package, file: str,
     if not isinstance(raw_name, str):
         raise syntax_error("class has no Name", file, position(doc, "Name"))
     try:
-        full_name = resolver.resolve(raw_name)
+        full_name = name or resolver.resolve(raw_name)
     except KeyError as exc:
         raise syntax_error(str(exc.args[0]), file, position(doc, "Name")) from None
     cls = MuranoClass(full_name, package, resolver, file,

@@ -111,6 +111,9 @@ def call_method(runtime, receiver: Any, name: str, args: tuple, kwargs: dict,
             raise EngineFault("NoMethodFound", f'Method "{name}" of {receiver.cls.name} is '
                                                f'not static')
         return invoke(runtime, method, receiver, args, kwargs, caller)
+    if receiver.real.dead:
+        raise EngineFault("ObjectDestroyedError",
+                          f"Object {receiver.real.id} ({receiver.real.cls.name}) is destroyed")
     method = find_method(runtime, receiver.start_class, name)
     if method.is_static:
         return invoke(runtime, method, method.declaring.type_ref, args, kwargs, caller)

@@ -41,12 +41,22 @@ def _frame_roots(frame: Any) -> list[MuranoObject]:
     return found
 
 
+def _static_roots(runtime: Any) -> list[MuranoObject]:
+    """Objects of this runtime held by ``Usage: Static`` properties of any class."""
+    found: list[MuranoObject] = []
+    for cls in list(runtime._classes.values()) + list(runtime.corelib.classes.values()):
+        if cls.static_values:
+            _objects_in(list(cls.static_values.values()), found)
+    return [o for o in found if o.runtime is runtime]
+
+
 def reachable(runtime: Any, frame: Any) -> set[int]:
     """ids (Python id()) of every object reachable from the roots."""
     pending = [o for o in runtime.api_roots if not o.destroyed]
     if runtime.root is not None:
         pending.append(runtime.root)
     pending += _frame_roots(frame)
+    pending += _static_roots(runtime)
     seen: set[int] = set()
     while pending:
         obj = pending.pop()

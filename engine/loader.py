@@ -1,7 +1,10 @@
 """Loading packages: package folders, package zips and manifest-less folders of class files.
 
 :func:`open_package` returns a :class:`~.classes.Package` whose ``documents`` map every class
-full name to its YAML document; classes themselves are built lazily by the runtime.
+full name to its YAML document; classes themselves are built lazily by the runtime. In a
+package with a manifest, a class file is read and parsed when one of its classes is first
+looked up (as upstream Murano does), unless ``eager`` asks for every file at once (so that a
+broken class file is reported when the package opens).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import yaml
@@ -99,8 +103,9 @@ def _class_name(doc: Any, label: str) -> str:
         raise syntax_error(str(exc.args[0]), label, yaml_source.position(doc, "Name")) from None
 
 
-def open_package(path: str, default_format: str | None = None) -> Package:
-    """A package from a folder with manifest.yaml, a zip, or a folder of class files."""
+def open_package(path: str, default_format: str | None = None, eager: bool = True) -> Package:
+    """A package from a folder with manifest.yaml, a zip, or a folder of class files
+    (``eager`` False: a manifest package's class files are parsed on first use)."""
     label_root = path.rstrip("/")
     if os.path.isfile(path) and zipfile.is_zipfile(path):
         read, exists = _zip_access(path)
@@ -110,14 +115,14 @@ def open_package(path: str, default_format: str | None = None) -> Package:
         raise syntax_error(f"not a package folder or zip: {path}", path, None,
                            type_name="PackageLoadError")
     if exists("manifest.yaml"):
-        return _manifest_package(label_root, read, exists)
+        return _manifest_package(label_root, read, exists, eager)
     if os.path.isdir(path):
         return _classes_folder(label_root, read, exists, default_format)
     raise syntax_error("Unable to find package manifest", path + "!manifest.yaml", None,
                        type_name="PackageLoadError")
 
 
-def _manifest_package(root: str, read, exists) -> Package:
+def _manifest_package(root: str, read, exists, eager: bool = True) -> Package:
     label = os.path.join(root, "manifest.yaml")
     manifest = _load_yaml_docs(read("manifest.yaml"), label)
     manifest = manifest[0] if manifest else None
@@ -137,26 +142,78 @@ def _manifest_package(root: str, read, exists) -> Package:
     pkg = Package(fqn, str(manifest.get("Version", "0.0.0")), fmt, root, read, exists,
                   {str(k): str(v) for k, v in classes.items()}, manifest.get("Require") or {},
                   manifest)
-    seen_files: set[str] = set()
-    for class_name, rel in pkg.class_files.items():
-        if rel in seen_files:
-            continue
-        seen_files.add(rel)
-        file_label = os.path.join(root, "Classes", rel)
-        try:
-            data = read("Classes/" + rel)
-        except (FileNotFoundError, KeyError):
-            raise syntax_error(f"class file for {class_name} not found: Classes/{rel}", label,
-                               yaml_source.position(classes, class_name),
-                               type_name="PackageLoadError") from None
-        for doc in _load_yaml_docs(data, file_label):
-            pkg.documents[_class_name(doc, file_label)] = (doc, file_label)
-    for class_name in pkg.class_files:
-        if class_name not in pkg.documents:
-            raise syntax_error(f"class {class_name} is not defined in "
-                               f"Classes/{pkg.class_files[class_name]}", label,
-                               yaml_source.position(classes, class_name), type_name="NoClassFound")
+    documents = ClassDocuments(root, read, pkg.class_files, label, classes)
+    if eager:
+        documents.load_all()
+    pkg.documents = documents
     return pkg
+
+
+class ClassDocuments(Mapping):
+    """Class full name -> (YAML document, file label) of a manifest package, read lazily.
+
+    The names are the manifest's ``Classes`` keys plus every class found in a file already
+    read; looking one up reads (once) the file the manifest maps it to. Upstream names
+    classes by the manifest: a one-class file whose own Namespaces/Name disagree still
+    defines the class the manifest maps to it.
+    """
+
+    def __init__(self, root: str, read, class_files: dict[str, str], label: str,
+                 classes: Any) -> None:
+        self._root = root
+        self._read = read
+        self._class_files = class_files
+        self._label = label
+        self._classes = classes          # the manifest mapping (positions for errors)
+        self._docs: dict[str, tuple[Any, str]] = {}
+        self._read_files: set[str] = set()
+
+    def _load_file(self, rel: str) -> None:
+        if rel in self._read_files:
+            return
+        self._read_files.add(rel)
+        names = [n for n, r in self._class_files.items() if r == rel]
+        file_label = os.path.join(self._root, "Classes", rel)
+        try:
+            data = self._read("Classes/" + rel)
+        except (FileNotFoundError, KeyError):
+            raise syntax_error(f"class file for {names[0]} not found: Classes/{rel}",
+                               self._label, yaml_source.position(self._classes, names[0]),
+                               type_name="PackageLoadError") from None
+        docs = [(_class_name(doc, file_label), doc) for doc in _load_yaml_docs(data, file_label)]
+        for name, doc in docs:
+            self._docs[name] = (doc, file_label)
+        for name in names:
+            if name not in self._docs and len(docs) == 1:
+                self._docs[name] = (docs[0][1], file_label)
+            if name not in self._docs:
+                raise syntax_error(f"class {name} is not defined in Classes/{rel}",
+                                   self._label, yaml_source.position(self._classes, name),
+                                   type_name="NoClassFound")
+
+    def load_all(self) -> None:
+        """Read every class file now (errors surface here)."""
+        for rel in dict.fromkeys(self._class_files.values()):
+            self._load_file(rel)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._docs or name in self._class_files
+
+    def __getitem__(self, name: str) -> tuple[Any, str]:
+        found = self._docs.get(name)
+        if found is None:
+            rel = self._class_files.get(name)
+            if rel is None:
+                raise KeyError(name)
+            self._load_file(rel)
+            found = self._docs[name]
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(dict.fromkeys([*self._class_files, *self._docs])))
+
+    def __len__(self) -> int:
+        return len(set(self._class_files) | set(self._docs))
 
 
 def _classes_folder(root: str, read, exists, default_format: str | None) -> Package:

@@ -135,7 +135,7 @@ def load_new(runtime: Any, model: dict, owner: MuranoObject | None, frame: Any,
     loading = ModelLoad()
     loading.collect(model, None, "model")
     created = []
-    for mid, (data, _owner_id, path) in loading.entries.items():
+    for mid, (data, _owner_id, _path) in loading.entries.items():
         cls = runtime.resolve_class(type_name_of(data["?"]), None)
         obj = MuranoObject(cls, runtime.new_id(), None, runtime, data["?"].get("name"))
         loading.objects[mid] = obj
@@ -185,7 +185,23 @@ def _create(runtime: Any, loading: ModelLoad, existing: set) -> list[MuranoObjec
                 runtime.objects.get(owner_id)
     for obj in created:
         runtime.objects[obj.id] = obj
+    for oid, (data, _owner_id, path) in loading.entries.items():
+        _restore_subscriptions(runtime, loading, oid, data["?"], path)
     return created
+
+
+def _restore_subscriptions(runtime: Any, loading: ModelLoad, oid: str, head: dict,
+                           path: str) -> None:
+    """``"?": {"dependencies": {"onDestruction": [{subscriber, handler}]}}`` of a header."""
+    deps = head.get("dependencies")
+    entries = deps.get("onDestruction") if isinstance(deps, dict) else None
+    for i, entry in enumerate(entries or []):
+        sid = str(entry.get("subscriber")) if isinstance(entry, dict) else None
+        subscriber = loading.objects.get(sid) or runtime.objects.get(sid) if sid else None
+        if subscriber is None:
+            raise ModelError(f"destruction subscriber {sid!r} is not an object",
+                             f"{path}.?.dependencies.onDestruction[{i}]")
+        runtime.subscriptions.setdefault(oid, []).append((subscriber, entry.get("handler")))
 
 
 def _initialize(runtime: Any, loading: ModelLoad, created: list[MuranoObject]) -> None:
@@ -257,6 +273,11 @@ def serialize(runtime: Any, root: MuranoObject | None) -> dict:
             head["name"] = obj.name
         head["classVersion"] = obj.cls.package.version
         head["package"] = obj.cls.package.name
+        subscribers = [{"subscriber": sub.id, "handler": handler}
+                       for sub, handler in runtime.subscriptions.get(obj.id, ())
+                       if not sub.destroyed]
+        if subscribers:
+            head["dependencies"] = {"onDestruction": subscribers}
         result: dict[str, Any] = {"?": head}
         hidden = {s.name for s in obj.cls.all_properties()
                   if s.usage in ("Runtime", "Static", "Config")}

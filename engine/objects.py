@@ -11,7 +11,7 @@ class MuranoObject:
     """One MuranoPL object: class, id, owner, property values and native (Python) parts."""
 
     __slots__ = ("id", "cls", "owner", "props", "name", "natives", "initialized",
-                 "destroyed", "_proxy", "runtime", "__weakref__")
+                 "destroyed", "dead", "_proxy", "runtime", "__weakref__")
 
     def __init__(self, cls: MuranoClass, object_id: str, owner: MuranoObject | None,
                  runtime: Any, name: str | None = None) -> None:
@@ -23,6 +23,7 @@ class MuranoObject:
         self.natives: dict[str, Any] = {}
         self.initialized = False
         self.destroyed = False
+        self.dead = False          # destroyed by the GC: calling its methods is an error
         self._proxy: ObjectProxy | None = None
         self.runtime = runtime
 

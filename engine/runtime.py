@@ -47,7 +47,10 @@ class Runtime:
     def __init__(self, paths: list[str] | tuple = (), functions: dict[str, Callable] | None = None,
                  default_format: str | None = None,
                  class_configs: dict[str, dict] | None = None, *,
-                 limits: Limits | dict | None = None, seed: int = 0) -> None:
+                 limits: Limits | dict | None = None, seed: int = 0,
+                 eager: bool = False) -> None:
+        """``eager``: read every class file of every package now (a broken file fails
+        here) instead of when its class is first needed."""
         from . import corelib
         if sys.getrecursionlimit() < 20000:
             sys.setrecursionlimit(20000)
@@ -56,7 +59,7 @@ class Runtime:
         self.limits = limits or Limits()
         self.functions = dict(functions or {})
         self.class_configs = dict(class_configs or {})
-        self.packages: list[Package] = [open_package(os.fspath(p), default_format)
+        self.packages: list[Package] = [open_package(os.fspath(p), default_format, eager)
                                         for p in paths]
         self.corelib = corelib.shared()
         self.events: list[dict] = []
@@ -111,7 +114,7 @@ class Runtime:
         self._building.append(name)
         try:
             doc, file = pkg.documents[name]
-            cls = build_class(doc, pkg, file, self._parent_lookup(file, doc))
+            cls = build_class(doc, pkg, file, self._parent_lookup(file, doc), name=name)
             attach_natives(cls)
         finally:
             self._building.pop()
@@ -353,6 +356,7 @@ class Runtime:
         for obj in dependency_order(objects, dependents_first=False):
             self._destroy_one(obj)
         for obj in objects:
+            obj.dead = True
             self.objects.pop(obj.id, None)
             for key in [k for k in self.attributes if k[0] == obj.id]:
                 del self.attributes[key]

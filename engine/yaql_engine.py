@@ -72,14 +72,18 @@ def _cache_file(fac) -> str | None:
 
 
 def _build_parser(legacy: bool, tuple_operator: bool = False):
-    """A yaql engine for Murano's grammar; LR tables are cached on disk between processes
-    (building them costs ~0.15 s per grammar)."""
-    from yaql._ply import lex
-    from yaql._ply import yacc as ply_yacc
-    fac = _parser_factory(tuple_operator)
+    """A yaql engine for Murano's grammar."""
     options = dict(_OPTIONS_COMMON)
     if legacy:
         options["yaql.iterableDicts"] = True
+    return cached_engine(_parser_factory(tuple_operator), options)
+
+
+def cached_engine(fac, options: dict):
+    """``fac.create(options=options)`` with the LR tables cached on disk between processes
+    (building them costs ~0.15 s per grammar). Any yaql factory (e.g. the forms' one)."""
+    from yaql._ply import lex
+    from yaql._ply import yacc as ply_yacc
     path = _cache_file(fac)
     operators = fac._build_operator_table(fac._name_generator())
     lexer_rules = fac._create_lexer(operators)
@@ -92,7 +96,8 @@ def _build_parser(legacy: bool, tuple_operator: bool = False):
         except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
             tables = None
     if tables is None:
-        engine = fac.create(options=options)
+        # the base create(): a subclass's option tweaks would differ from the cached path
+        engine = yaql_factory.YaqlFactory.create(fac, options=options)
         parser = engine.parser
         if path:
             _save_tables(path, parser)

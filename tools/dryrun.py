@@ -5,7 +5,8 @@ packages, the simulated cloud in ``runtime.services["cloud"]`` (continued from a
 if there is one) and the secret masker. :meth:`Session.deploy` loads an object model whose
 ``ObjectsCopy`` is the previous deployment (objects gone from the model are destroyed, as
 Murano's session garbage collection does), then calls the root Environment's ``deploy``;
-:meth:`Session.action` runs one ``Usage: Action`` method. Both return an :class:`Outcome`:
+:meth:`Session.delete` destroys every object of a saved environment (``{"Objects": null}``);
+:meth:`Session.action` runs one ``Usage: Action`` method. Each returns an :class:`Outcome`:
 the ordered trace, the final object model and Heat templates, and the MuranoPL error if the
 work failed. Input the engine cannot use raises :class:`InputError` (exit 2).
 """
@@ -25,7 +26,7 @@ from muranokit.tools.form_secrets import (
     ui_secret_keys,
 )
 from muranokit.tools.model_file import line_of, object_paths
-from muranokit.tools.state import SavedState
+from muranokit.tools.state import SavedState, deployed_templates
 
 PACKAGES_ROOT = "packages"
 ENVIRONMENT = "io.murano.Environment"
@@ -215,9 +216,13 @@ class Session:
         about = re.match(r"([\w.]+)\.(\w+): ", exc.message)
         if about:
             cls_name, prop = about.groups()
-            for path, type_name, obj in entries:
-                if self._derives(type_name, cls_name):
-                    return f"{path}.{prop}" if prop in obj else path + ".?"
+            candidates = [(path, obj) for path, type_name, obj in entries
+                          if self._derives(type_name, cls_name)]
+            if "null" in exc.message:  # prefer the object that lacks the value
+                candidates.sort(key=lambda c: c[1].get(prop) is not None)
+            if candidates:
+                path, obj = candidates[0]
+                return f"{path}.{prop}" if prop in obj else path + ".?"
         return None
 
     def _derives(self, type_name: str, base: str) -> bool:
@@ -242,8 +247,7 @@ class Session:
         except MuranoPlError as exc:  # pragma: no cover - engine invariant
             raise InputError(f"cannot serialise the object model: {exc.message}") from None
         cloud_state = self.cloud.to_state()
-        templates = {name: s.get("deployed") or {}
-                     for name, s in sorted(cloud_state.get("stacks", {}).items())}
+        templates = deployed_templates(cloud_state)
         return Outcome(list(self.runtime.events), model, templates, cloud_state, error)
 
     # -- commands -----------------------------------------------------------------------

@@ -26,8 +26,18 @@ from muranokit.tools.exceptions import InputError
 
 _ID_NAMESPACE = uuid.UUID("3f6f7d1a-7c59-4a8e-b5a1-646173686264")
 _PLAIN_TEXT = re.compile(r"^[\s\w.:]*$")
-_YAQL = legacy.YaqlFactory().create(options={"yaql.limitIterators": 10000,
-                                             "yaql.memoryQuota": 1000000})
+_YAQL_OPTIONS = {"yaql.limitIterators": 10000, "yaql.memoryQuota": 1000000,
+                 "yaql.convertTuplesToLists": False, "yaql.iterableDicts": True}
+_YAQL = None
+
+
+def _yaql():
+    """yaql's legacy parser, built on first use (LR tables cached on disk by the engine)."""
+    global _YAQL
+    if _YAQL is None:
+        from muranokit.engine.yaql_engine import cached_engine
+        _YAQL = cached_engine(legacy.YaqlFactory(), _YAQL_OPTIONS)
+    return _YAQL
 STRING_TYPES = ("string", "password", "text", "clusterip", "flavor", "image", "keypair",
                 "azone", "network", "domain", "databaselist", "choice")
 BOOLEAN_TYPES = ("boolean", "floatingip")
@@ -41,7 +51,7 @@ class Expr:
     def __init__(self, text: str, line: int) -> None:
         self.text = text
         self.line = line
-        self.parsed = _YAQL(text)
+        self.parsed = _yaql()(text)
 
     def __repr__(self) -> str:
         return f"Expr({self.text!r})"
@@ -57,7 +67,7 @@ def _is_expression(text: str) -> bool:
     if _PLAIN_TEXT.match(text):
         return False
     try:
-        _YAQL(text)
+        _yaql()(text)
     except (yaql_exc.YaqlGrammarException, yaql_exc.YaqlLexicalException):
         return False
     return True

@@ -44,8 +44,15 @@ class SavedState:
 
     def templates(self) -> dict[str, Any]:
         """Deployed Heat template of every stack, by stack name."""
-        stacks = (self.cloud or {}).get("stacks") or {}
-        return {name: s.get("deployed") or {} for name, s in sorted(stacks.items())}
+        return deployed_templates(self.cloud)
+
+
+def deployed_templates(cloud: dict[str, Any] | None) -> dict[str, Any]:
+    """Deployed Heat template of every stack of a simulated cloud's state, by stack name
+    (deleted stacks left out)."""
+    stacks = (cloud or {}).get("stacks") or {}
+    return {name: s.get("deployed") or {} for name, s in sorted(stacks.items())
+            if s.get("status") != "NOT_FOUND"}
 
 
 def _canonical(data: Any) -> str:
@@ -153,5 +160,5 @@ def save(directory: str, state: SavedState) -> None:
                          ) from exc
 
 
-__all__ = ["FORMAT_VERSION", "SavedState", "check_usable", "exists", "load", "save",
-           "write_text_atomic"]
+__all__ = ["FORMAT_VERSION", "SavedState", "check_usable", "deployed_templates", "exists",
+           "load", "save", "write_text_atomic"]

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from dryrun_support import APP_ID, HELLO_PKG, load_json, snapshot, write_json
+from dryrun_support import APP_ID, BONJOUR_ID, HELLO_PKG, load_json, snapshot, write_json
 
 
 @pytest.fixture
@@ -119,8 +119,8 @@ def test_unknown_method_and_non_action_are_refused(cli, deployed: Path) -> None:
 
 def test_argument_mistakes(cli, hello: Path, tmp_path: Path) -> None:
     assert "nothing to deploy" in cli("deploy").err
-    run = cli("deploy", hello / "model.json", "--app", "com.example.HelloWorld")
-    assert run.code == 2 and "not both" in run.err
+    run = cli("deploy", hello / "model.json", "--app", "com.example.NoSuchApp")
+    assert run.code == 2 and "--app com.example.NoSuchApp: no such package" in run.err
     run = cli("deploy", "-p", tmp_path / "nope", hello / "model.json")
     assert run.code == 2 and "package folder or zip not found" in run.err
     run = cli("action", "--state", tmp_path / "none", APP_ID, "restart")
@@ -128,3 +128,55 @@ def test_argument_mistakes(cli, hello: Path, tmp_path: Path) -> None:
     out = tmp_path / "no" / "such" / "dir" / "r.txt"
     run = cli("deploy", "-p", HELLO_PKG, hello / "model.json", "-o", out)
     assert run.code == 2 and "cannot write the report" in run.err
+
+
+def test_missing_property_of_a_new_object_names_that_object(cli, hello: Path,
+                                                           deployed: Path) -> None:
+    model = load_json(hello / "model-two-apps.json")
+    del model["Objects"]["applications"][1]["adminPassword"]       # bonjour, not yet deployed
+    bad = write_json(hello / "missing-new.json", model)
+    before = snapshot(deployed)
+    run = cli("deploy", bad, "--state", deployed)
+    assert run.code == 2 and "adminPassword: value must not be null" in run.err
+    bonjour_head = _line_of(bad, BONJOUR_ID) - 1                   # the line of its "?"
+    assert f"{bad}:{bonjour_head}:" in run.err
+    assert "Traceback" not in run.err and snapshot(deployed) == before
+
+
+def test_dangling_reference_leaves_the_state_alone(cli, hello: Path, deployed: Path) -> None:
+    model = load_json(hello / "model.json")
+    _app(model)["instance"] = "0123456789abcdef0123456789abcdef"
+    bad = write_json(hello / "dangling.json", model)
+    before = snapshot(deployed)
+    run = cli("deploy", bad, "--state", deployed)
+    assert run.code == 2 and f"{bad}:{_line_of(bad, '0123456789abcdef')}:" in run.err
+    assert snapshot(deployed) == before
+
+
+def test_unknown_class_in_a_bare_root_file_names_its_line(cli, hello: Path) -> None:
+    root = load_json(hello / "model.json")["Objects"]
+    _app({"Objects": root})["?"]["type"] = "com.example.NoSuchApp"
+    bad = write_json(hello / "bare.json", root)
+    run = cli("deploy", "-p", HELLO_PKG, bad)
+    assert run.code == 2
+    assert f"{bad}:{_line_of(bad, 'NoSuchApp')}:" in run.err
+
+
+def test_half_written_state_is_refused_by_deploy(cli, hello: Path, deployed: Path) -> None:
+    text = (deployed / "state.json").read_text()
+    (deployed / "state.json").write_text(text[: len(text) // 2])
+    before = snapshot(deployed)
+    run = cli("deploy", hello / "model.json", "--state", deployed)
+    assert run.code == 2 and "half-written or corrupt" in run.err
+    assert f"{deployed / 'state.json'}:" in run.err
+    assert "Traceback" not in run.err and snapshot(deployed) == before
+
+
+def test_malformed_agent_rules_for_an_action(cli, hello: Path, deployed: Path) -> None:
+    rules = hello / "rules.yaml"
+    rules.write_text("agent:\n  - plan: Restart\n    stdout: fine\n  - 42\n")
+    before = snapshot(deployed)
+    run = cli("action", "--state", deployed, APP_ID, "restart", "--agent-rules", rules)
+    assert run.code == 2 and f"{rules}:4: agent rule 2: expected a mapping" in run.err
+    assert "Traceback" not in run.err
+    assert snapshot(deployed) == before

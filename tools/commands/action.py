@@ -24,6 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="report format (default: text)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write the report here instead of standard output")
+    parser.add_argument("--model-out", metavar="FILE",
+                        help="also write the final object model here (JSON, secrets as ***)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,17 +33,24 @@ def run(args: argparse.Namespace) -> int:
     from muranokit.tools import state as state_dir
     from muranokit.tools.dryrun import (
         Session,
+        check_output_path,
         check_packages_exist,
         describe_error,
         emit_report,
         parse_action_args,
         saved_state,
+        write_model,
     )
     from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_OK, InputError
     from muranokit.tools.report import render
 
+    check_output_path(args.output, "report")
+    check_output_path(args.model_out, "model")
     previous = state_dir.load(args.state)
     check_packages_exist(previous.packages, args.state)
+    if previous.model.get("Objects") is None:
+        raise InputError("the saved environment has no objects (it was deleted); deploy a "
+                         "model first", args.state)
     action_args = parse_action_args(args.args)
     rules = None
     if args.agent_rules:
@@ -55,7 +64,10 @@ def run(args: argparse.Namespace) -> int:
     outcome = session.action(model, args.object_id, args.action, action_args)
 
     title = f"muranokit action {args.object_id} {args.action}"
-    emit_report(render(outcome.trace(title), args.report, session.masker), args.output)
+    report = render(outcome.trace(title), args.report, session.masker)
+    if args.model_out:
+        write_model(args.model_out, outcome, session.masker)
+    emit_report(report, args.output)
     state_dir.save(args.state, saved_state(session, outcome, f"action {args.action}",
                                            previous.history))
     if not outcome.ok:

@@ -98,10 +98,13 @@ def run(args: argparse.Namespace) -> int:
         if state_dir.exists(args.state):
             previous = state_dir.load(args.state)
             check_packages_exist(previous.packages, args.state)
-    if not args.model and not args.app and (previous is None
-                                            or previous.model.get("Objects") is None):
-        raise InputError("nothing to deploy: give MODEL.json or --app FQN "
-                         "(or --state DIR with a saved deployment)")
+    if not args.model and not args.app:
+        if previous is None:
+            raise InputError("nothing to deploy: give MODEL.json or --app FQN "
+                             "(or --state DIR with a saved deployment)")
+        if previous.model.get("Objects") is None:
+            raise InputError("nothing to deploy: the saved environment was deleted; give "
+                             "MODEL.json or --app FQN", args.state)
     rules = None
     if args.agent_rules:
         try:

@@ -152,42 +152,49 @@ class AgentListener:
 
 @native_class("io.murano.system.Resources")
 class Resources:
-    """Files under the calling package's ``Resources/`` folder."""
+    """Files under the calling package's ``Resources/`` folder. The methods are static, as
+    upstream's: ``sys:Resources.string(f)`` and ``new(sys:Resources).string(f)`` both work."""
 
     def __init__(self, ctx) -> None:
         self.ctx = ctx
 
-    def _read(self, name: str) -> bytes:
-        package = self.ctx.caller_package
+    @staticmethod
+    def _read(ctx, name: str) -> bytes:
+        package = ctx.caller_package
         path = posixpath.normpath(str(name))
         if path.startswith("..") or not package.resource_exists(path):
             raise NativeThrow("io.murano.system.ResourceNotFound",
                               f"package {package.name} has no file Resources/{name}")
         return package.read_resource(path)
 
-    def string(self, name: str, binary: bool = False, encoding: str | None = None) -> Any:
-        data = self._read(name)
+    @staticmethod
+    def string(ctx, name: str, binary: bool = False, encoding: str | None = None) -> Any:
+        data = Resources._read(ctx, name)
         return data if binary and encoding is None else data.decode(encoding or "utf-8")
 
-    def yaml(self, name: str) -> Any:
+    @staticmethod
+    def yaml(ctx, name: str) -> Any:
         try:
-            return yaml.load(self._read(name), Loader=_SAFE_LOADER)
+            return yaml.load(Resources._read(ctx, name), Loader=_SAFE_LOADER)
         except yaml.YAMLError as exc:
             raise NativeThrow("io.murano.system.ResourceError",
                               f"Resources/{name} is not valid YAML: {exc}") from exc
 
-    def json(self, name: str) -> Any:
+    @staticmethod
+    def json(ctx, name: str) -> Any:
         try:
-            return json.loads(self._read(name))
+            return json.loads(Resources._read(ctx, name))
         except ValueError as exc:
             raise NativeThrow("io.murano.system.ResourceError",
                               f"Resources/{name} is not valid JSON: {exc}") from exc
 
-    def bytes(self, name: str) -> Any:
-        return self._read(name)
+    @staticmethod
+    def bytes(ctx, name: str) -> Any:
+        return Resources._read(ctx, name)
 
-    def file(self, name: str) -> str:
-        return self._read(name).decode("utf-8")
+    @staticmethod
+    def file(ctx, name: str) -> str:
+        return Resources._read(ctx, name).decode("utf-8")
 
 
 @native_class("io.murano.system.StatusReporter")

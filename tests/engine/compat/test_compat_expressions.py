@@ -163,6 +163,7 @@ def test_everyday_yaql_idioms(h, obj):
 
 def test_is_operator(h, obj):
     assert h.call(obj, "typeOfSelf") is True
+    assert h.call(obj, "nullIsNothing") is False
 
 
 def test_results_keep_python_types(h):

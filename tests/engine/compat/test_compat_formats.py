@@ -41,6 +41,7 @@ def test_legacy_functions(mixed):
     old = mixed.new("compat.legacy.Old")
     assert mixed.call(old, "typeName") == "compat.legacy.Old"
     assert mixed.call(old, "idTwice") == old.id * 2
+    assert mixed.call(old, "typeViaMethod") == "compat.legacy.Old"
     assert mixed.call(old, "formats") == "a-1|2"
 
 

@@ -74,6 +74,27 @@ def test_runtime_and_config_properties_are_not_serialised():
     assert "configProp" not in objects
 
 
+@pytest.mark.xfail(strict=True, reason="engine gap: a Runtime property takes its value from "
+                   "the object model instead of its Default")
+def test_undeclared_and_runtime_values_in_the_model_are_ignored():
+    h = Harness("classes")
+    obj = h.rt.load_model({"?": {"type": "compat.classes.Usages", "id": "u"},
+                           "bogus": 1, "runtimeProp": 99, "configProp": 98})
+    assert obj.get_property("runtimeProp") == 4  # its Default, not the model's value
+    assert h.call(obj, "readAll") == [1, 3, 5, 6]
+    assert "bogus" not in h.rt.serialize()["Objects"]
+
+
+def test_objects_without_id_get_one(h):
+    model = full_model()
+    del model["Objects"]["members"][0]["parts"][0]["?"]["id"]
+    h.rt.load_model(model)
+    first = h.rt.serialize()["Objects"]["members"][0]["parts"][0]["?"]["id"]
+    second = h.rt.serialize()["Objects"]["members"][0]["parts"][0]["?"]["id"]
+    assert isinstance(first, str) and first and first == second
+    assert h.rt.get_object(first).get_property("name") == "p1"
+
+
 def test_bare_root_object_loads(h):
     root = h.rt.load_model(full_model()["Objects"])
     assert h.call(root, "memberNames") == ["m1", "m2"]

@@ -450,3 +450,67 @@ def test_initialize_and_destroy_are_lifecycle_methods():
     assert s.rt.call(obj, "isReady") is True
     s.rt.finalize()
     assert s.notes == ["init vet", "bye vet"]
+
+
+# upstream: CreatingClass.yaml testLoadCompexModel (test_construction.py::test_model_load)
+def test_short_model_with_id_key():
+    s = Shapes("short_models")
+    assert s.run("shapes.graph.Builder", "outerOnly") == ["alone", True]
+
+
+def test_nested_short_models_with_references():
+    assert Shapes("short_models").run("shapes.graph.Builder", "nested") == [
+        ["left", "right", "right"], True, True, "left"]
+
+
+# upstream: ContractExamples.testTemplateContractExcludePropertyFromMpl
+# (test_contracts.py::test_template_contract_with_property_exclusion_from_mpl)
+def test_template_contract_normalises_short_models():
+    assert Shapes("contracts").run("shapes.contracts.Checker", "shortTemplate") == ["?", "name"]
+
+
+# upstream: test_gc.py::test_collect_from_code / test_is_doomed (owned objects go first)
+def test_gc_collect_destroys_owned_objects_first():
+    s = Shapes("gc")
+    s.run("shapes.gc.Sweeper", "dropTree")
+    assert s.notes == ["gone child", "gone parent"]
+
+
+# upstream: test_gc.py::test_call_on_destroyed_object
+def test_call_on_destroyed_object_fails():
+    s = Shapes("gc")
+    with pytest.raises(MuranoPlError) as info:
+        s.run("shapes.gc.Sweeper", "useAfterDestroy")
+    assert info.value.type_name == "ObjectDestroyedError"
+    assert s.notes == ["gone short"]
+
+
+# upstream: test_gc.py::test_static_property_not_destroyed
+def test_static_property_keeps_object_alive():
+    s = Shapes("gc")
+    assert s.run("shapes.gc.Sweeper", "parkInStatic") == "parked"
+    assert s.notes == []
+
+
+# upstream: test_gc.py::test_destruction_dependencies_serialization
+def test_destruction_subscription_is_serialised():
+    s = Shapes("gc")
+    sweeper = s.rt.load_model({"?": {"type": "shapes.gc.Sweeper", "id": "sweeper"}})
+    s.rt.call(sweeper, "watchKept")
+    head = s.rt.serialize()["Objects"]["kept"]["?"]
+    assert head["dependencies"] == {
+        "onDestruction": [{"subscriber": "sweeper", "handler": "onGone"}]}
+
+
+# upstream: the manifest's Classes map names the classes (murano-apps Cassandra manifest vs
+# CassandraNode.yaml namespace)
+def test_manifest_class_name_wins_over_the_file_namespace():
+    assert Shapes("manifest_name").run("shapes.manifest.Ring", "memberTag") == "member"
+
+
+# upstream core library: io.murano.system.Resources methods are callable on the type
+# (murano-apps CassandraNode.yaml: `sys:Resources.string('updateCassandraYaml.sh')`)
+def test_resources_are_readable_through_the_type():
+    s = Shapes("static_resources")
+    assert s.run("shapes.res.Reader", "viaInstance") == "hello from resources\n"
+    assert s.run("shapes.res.Reader", "viaType") == "hello from resources\n"
