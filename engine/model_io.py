@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .exceptions import MuranoPlError
+from .exceptions import EngineFault, MuranoPlError
 from .objects import OBJECT_TYPES, MuranoObject
 
 
@@ -224,7 +224,7 @@ def _collect_garbage(runtime: Any, live: ModelLoad, previous: Any) -> None:
     for oid in orphan_ids:
         orphans.entries[oid] = old.entries[oid]
     created = _create(runtime, orphans, set())
-    from .executor import initialize_properties
+    from .executor import initialize_properties, run_init
     for obj in created:
         owner_id = old.entries[obj.id][1]
         if owner_id is not None and owner_id in runtime.objects:
@@ -233,7 +233,16 @@ def _collect_garbage(runtime: Any, live: ModelLoad, previous: Any) -> None:
         params = {k: v for k, v in data.items() if k != "?"}
         orphans.objects.update(live.objects)
         initialize_properties(runtime, obj, params, orphans)
-        obj.initialized = True
+    # As upstream loads ObjectsCopy like Objects, removed objects get their .init (which
+    # often keeps what .destroy needs, e.g. the environment); a failing .init is recorded
+    # and does not stop the collection.
+    for obj in dependency_order(created, dependents_first=False):
+        try:
+            run_init(runtime, obj, None)
+        except (MuranoPlError, EngineFault) as error:
+            obj.initialized = True
+            runtime.emit("object.init_failed", id=obj.id, type=obj.cls.name,
+                         error=error.type_name, message=error.message)
     runtime.destroy_objects(created)
 
 
