@@ -163,6 +163,16 @@ class MethodSpec:
         self.native = native
         self.native_static = native_static
         self.body = None          # compiled lazily (statements.Block)
+        self.meta: Any = None     # the Meta section as written
+        self._synchronized: bool | None = None
+
+    @property
+    def synchronized(self) -> bool:
+        """Calls on one object run one at a time unless the method's Meta has
+        ``io.murano.metadata.engine.Synchronize`` with ``onThis: false`` (upstream)."""
+        if self._synchronized is None:
+            self._synchronized = not _sync_opt_out(self.meta, self.declaring)
+        return self._synchronized
 
     @property
     def is_static(self) -> bool:
@@ -170,6 +180,25 @@ class MethodSpec:
 
     def __repr__(self) -> str:
         return f"<Method {self.declaring.name}.{self.name}>"
+
+
+SYNCHRONIZE_META = "io.murano.metadata.engine.Synchronize"
+
+
+def _sync_opt_out(meta: Any, cls: Any) -> bool:
+    entries = meta if isinstance(meta, list) else [meta] if isinstance(meta, dict) else []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        for key, value in entry.items():
+            try:
+                name = cls.resolver.resolve(str(key))
+            except KeyError:
+                continue
+            if name == SYNCHRONIZE_META and isinstance(value, dict) and \
+                    value.get("onThis", True) is False:
+                return True
+    return False
 
 
 class MuranoClass:
@@ -275,6 +304,17 @@ class MuranoClass:
         raise EngineFault("AmbiguousPropertyNameError",
                           f'Found more than one property "{name}" in {self.name}')
 
+    def redeclarations(self, name: str) -> list[PropertySpec]:
+        """Every declaration of ``name`` along the hierarchy when there is more than one
+        (upstream keeps a value per declaring class), else an empty list."""
+        cache = self.__dict__.setdefault("_redeclared", {})
+        found = cache.get(name)
+        if found is None:
+            found = [c.properties[name] for c in [self] + self.ancestors()
+                     if name in c.properties]
+            found = cache[name] = found if len(found) > 1 else []
+        return found
+
     def declares_property(self, name: str) -> bool:
         """True if this class or an ancestor declares ``name`` (ambiguity allowed)."""
         return any(name in c.properties for c in [self] + self.ancestors())
@@ -320,6 +360,8 @@ def build_class(doc: Any, package: Package, file: str,
     cls = MuranoClass(full_name, package, resolver, file,
                       (getattr(doc, "line", 1), getattr(doc, "column", 1)))
     cls.usage = doc.get("Usage") or "Class"
+    cls.cardinality = doc.get("Cardinality") or "One"      # Usage: Meta classes
+    cls.inherited = doc.get("Inherited") is True
     cls.meta = doc.get("Meta")
     cls.imports = _as_list(doc.get("Import"))
     extends = _as_list(doc.get("Extends"))
@@ -417,4 +459,5 @@ def _build_methods(cls: MuranoClass, methods: Any, file: str, pos: tuple) -> Non
         body = spec.get("Body")
         body_pos = position(spec, "Body") if isinstance(spec, LocDict) else mpos
         method = MethodSpec(name, cls, usage, scope, arguments, body, body_pos)
+        method.meta = spec.get("Meta")
         cls.methods[name] = method

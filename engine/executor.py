@@ -141,8 +141,12 @@ def invoke(runtime, method: MethodSpec, this: Any, args: tuple, kwargs: dict,
     frame.ctx = frame.scope = ctx
     frame.runtime_base = base
     owner = this if isinstance(this, MuranoObject) else None
-    _bind_arguments(runtime, method, args, kwargs, frame, owner)
+    lock = None
+    if owner is not None and runtime.scheduler.active and method.synchronized:
+        lock = runtime.scheduler.acquire((id(method), owner.id), runtime.limits.max_iterations,
+                                         f"{cls.name}.{method.name}")
     try:
+        _bind_arguments(runtime, method, args, kwargs, frame, owner)
         body.run(frame)
     except ReturnSignal as signal:
         return signal.value
@@ -154,6 +158,8 @@ def invoke(runtime, method: MethodSpec, this: Any, args: tuple, kwargs: dict,
         raise runtime.wrap_error(fault, frame) from None
     finally:
         frame.ctx = frame.scope = None   # break the frame <-> context cycle early
+        if lock is not None:
+            runtime.scheduler.release(lock)
     return None
 
 
@@ -217,6 +223,10 @@ def _caller_class(frame: Frame | None) -> MuranoClass | None:
 
 def read_property(runtime, obj: Any, name: str, frame: Frame | None) -> Any:
     real = obj.real
+    if real.views is not None and obj is not real:
+        spec = obj.start_class.find_property(name)
+        if spec is not None and (spec.declaring, name) in real.views:
+            return real.views[(spec.declaring, name)]
     props = real.props
     if name in props:
         cls = real.cls
@@ -294,12 +304,29 @@ def write_property(runtime, obj: Any, name: str, value: Any, frame: Frame | None
                               f'Property "{name}" is immutable to the caller')
     property_spec_ready(spec)
     env = ContractEnv(runtime, frame or runtime.class_frame(spec.declaring, real), real)
+    others = real.cls.redeclarations(name)
+    if others and spec.usage != "Static":
+        _write_views(real, name, value, spec, others, env)
     if spec.contract is not ANY:
         value = spec.contract.transform(value, env, f"{real.cls.name}.{name}")
     if spec.usage == "Static":
         spec.declaring.static_values[name] = value
     else:
         real.props[name] = value
+
+
+def _write_views(real: MuranoObject, name: str, value: Any, main: PropertySpec,
+                 specs: list[PropertySpec], env: ContractEnv) -> None:
+    """A property declared by several classes of the hierarchy: each declaring class keeps
+    the value through its own contract (read back by ``$.cast(Class).name``)."""
+    views = real.views if real.views is not None else {}
+    for spec in specs:
+        if spec is main:
+            continue
+        property_spec_ready(spec)
+        views[(spec.declaring, name)] = spec.contract.transform(
+            value, env, f"{spec.declaring.name}.{name}") if spec.contract is not ANY else value
+    real.views = views
 
 
 # --- objects ---------------------------------------------------------------------------------

@@ -57,6 +57,8 @@ def reachable(runtime: Any, frame: Any) -> set[int]:
         pending.append(runtime.root)
     pending += _frame_roots(frame)
     pending += _static_roots(runtime)
+    for _cls, objects in runtime.meta_objects.values():
+        pending += objects
     seen: set[int] = set()
     while pending:
         obj = pending.pop()
@@ -111,5 +113,6 @@ class GC:
     def isDoomed(ctx, obj):  # noqa: N802
         runtime = ctx.runtime
         real = from_python(obj)
-        return real.destroyed or id(real) not in reachable(runtime,
-                                                           runtime.natives.caller_frame())
+        if real.destroyed or id(real) in runtime.doomed:
+            return True
+        return id(real) not in reachable(runtime, runtime.natives.caller_frame())

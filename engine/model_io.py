@@ -259,13 +259,22 @@ def _as_references(value: Any) -> Any:
 def serialize(runtime: Any, root: MuranoObject | None) -> dict:
     """The object model of everything reachable from ``root`` (plus Attributes, ObjectsCopy)."""
     done: set[str] = set()
+    held: dict[int, set[int]] = {}
+
+    def holds(owner: MuranoObject, target: MuranoObject) -> bool:
+        ids = held.get(id(owner))
+        if ids is None:
+            ids = held[id(owner)] = {id(o) for o in references(owner)}
+        return id(target) in ids
 
     def value_of(value: Any, holder: MuranoObject) -> Any:
         if isinstance(value, OBJECT_TYPES):
             target = value.real
-            # owned objects live where their owner holds them; an owner-less one is
-            # embedded where it is first met (upstream), so no reference dangles
-            if (target.owner is holder or target.owner is None) and \
+            # owned objects live where their owner holds them; one without an owner, or
+            # whose owner does not hold it, is embedded where it is first met (upstream),
+            # so no reference dangles
+            owner = target.owner
+            if (owner is holder or owner is None or not holds(owner, target)) and \
                     target.id not in done and not target.destroyed:
                 return obj_dict(target)
             return target.id

@@ -11,7 +11,7 @@ class MuranoObject:
     """One MuranoPL object: class, id, owner, property values and native (Python) parts."""
 
     __slots__ = ("id", "cls", "owner", "props", "name", "natives", "initialized",
-                 "destroyed", "dead", "_proxy", "runtime", "__weakref__")
+                 "destroyed", "dead", "_proxy", "runtime", "views", "__weakref__")
 
     def __init__(self, cls: MuranoClass, object_id: str, owner: MuranoObject | None,
                  runtime: Any, name: str | None = None) -> None:
@@ -24,6 +24,8 @@ class MuranoObject:
         self.initialized = False
         self.destroyed = False
         self.dead = False          # destroyed by the GC: calling its methods is an error
+        self.views: dict | None = None   # (declaring class, name) -> value of a property
+        #                                  redeclared along the hierarchy, per declaration
         self._proxy: ObjectProxy | None = None
         self.runtime = runtime
 

@@ -71,6 +71,8 @@ class Runtime:
         self.root: MuranoObject | None = None
         self.api_roots: list[MuranoObject] = []      # objects made by Runtime.new
         self.subscriptions: dict[str, list] = {}     # GC.subscribeDestruction
+        self.doomed: set[int] = set()                # id() of objects being collected
+        self.meta_objects: dict[int, tuple] = {}     # id(class) -> (class, typeinfo().meta)
         self._classes: dict[str, MuranoClass] = {}
         self._building: list[str] = []
         self._contexts: dict[tuple, Any] = {}
@@ -352,31 +354,45 @@ class Runtime:
         return self.objects.get(oid)
 
     def destroy_objects(self, objects: list[MuranoObject]) -> None:
-        """``.destroy`` every object, dependents before what they depend on."""
-        for obj in dependency_order(objects, dependents_first=False):
-            self._destroy_one(obj)
+        """Destroy ``objects`` as upstream's GC does: every destruction handler first, then
+        every ``.destroy``, dependents before what they depend on; meanwhile all of them are
+        doomed (``GC.isDoomed``), afterwards dead (calling their methods is an error)."""
+        self.doomed.update(id(o) for o in objects)
+        try:
+            self._destroy_all(objects)
+        finally:
+            self.doomed.difference_update(id(o) for o in objects)
         for obj in objects:
             obj.dead = True
             self.objects.pop(obj.id, None)
             for key in [k for k in self.attributes if k[0] == obj.id]:
                 del self.attributes[key]
 
-    def _destroy_one(self, obj: MuranoObject) -> None:
-        """``.destroy`` one object; a failure is recorded as an event, not raised."""
-        if obj.destroyed:
-            return
+    def _destroy_all(self, objects: list[MuranoObject]) -> None:
+        for obj in objects:
+            if not obj.destroyed:
+                self._guarded(obj, lambda o=obj: self._run_handlers(o))
+        for obj in dependency_order(objects, dependents_first=False):
+            if not obj.destroyed:
+                self._guarded(obj, lambda o=obj: run_destroy(self, o, None))
+                self.emit("object.destroyed", id=obj.id, type=obj.cls.name)
+
+    def _run_handlers(self, obj: MuranoObject) -> None:
+        """The handlers subscribed (``GC.subscribeDestruction``) to ``obj``'s destruction."""
+        for subscriber, handler in self.subscriptions.pop(obj.id, []):
+            if handler and not subscriber.destroyed:
+                call_method(self, subscriber, handler, (obj,), {}, None)
+
+    def _guarded(self, obj: MuranoObject, step: Callable[[], Any]) -> None:
+        """Run a destruction step; a failure is recorded as an event, not raised."""
         try:
-            for subscriber, handler in self.subscriptions.pop(obj.id, []):
-                if handler and not subscriber.destroyed:
-                    call_method(self, subscriber, handler, (obj,), {}, None)
-            run_destroy(self, obj, None)
+            step()
         except MuranoPlError as error:
             self.emit("object.destroy_failed", id=obj.id, type=obj.cls.name,
                       error=error.type_name, message=error.message)
         except EngineFault as fault:
             self.emit("object.destroy_failed", id=obj.id, type=obj.cls.name,
                       error=fault.type_name, message=fault.message)
-        self.emit("object.destroyed", id=obj.id, type=obj.cls.name)
 
     # --- public API ------------------------------------------------------------------------
     def _api(self, thunk: Callable[[], Any]) -> Any:
@@ -431,9 +447,7 @@ class Runtime:
 
     def finalize(self) -> None:
         """Run ``.destroy`` of every live object (end of a deployment)."""
-        live = [o for o in self.objects.values() if not o.destroyed]
-        for obj in dependency_order(live, dependents_first=False):
-            self._destroy_one(obj)
+        self._destroy_all([o for o in self.objects.values() if not o.destroyed])
 
 
 def attach_natives(cls: MuranoClass) -> None:

@@ -30,7 +30,41 @@ class Scheduler:
 
     def __init__(self) -> None:
         self._tasks: dict[Any, _Task] = {}    # greenlet -> task (only branch greenlets)
+        self._locks: dict[Any, Any] = {}      # (method, object) -> greenlet holding it
         self.switches = 0
+
+    @property
+    def active(self) -> bool:
+        """True while branches of some Parallel/pselect are running."""
+        return bool(self._tasks)
+
+    def acquire(self, key: Any, patience: int, what: str) -> Any:
+        """Take the method lock ``key`` for the current branch (re-entrant for the branch
+        and the branches it started), waiting at cooperative points while another holds
+        it; returns a token for :meth:`release` (None when nothing was taken)."""
+        current = greenlet.getcurrent()
+        if current not in self._tasks:
+            return None
+        waited = 0
+        while True:
+            holder = self._locks.get(key)
+            if holder is None:
+                self._locks[key] = current
+                return key
+            node = current
+            while node is not None:
+                if node is holder:
+                    return None          # held by this branch or one that started it
+                node = node.parent
+            waited += 1
+            if waited > patience:
+                from .exceptions import EngineFault
+                raise EngineFault("DeadlockError", f"{what}: gave up waiting for the object "
+                                                   f"lock after {patience} turns")
+            self.yield_()
+
+    def release(self, key: Any) -> None:
+        self._locks.pop(key, None)
 
     def _in_branch(self) -> bool:
         return greenlet.getcurrent() in self._tasks

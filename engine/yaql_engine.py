@@ -195,7 +195,14 @@ class ParseStore:
         return self._data
 
     def get(self, source: str) -> tuple | None:
-        return self._load().get(source)
+        found = self._load().get(source)
+        if type(found) is bytes:   # entries stay pickled until used: loading stays cheap
+            try:
+                found = self._data[source] = pickle.loads(found)  # noqa: S301 - our own file
+            except (pickle.PickleError, EOFError, AttributeError, ValueError, ImportError,
+                    IndexError, TypeError):
+                return None
+        return found
 
     def put(self, source: str, value: tuple) -> None:
         data = self._load()
@@ -211,8 +218,11 @@ class ParseStore:
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
             tmp = f"{self.path}.{os.getpid()}.tmp"
+            packed = {source: value if type(value) is bytes else
+                      pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                      for source, value in self._data.items()}
             with open(tmp, "wb") as fh:
-                pickle.dump(self._data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(packed, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
             self._dirty = False
         except (OSError, pickle.PickleError, TypeError, AttributeError, RecursionError):
@@ -233,7 +243,7 @@ class Flavour:
         from . import yaql_functions  # late: yaql_functions needs this module's names
         self.context = yaql_functions.register(root.create_child_context(), legacy)
         self._parsed: dict[str, Parsed] = {}
-        self._store = ParseStore(f"yaql-exprs-{'legacy' if legacy else 'current'}-"
+        self._store = ParseStore(f"yaql-exprs2-{'legacy' if legacy else 'current'}-"
                                  + os.path.basename(_cache_file(self.engine.factory))[8:-7])
 
     def parse(self, source: str) -> Parsed:

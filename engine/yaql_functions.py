@@ -11,6 +11,7 @@ from typing import Any
 from yaql.language import expressions as yexpr
 from yaql.language import specs, utils, yaqltypes
 
+from . import reflection
 from .classes import MuranoClass, TypeRef
 from .exceptions import EngineFault
 from .objects import OBJECT_TYPES, MuranoObject
@@ -100,7 +101,9 @@ def object_property(context, obj, name):
 
 _TYPE_INFO = {"name": lambda c: c.name, "version": lambda c: c.package.version,
               "package": lambda c: c.package.name,
-              "ancestors": lambda c: [a.type_ref for a in c.ancestors()]}
+              "ancestors": lambda c: [a.type_ref for a in c.ancestors()],
+              "properties": lambda c: reflection.properties_of(c),
+              "methods": lambda c: reflection.methods_of(c)}
 
 
 @specs.parameter("cls", _TYPE)
@@ -108,6 +111,8 @@ _TYPE_INFO = {"name": lambda c: c.name, "version": lambda c: c.package.version,
 @specs.name("#operator_.")
 def static_property(context, cls, name):
     spec = cls.cls.find_property(name)
+    if name == "meta" and (spec is None or spec.usage != "Static"):
+        return reflection.meta_of(_frame(context), cls.cls)
     if (spec is None or spec.usage != "Static") and name in _TYPE_INFO:
         return _TYPE_INFO[name](cls.cls)
     if spec is None or spec.usage != "Static":
@@ -487,7 +492,7 @@ _COMMON = [object_method_call, static_method_call, object_property, static_prope
 
 def register(context, legacy: bool):
     """Register Murano's functions into ``context`` (a child of yaql's root context)."""
-    for func in _COMMON:
+    for func in _COMMON + reflection.FUNCTIONS:
         context.register_function(func)
     return context
 

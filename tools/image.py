@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from muranokit.tools.exceptions import InputError, OperationFailed
+from muranokit.tools.image_pins import check_pins
 
 DEFAULT_OUTPUT = "debian8-x64-kubernetes.qcow2"
 DEFAULT_RELEASE = "bookworm"
@@ -402,6 +403,7 @@ def run_build(settings: BuildSettings, echo: Callable[[str], None] = _echo,
     """Build the image; returns the output path. Raises InputError/OperationFailed."""
     if not settings.cache.is_dir():
         raise InputError(f"cache folder {settings.cache} does not exist")
+    check_pins(REPO_ELEMENTS, settings.cache, os.environ)  # before minutes of building
     compression = os.environ.get("MURANOKIT_QCOW2_COMPRESSION", "zlib")
     convert_command(Path("x.raw"), Path("x.qcow2"), compression)  # rejects a bad value now
     device_mapper = has_device_mapper()

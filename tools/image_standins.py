@@ -4,7 +4,8 @@ The real Kubernetes, etcd, Calico, Flannel and confd release files cannot always
 downloaded (CI, air-gapped machines). For tests and benchmarks this module fills a cache
 folder with small executables under the pinned names, each printing its name and version,
 and writes the ``NAME SHA256`` override file that lets ``muranokit-fetch`` accept them.
-Real builds never use this: without the override every file must match its pinned sha256.
+Real builds never use this: without the override every file must match its pinned
+checksum, and a file pinned as ``-`` stops the build.
 """
 
 from __future__ import annotations
@@ -13,39 +14,20 @@ import hashlib
 import io
 import re
 import tarfile
-from dataclasses import dataclass
 from pathlib import Path
 
+from muranokit.tools import image_pins
 from muranokit.tools.image import REPO_ELEMENTS
-
-
-@dataclass(frozen=True)
-class Pin:
-    """One line of an element's ``muranokit-pins/*.pins`` file."""
-
-    name: str
-    sha256: str
-    url: str
-    pins_file: Path
-    line: int
+from muranokit.tools.image_pins import Pin
 
 
 def read_pins(elements_dir: Path = REPO_ELEMENTS) -> list[Pin]:
-    """Every pinned file of every element (``@when`` guards are ignored: all are listed)."""
-    pins = []
-    for path in sorted(elements_dir.glob("*/muranokit-pins/*.pins")):
-        for number, raw in enumerate(path.read_text().splitlines(), 1):
-            fields = raw.split()
-            if not fields or fields[0].startswith(("#", "@")):
-                continue
-            if len(fields) != 3:
-                raise ValueError(f"{path}:{number}: expected 'NAME SHA256 URL', got {raw!r}")
-            pins.append(Pin(fields[0], fields[1], fields[2], path, number))
-    return pins
+    """Every pinned file of every element (``@when`` guards included: all are listed)."""
+    return image_pins.read_pins(elements_dir)
 
 
 def _tool_name(pin_name: str) -> tuple[str, str]:
-    """``kubelet-v1.28.10`` -> (``kubelet``, ``v1.28.10``)."""
+    """``calicoctl-v3.26.4`` -> (``calicoctl``, ``v3.26.4``)."""
     match = re.match(r"^(.*?)-v?(\d+\.\d+\.\d+)", pin_name)
     if not match:
         return pin_name, "unknown"
@@ -71,8 +53,17 @@ def _tarball(top: str, members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+KUBERNETES_SERVER_BINARIES = ("kube-apiserver", "kube-controller-manager", "kube-scheduler",
+                              "kube-proxy", "kubelet", "kubectl")
+
+
 def standin_content(pin_name: str) -> bytes:
     """The stand-in bytes for one pinned file name."""
+    if pin_name.startswith("kubernetes-server-") and pin_name.endswith(".tar.gz"):
+        version = pin_name[len("kubernetes-server-"):].split("-linux")[0]
+        return _tarball("kubernetes/server/bin",
+                        {tool: standin_script(tool, version)
+                         for tool in KUBERNETES_SERVER_BINARIES})
     if pin_name.startswith("etcd-") and pin_name.endswith(".tar.gz"):
         top = pin_name[: -len(".tar.gz")]
         version = top.split("-")[1]

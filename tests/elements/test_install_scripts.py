@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import stat
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -19,9 +21,12 @@ from chroot_support import (
     stub_systemctl,
 )
 
+from muranokit.tools.image_standins import standin_script
+
 pytestmark = needs_chroot
 
-K8S = "v1.28.10"
+K8S = "v1.23.17"
+K8S_TARBALL = f"kubernetes-server-{K8S}-linux-amd64.tar.gz"
 KUBE_BINARIES = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy",
                  "kubelet", "kubectl"]
 
@@ -35,7 +40,7 @@ def assert_executable(root: Path, path: str, prints: str) -> None:
 
 def test_kubernetes_installs_every_binary_into_opt_bin(chroot: Path) -> None:
     stage_element(chroot, "muranokit-kubernetes")
-    stage_files(chroot, [f"{name}-{K8S}" for name in KUBE_BINARIES])
+    stage_files(chroot, [K8S_TARBALL])
     done = run_phase_script(chroot, "install.d/60-muranokit-kubernetes")
     assert done.returncode == 0, done.stderr
     for name in KUBE_BINARIES:
@@ -47,12 +52,30 @@ def test_kubernetes_installs_every_binary_into_opt_bin(chroot: Path) -> None:
 
 
 @pytest.mark.parametrize("missing", ["kubelet", "kube-apiserver"])
-def test_kubernetes_fails_when_a_binary_is_missing(chroot: Path, missing: str) -> None:
+def test_kubernetes_fails_when_a_binary_is_missing_from_the_tarball(chroot: Path,
+                                                                    missing: str) -> None:
     stage_element(chroot, "muranokit-kubernetes")
-    stage_files(chroot, [f"{name}-{K8S}" for name in KUBE_BINARIES if name != missing])
+    files = stage_files(chroot, [])
+    with tarfile.open(files / K8S_TARBALL, "w:gz") as tar:
+        for name in KUBE_BINARIES:
+            if name == missing:
+                continue
+            data = standin_script(name, K8S)
+            info = tarfile.TarInfo(f"kubernetes/server/bin/{name}")
+            info.size, info.mode = len(data), 0o755
+            tar.addfile(info, io.BytesIO(data))
     done = run_phase_script(chroot, "install.d/60-muranokit-kubernetes")
     assert done.returncode != 0
-    assert f"{missing}-{K8S} is missing" in done.stderr
+    assert f"{missing} is not in" in done.stderr
+    assert not in_root(chroot, f"/opt/bin/{missing}").exists()
+
+
+def test_kubernetes_fails_without_the_server_tarball(chroot: Path) -> None:
+    stage_element(chroot, "muranokit-kubernetes")
+    stage_files(chroot, [])
+    done = run_phase_script(chroot, "install.d/60-muranokit-kubernetes")
+    assert done.returncode != 0
+    assert f"{K8S_TARBALL} is missing" in done.stderr
 
 
 def test_etcd_binary_install_unpacks_the_tarball_and_writes_a_unit(chroot: Path) -> None:

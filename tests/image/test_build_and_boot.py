@@ -24,9 +24,9 @@ pytestmark = pytest.mark.skipif(
     os.environ.get("MURANOKIT_IMAGE_TESTS") != "1" or os.geteuid() != 0,
     reason="image builds run as root when MURANOKIT_IMAGE_TESTS=1 (tox -e image)")
 
-OPT_BIN = {"kube-apiserver": "v1.28.10", "kube-controller-manager": "v1.28.10",
-           "kube-scheduler": "v1.28.10", "kube-proxy": "v1.28.10", "kubelet": "v1.28.10",
-           "kubectl": "v1.28.10", "calicoctl": "v3.26.4", "flanneld": "v0.24.2",
+OPT_BIN = {"kube-apiserver": "v1.23.17", "kube-controller-manager": "v1.23.17",
+           "kube-scheduler": "v1.23.17", "kube-proxy": "v1.23.17", "kubelet": "v1.23.17",
+           "kubectl": "v1.23.17", "calicoctl": "v3.26.4", "flanneld": "v0.24.2",
            "confd": "0.16.0"}
 UNITS = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy",
          "kubelet", "flanneld", "confd"]
@@ -78,14 +78,14 @@ def test_missing_binary_fails_loudly_and_keeps_the_old_image(workspace: Path, ca
     folder, overrides = cache
     broken = workspace / "broken-cache"
     shutil.copytree(folder, broken)
-    (broken / "kube-proxy-v1.28.10").unlink()
+    (broken / "kubernetes-server-v1.23.17-linux-amd64.tar.gz").unlink()
     output = workspace / "existing.qcow2"
     output.write_bytes(b"an image from an earlier build")
     proc = muranokit_image(["-o", str(output), "--cache", str(broken)],
                            build_env(workspace, overrides))
     out, _ = proc.communicate(timeout=1800)
     assert proc.returncode == 1, out
-    assert "kube-proxy-v1.28.10 is missing from" in out
+    assert "kubernetes-server-v1.23.17-linux-amd64.tar.gz is missing from" in out
     assert output.read_bytes() == b"an image from an earlier build"
     assert_nothing_left(workspace)
 

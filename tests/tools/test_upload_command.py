@@ -9,9 +9,10 @@ import sys
 import pytest
 from fake_catalog import FakeCatalog
 from muranoclient.v1.client import Client
+from upload_support import TOKEN, make_zip
+
 from muranokit.tools import catalog as catalog_module
 from muranokit.tools.cli import main
-from upload_support import TOKEN, make_zip
 
 # python-muranoclient builds its session adapter on keystoneclient's deprecated one
 pytestmark = [

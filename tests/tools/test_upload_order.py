@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from upload_support import make_zip
+
 from muranokit.tools.exceptions import InputError
 from muranokit.tools.upload_order import (
     Archive,
@@ -11,7 +13,6 @@ from muranokit.tools.upload_order import (
     read_archive,
     upload_order,
 )
-from upload_support import make_zip
 
 
 def _archive(fqn: str, *requires: str) -> Archive:

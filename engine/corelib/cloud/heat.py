@@ -14,7 +14,6 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from heatclient.common import template_format
 
 from muranokit.engine.corelib.cloud import events
 from muranokit.engine.corelib.cloud.merge import merge_dicts
@@ -209,6 +208,7 @@ class Stack:
             return
         creating = self.status in ("NOT_FOUND", "CREATE_FAILED") and not self.deployed
         action = "CREATE" if creating else "UPDATE"
+        from heatclient.common import template_format  # only when a stack is pushed
         try:
             template_format.parse(json.dumps(template))
         except (ValueError, TypeError) as exc:

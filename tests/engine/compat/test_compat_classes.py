@@ -127,6 +127,13 @@ def test_property_default_may_use_another_property(h):
     assert h.call(h.new("compat.classes.Derived", unit=3, total=1), "values") == [3, 1]
 
 
+def test_circular_property_defaults(h):
+    with pytest.raises(MuranoPlError) as info:
+        h.new("compat.classes.CircularDefaults")
+    assert info.value.type_name == "CircularExpressionDependenciesError"
+    assert h.new("compat.classes.CircularDefaults", first=1).get_property("second") == 2
+
+
 def test_other_class_cannot_write_property(h):
     target = h.new("compat.classes.Usages")
     outsider = h.new("compat.classes.Outsider")

@@ -13,9 +13,6 @@ from upstream_shapes_support import Shapes
 
 # upstream: DerivedFrom2Classes.yaml testPropertyMerge
 # (test_property_access.py::test_property_merge: the cast() view applies its own contract)
-@pytest.mark.xfail(strict=True, reason="engine gap: a property redeclared along the "
-                   "hierarchy keeps one value; upstream's cast() view reads it through "
-                   "that class's own contract")
 def test_cast_view_reads_property_through_its_own_contract():
     assert Shapes("ownership").run("shapes.owning.Merged", "views") == [7, "7", 7]
 
@@ -35,7 +32,6 @@ def test_reflection_through_typeinfo():
 
 # upstream core library: io.murano.configuration.Linux (runCommand, putFile), used by
 # murano-apps CassandraNode.yaml and the io.murano.applications library
-@pytest.mark.xfail(strict=True, reason="corelib gap: io.murano.configuration.Linux is missing")
 def test_configuration_linux_class_exists():
     assert Shapes("static_resources").run("shapes.res.Reader", "linuxHelper") == \
         "io.murano.configuration.Linux"
@@ -43,8 +39,6 @@ def test_configuration_linux_class_exists():
 
 # upstream: test_concurrency.py::test_isolated / test_isolated_default (a method call holds
 # its object: pselect() over one object's method runs the calls one after another)
-@pytest.mark.xfail(strict=True, reason="engine gap: calls of the same object's method from "
-                   "pselect() interleave; upstream isolates them per object by default")
 def test_same_object_method_calls_are_isolated():
     s = Shapes("locking")
     s.run("shapes.locking.Worker", "sameObject")
@@ -55,8 +49,6 @@ def test_same_object_method_calls_are_isolated():
 
 
 # upstream: test_meta.py (Usage: Meta classes; typeinfo(...).meta gives their instances)
-@pytest.mark.xfail(strict=True, reason="engine gap: Meta classes load, but typeinfo().meta "
-                   "(and method/property/argument .meta) is missing")
 def test_class_meta_through_typeinfo():
     assert Shapes("reflection").run("shapes.mirror.Tagged", "labels") == ["first", "unnamed"]
 
@@ -77,8 +69,6 @@ def _model_objects(node, found):
 
 # upstream: CreatedClass1.createClass2 (test_construction.py::test_new_with_ownership: an object
 # owned by the root but kept only in a child's property is serialised where it is referenced)
-@pytest.mark.xfail(strict=True, reason="engine gap: an object whose owner does not reference "
-                   "it, kept in another object's property, serialises as a dangling id")
 def test_object_kept_away_from_its_owner_is_serialised():
     s = Shapes("serialize")
     holder = s.rt.load_model({"?": {"type": "shapes.keep.Holder", "id": "holder"}})
@@ -93,9 +83,6 @@ def test_object_kept_away_from_its_owner_is_serialised():
 
 # upstream: test_gc.py::test_collect_with_subscription / test_destruction_dependencies_
 # serialization (every subscription handler of the doomed set runs before any .destroy)
-@pytest.mark.xfail(strict=True, reason="engine gap: GC interleaves handlers and .destroy per "
-                   "object; upstream runs all destruction handlers first, then the .destroy "
-                   "methods, owned objects first")
 def test_gc_runs_all_handlers_before_destroy_methods():
     s = Shapes("gc")
     s.run("shapes.gc.Sweeper", "watchTree")
@@ -104,8 +91,6 @@ def test_gc_runs_all_handlers_before_destroy_methods():
 
 # upstream: TestGC.yaml TestGCNode2.destroy (test_gc.py::test_is_doomed: the owner collected
 # in the same pass is doomed)
-@pytest.mark.xfail(strict=True, reason="engine gap: GC.isDoomed() of an owner collected in "
-                   "the same pass is false")
 def test_owner_collected_in_the_same_pass_is_doomed():
     s = Shapes("gc")
     s.run("shapes.gc.Sweeper", "doomedTogether")
