@@ -54,3 +54,8 @@ def test_corelib_class_with_parents_loads_in_a_fresh_process():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, check=True)
     assert done.stdout.split()[0] == "io.murano.Environment"
+
+
+def test_one_key_model_with_a_full_class_name(holder):
+    rt, obj, _ = holder
+    assert rt.call(obj, "byFullName") == {"q": "r"}
