@@ -374,9 +374,10 @@ def initialize_properties(runtime, obj: MuranoObject, params: dict, loading: Any
             if spec.usage == "Config":
                 value = config.get(spec.name, NO_VALUE)
             elif spec.usage == "Runtime":
-                if not spec.has_default and spec.name not in params:
+                # as upstream, a Runtime property never takes a given value: its Default only
+                if not spec.has_default:
                     continue
-                value = params.get(spec.name, NO_VALUE)
+                value = NO_VALUE
             else:
                 value = params.get(spec.name, NO_VALUE)
             try:
@@ -403,9 +404,10 @@ def initialize_properties(runtime, obj: MuranoObject, params: dict, loading: Any
 
 
 def run_init(runtime, obj: MuranoObject, caller: Frame | None,
-             params: dict | None = None) -> None:
+             params: dict | None = None, init_params: dict | None = None) -> None:
     """Create native parts (given the creation ``params``) and run ``.init`` of every
-    class, parents first."""
+    class, parents first; its arguments come from ``init_params`` (the object's model
+    data) or else ``params``."""
     if obj.initialized:
         return
     obj.initialized = True
@@ -414,8 +416,8 @@ def run_init(runtime, obj: MuranoObject, caller: Frame | None,
             runtime.natives.construct(c, obj, caller, params)
         init = c.methods.get(".init")
         if init is not None and (init.body_src or init.native is not None):
-            args = {a.name: (params or {})[a.name] for a in init.arguments
-                    if a.name in (params or {})}
+            given = init_params if init_params is not None else (params or {})
+            args = {a.name: given[a.name] for a in init.arguments if a.name in given}
             invoke(runtime, init, obj, (), args, caller)
 
 

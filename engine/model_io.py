@@ -150,8 +150,12 @@ def load_new(runtime: Any, model: dict, owner: MuranoObject | None, frame: Any,
         obj = loading.objects[mid]
         props = params if obj is top else {k: v for k, v in data.items() if k != "?"}
         initialize_properties(runtime, obj, props, loading)
+    data_of = {id(loading.objects[mid]): entry[0] for mid, entry in loading.entries.items()}
     for obj in dependency_order(created, dependents_first=False):
-        run_init(runtime, obj, frame, params if obj is top else None)
+        if obj is top:
+            run_init(runtime, obj, frame, params)
+        else:
+            run_init(runtime, obj, frame, init_params=_values(data_of[id(obj)]))
     return top
 
 
@@ -211,7 +215,12 @@ def _initialize(runtime: Any, loading: ModelLoad, created: list[MuranoObject]) -
         params = {k: v for k, v in data.items() if k != "?"}
         initialize_properties(runtime, obj, params, loading)
     for obj in dependency_order(created, dependents_first=False):
-        run_init(runtime, obj, None)
+        run_init(runtime, obj, None, init_params=_values(loading.entries[obj.id][0]))
+
+
+def _values(data: dict) -> dict:
+    """An object's model values without its header (its ``.init`` arguments come from them)."""
+    return {k: v for k, v in data.items() if k != "?"}
 
 
 def _collect_garbage(runtime: Any, live: ModelLoad, previous: Any) -> None:
@@ -238,7 +247,7 @@ def _collect_garbage(runtime: Any, live: ModelLoad, previous: Any) -> None:
     # and does not stop the collection.
     for obj in dependency_order(created, dependents_first=False):
         try:
-            run_init(runtime, obj, None)
+            run_init(runtime, obj, None, init_params=_values(orphans.entries[obj.id][0]))
         except (MuranoPlError, EngineFault) as error:
             obj.initialized = True
             runtime.emit("object.init_failed", id=obj.id, type=obj.cls.name,

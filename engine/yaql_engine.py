@@ -1,7 +1,7 @@
 """yaql integration: one parser/engine and root context per yaql flavour, expression compiling.
 
-Two flavours exist, as in Murano: *legacy* (packages of Format < 1.3: yaql's legacy function
-library, dicts iterable) and *current* (Format >= 1.3). Both parsers know Murano's extra
+Two flavours exist, as in Murano: *legacy* (packages of Format 1.0 and 1.1: yaql's legacy
+function library, dicts iterable) and *current* (Format >= 1.2). Both parsers know Murano's extra
 operators: ``ns:Name`` (binary and prefix ``:``) and ``x is ns:Type``.
 
 Every string in a class file that looks like an expression is compiled once into an
@@ -33,8 +33,9 @@ from .yaml_source import QuotedStr
 NO_VALUE = utils.NO_VALUE
 FAST_PATH = True
 """Compile expressions to Python closures (fastpath); False runs everything through yaql."""
-LEGACY_FORMAT_BELOW = (1, 3)
-"""Packages whose Format is below this run with yaql's legacy library (see DESIGN/report)."""
+LEGACY_FORMAT_BELOW = (1, 2)
+"""Packages whose Format is below this run with yaql's legacy library: upstream Murano uses
+its legacy root context for runtime versions up to 1.1 only (murano/dsl/yaql_integration.py)."""
 
 CONVENTION = conventions.CamelCaseConvention()
 _PLAIN_STRING = re.compile(r"^[\s\w.]*$")

@@ -132,7 +132,8 @@ DEEP_FLOW_MAPS = "[a: " * 100_000  # a single-pair mapping inside every bracket
 @pytest.mark.parametrize("text", [DEEP_FLOW, DEEP_BLOCK, DEEP_COMPACT, DEEP_FLOW_MAPS],
                          ids=["flow", "block", "compact", "flow-maps"])
 def test_deep_nesting_is_refused_not_crashing(text):
-    with pytest.raises(InputError, match="nesting deeper than"):
+    # our own depth check, or (PyYAML >= 6.0.4) libyaml's, whichever trips first
+    with pytest.raises(InputError, match="nesting deeper than|maximum nesting depth"):
         load_yaml(text, "deep.yaml")
 
 

@@ -162,8 +162,6 @@ def test_in_properties_from_creation_and_config_ignores_model(h):
     assert h.call(obj, "readAll") == [9, 3, 8, 6]
 
 
-@pytest.mark.xfail(strict=True, reason="engine gap: .init arguments are not taken from a "
-                   "loaded object model (only from new())")
 def test_init_arguments_come_from_the_model_but_are_not_properties(h):
     assert h.new("compat.classes.InitArgs", seed="4").get_property("doubled") == 8
     assert h.new("compat.classes.InitArgs").get_property("doubled") == 2

@@ -5,7 +5,7 @@ import shutil
 import pytest
 from compat_support import FIXTURES, Harness
 
-from muranokit.engine import Runtime
+from muranokit.engine import MuranoPlError, Runtime
 
 
 def test_manifestless_folder_runs_newest_format():
@@ -62,3 +62,36 @@ def test_inherited_methods_run_with_their_own_package_format():
     young = h.new("compat.child.Young")
     assert h.call(young, "ownRangeTake") == [0, 1]
     assert h.call(young, "rangeTake") == [3, 4]
+
+
+JOINER = "compat.joins.Joiner"
+
+
+@pytest.mark.parametrize("fmt", ["1.0", "1.1", "1.2", "1.3", "1.4"])
+def test_join_method_spellings_work_in_every_format(fmt):
+    h = Harness("joinforms", default_format=fmt)
+    assert h.run(JOINER, "onSequence") == "a+b+c"
+    assert h.run(JOINER, "onSeparator") == "a+b+c"
+
+
+@pytest.mark.parametrize("fmt", ["1.0", "1.1"])
+def test_join_function_spellings_in_legacy_formats(fmt):
+    h = Harness("joinforms", default_format=fmt)
+    assert h.run(JOINER, "separatorFirst") == "a+b+c"
+    assert h.run(JOINER, "sequenceFirst") == "a+b+c"
+
+
+# Upstream Murano gives Format 1.2 and later yaql's standard library, where yaql 2.0.0 (as 3.x)
+# declares both string joins method-only, and adds function forms of join only for runtime
+# versions up to 1.1; so join(',', $list) failed there too, with this yaql exception.
+@pytest.mark.parametrize("fmt", ["1.2", "1.3", "1.4"])
+@pytest.mark.parametrize(("method", "line"), [("separatorFirst", 25), ("sequenceFirst", 29)])
+def test_join_function_spellings_fail_from_format_12(fmt, method, line):
+    h = Harness("joinforms", default_format=fmt)
+    with pytest.raises(MuranoPlError) as info:
+        h.run(JOINER, method)
+    assert info.value.type_name == "NoFunctionRegisteredException"
+    assert info.value.message == 'Unknown function "join"'
+    frame = info.value.stack[-1]
+    assert frame.file.endswith("Joiner.yaml") and frame.line == line
+    assert frame.method == method

@@ -74,8 +74,6 @@ def test_runtime_and_config_properties_are_not_serialised():
     assert "configProp" not in objects
 
 
-@pytest.mark.xfail(strict=True, reason="engine gap: a Runtime property takes its value from "
-                   "the object model instead of its Default")
 def test_undeclared_and_runtime_values_in_the_model_are_ignored():
     h = Harness("classes")
     obj = h.rt.load_model({"?": {"type": "compat.classes.Usages", "id": "u"},

