@@ -96,6 +96,17 @@ def _build_if(item, src, pos):
     return node
 
 
+def _iteration(body, frame) -> bool:
+    """Run one loop iteration; False when the body ended the loop with Break."""
+    try:
+        body.run(frame)
+    except BreakSignal:
+        return False
+    except ContinueSignal:
+        pass
+    return True
+
+
 class WhileMacro(Statement):
     __slots__ = ("cond", "body")
 
@@ -106,12 +117,8 @@ class WhileMacro(Statement):
             count += 1
             if count > limit:
                 _check_iterations(frame, count, self)
-            try:
-                self.body.run(frame)
-            except BreakSignal:
+            if not _iteration(self.body, frame):
                 break
-            except ContinueSignal:
-                continue
 
 
 def _build_while(item, src, pos):
@@ -135,12 +142,8 @@ class ForMacro(Statement):
             if count > limit:
                 _check_iterations(frame, count, self)
             frame.scope[self.var] = item
-            try:
-                self.body.run(frame)
-            except BreakSignal:
+            if not _iteration(self.body, frame):
                 break
-            except ContinueSignal:
-                continue
 
 
 def _build_for(item, src, pos):
@@ -164,12 +167,8 @@ class RepeatMacro(Statement):
         if count > frame.runtime.limits.max_iterations:
             _check_iterations(frame, count, self)
         for _ in range(count):
-            try:
-                self.body.run(frame)
-            except BreakSignal:
+            if not _iteration(self.body, frame):
                 break
-            except ContinueSignal:
-                continue
 
 
 def _build_repeat(item, src, pos):
