@@ -122,12 +122,24 @@ def load(directory: str) -> SavedState:
                       list(body.get("history") or []))
 
 
-def write_text_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_text_atomic(path: str, text: str, *, private: bool = False) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename.
+
+    The file gets the usual umask-based mode, or 0600 when ``private`` (state files keep
+    the deployment's unmasked secrets).
+    """
     directory = os.path.dirname(path) or "."
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp",
                                dir=directory)
     try:
+        if not private:
+            os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
@@ -146,15 +158,15 @@ def save(directory: str, state: SavedState) -> None:
         os.makedirs(directory, exist_ok=True)
         body = {"packages": state.packages, "model": state.model, "cloud": state.cloud,
                 "status": state.status, "history": state.history}
-        write_text_atomic(os.path.join(directory, MODEL_FILE),
-                          json.dumps(state.model, indent=2, sort_keys=True) + "\n")
-        write_text_atomic(os.path.join(directory, TEMPLATES_FILE),
-                          yaml.safe_dump(state.templates(), default_flow_style=False,
-                                         sort_keys=True, width=100))
+        model_text = json.dumps(state.model, indent=2, sort_keys=True) + "\n"
+        templates_text = yaml.safe_dump(state.templates(), default_flow_style=False,
+                                        sort_keys=True, width=100)
         document = {"format": FORMAT_MARK, "version": FORMAT_VERSION, "sha256": _digest(body),
                     "body": body}
-        write_text_atomic(os.path.join(directory, STATE_FILE),
-                          json.dumps(document, indent=1, sort_keys=True) + "\n")
+        state_text = json.dumps(document, indent=1, sort_keys=True) + "\n"
+        for name, text in ((MODEL_FILE, model_text), (TEMPLATES_FILE, templates_text),
+                           (STATE_FILE, state_text)):   # state.json last: it marks completion
+            write_text_atomic(os.path.join(directory, name), text, private=True)
     except OSError as exc:
         raise InputError(f"cannot write state: {exc.strerror}", exc.filename or directory
                          ) from exc
