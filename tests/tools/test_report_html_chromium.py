@@ -17,16 +17,19 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian package chromiu
                                 " (.ci/run installs it)")
 
 
-def _chromium(*args: str) -> subprocess.CompletedProcess:
+def _chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
+    """Headless Chromium with a throw-away profile folder and no background networking."""
     return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-                           "--user-data-dir=" + str(Path(args[-1]).parent / "profile"), *args],
+                           "--no-first-run", "--disable-background-networking",
+                           "--disable-component-update", "--disable-sync",
+                           f"--user-data-dir={profile}", *args],
                           capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_chromium_shows_the_timeline_per_vm(tmp_path):
     page = tmp_path / "report.html"
     page.write_text(render(make_trace(tmp_path, fail_second=True), "html"), encoding="utf-8")
-    done = _chromium("--dump-dom", page.as_uri())
+    done = _chromium(tmp_path / "profile", "--dump-dom", page.as_uri())
     assert done.returncode == 0, done.stderr[-2000:]
     dom = done.stdout
     # the DOM Chromium built (not our source text): the timeline boxes and their entries
@@ -41,7 +44,8 @@ def test_chromium_renders_a_screenshot(tmp_path):
     page = tmp_path / "report.html"
     page.write_text(render(make_trace(tmp_path), "html"), encoding="utf-8")
     shot = tmp_path / "shot.png"
-    done = _chromium(f"--screenshot={shot}", "--window-size=1000,800", page.as_uri())
+    done = _chromium(tmp_path / "profile", f"--screenshot={shot}", "--window-size=1000,800",
+                     page.as_uri())
     assert done.returncode == 0, done.stderr[-2000:]
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
