@@ -215,7 +215,7 @@ class MuranoClass:
         self.properties: dict[str, PropertySpec] = {}
         self.methods: dict[str, MethodSpec] = {}
         self.meta: Any = None
-        self.imports: list = []
+        self.imports: list[tuple[str, tuple]] = []   # (full name, position) of Import:
         self.usage = "Class"
         self.native_class: type | None = None
         self.static_values: dict[str, Any] = {}
@@ -363,7 +363,7 @@ def build_class(doc: Any, package: Package, file: str,
     cls.cardinality = doc.get("Cardinality") or "One"      # Usage: Meta classes
     cls.inherited = doc.get("Inherited") is True
     cls.meta = doc.get("Meta")
-    cls.imports = _as_list(doc.get("Import"))
+    cls.imports = _parse_imports(doc, resolver, file, full_name)
     extends = _as_list(doc.get("Extends"))
     if not extends and full_name != OBJECT_CLASS:
         extends = [OBJECT_CLASS]
@@ -378,6 +378,30 @@ def build_class(doc: Any, package: Package, file: str,
         _build_methods(cls, doc.get("Workflow"), file, position(doc, "Workflow"))
     _build_methods(cls, doc.get("Methods"), file, position(doc, "Methods"))
     return cls
+
+
+def _parse_imports(doc: Any, resolver: NamespaceResolver, file: str,
+                   full_name: str) -> list[tuple[str, tuple]]:
+    """``Import:`` (one name or a list) as full names with their positions; the class
+    itself and repeated names are left out, as upstream does."""
+    raw = doc.get("Import")
+    entries = raw if isinstance(raw, list) else [] if raw is None else [raw]
+    result: list[tuple[str, tuple]] = []
+    seen = {full_name}
+    for i, entry in enumerate(entries):
+        pos = position(raw, i) if isinstance(raw, list) else position(doc, "Import")
+        if not isinstance(entry, str) or not entry.strip():
+            raise syntax_error(f"Import: {entry!r} is not a class name", file, pos,
+                               cls=full_name)
+        try:
+            name = resolver.resolve(entry)
+        except KeyError as exc:
+            raise syntax_error(f"Import: {exc.args[0]}", file, pos, "NoClassFound",
+                               cls=full_name) from None
+        if name not in seen:
+            seen.add(name)
+            result.append((name, pos))
+    return result
 
 
 def _build_properties(cls: MuranoClass, props: Any, file: str, pos: tuple) -> None:

@@ -133,7 +133,7 @@ def invoke(runtime, method: MethodSpec, this: Any, args: tuple, kwargs: dict,
     cls = method.declaring
     frame = Frame(runtime, method, cls, this, caller, cls.file, method.name)
     frame.line, frame.column = method.pos if method.pos else (None, None)
-    base = runtime.base_context(cls.package)
+    base = runtime.class_context(cls)
     ctx = base.create_child_context()
     ctx["#f"] = frame
     ctx["$"] = this

@@ -24,6 +24,7 @@ from .executor import (
     set_static_value,
     write_property,
 )
+from .extensions import class_scope, import_error
 from .loader import open_package
 from .model_io import ModelLoad, dependency_order
 from .native import NATIVE_CLASSES, NativeBridge, native_methods
@@ -76,6 +77,7 @@ class Runtime:
         self._classes: dict[str, MuranoClass] = {}
         self._building: list[str] = []
         self._contexts: dict[tuple, Any] = {}
+        self._class_contexts: dict[MuranoClass, Any] = {}
         self._random = random.Random(seed)
 
     # --- events ---------------------------------------------------------------------------
@@ -117,6 +119,7 @@ class Runtime:
         try:
             doc, file = pkg.documents[name]
             cls = build_class(doc, pkg, file, self._parent_lookup(file, doc), name=name)
+            self._check_imports(cls)
             attach_natives(cls)
         finally:
             self._building.pop()
@@ -133,6 +136,17 @@ class Runtime:
                 raise MuranoPlError(fault.type_name, fault.message,
                                     stack=[StackFrame(file, line, col, None, child.name)]) from None
         return lookup
+
+    def class_known(self, name: str) -> bool:
+        """True when a class of full name ``name`` can be loaded (without building it)."""
+        return name in self._classes or self.find_package_of(name) is not None or \
+            name in self.corelib.package.documents or name in NATIVE_CLASSES
+
+    def _check_imports(self, cls: MuranoClass) -> None:
+        """Every class of ``cls``'s ``Import:`` exists (built later, when first needed)."""
+        for name, pos in cls.imports:
+            if not self.class_known(name):
+                raise import_error(cls, name, pos)
 
     def resolve_class(self, name: str, context_cls: MuranoClass | None) -> MuranoClass:
         """A class by (possibly namespaced) name, resolved in ``context_cls``'s namespaces."""
@@ -168,9 +182,18 @@ class Runtime:
             self._contexts[key] = ctx
         return ctx
 
+    def class_context(self, cls: MuranoClass):
+        """The context methods of ``cls`` run under: the package's, plus the extension
+        methods of ``cls`` and of the classes it imports (:mod:`extensions`)."""
+        ctx = self._class_contexts.get(cls)
+        if ctx is None:
+            ctx = self._class_contexts[cls] = class_scope(self, cls,
+                                                          self.base_context(cls.package))
+        return ctx
+
     def contract_context(self, frame: Frame | None, value: Any, fl: Any):
-        pkg = frame.cls.package if frame is not None and frame.cls is not None else None
-        base = self.base_context(pkg) if pkg is not None else fl.context
+        cls = frame.cls if frame is not None else None
+        base = self.class_context(cls) if cls is not None else fl.context
         ctx = base.create_child_context()
         if frame is not None:
             ctx["#f"] = frame
@@ -180,7 +203,7 @@ class Runtime:
     def class_frame(self, cls: MuranoClass, obj: Any) -> Frame:
         """A frame for evaluating defaults/contracts of ``cls`` with ``$`` = ``obj``."""
         frame = Frame(self, None, cls, obj, None, cls.file, "<properties>")
-        ctx = self.base_context(cls.package).create_child_context()
+        ctx = self.class_context(cls).create_child_context()
         ctx["#f"] = frame
         ctx["$"] = obj
         ctx["this"] = obj
