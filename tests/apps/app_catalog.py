@@ -210,6 +210,22 @@ def strings(value) -> list[str]:
     return out
 
 
+def assigned_mappings(body: list, var: str) -> list[dict]:
+    """Every mapping a method body assigns to ``var`` (e.g. ``$env``), in walk order."""
+    found = []
+    stack = list(body)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == var and isinstance(value, dict):
+                    found.append(value)
+                stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 def method_text(class_doc: dict, method: str) -> str:
     """The strings of a method body joined by newlines (to look for facts in)."""
     return "\n".join(strings(class_doc["Methods"][method]["Body"]))
@@ -219,16 +235,8 @@ def container_env_keys(class_doc: dict) -> set[str]:
     """Variable names getContainer puts in the container's environment."""
     body = class_doc["Methods"]["getContainer"]["Body"]
     keys: set[str] = set()
-    stack = list(body)
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            for key, value in item.items():
-                if key == "$env" and isinstance(value, dict):
-                    keys.update(value)
-                stack.append(value)
-        elif isinstance(item, list):
-            stack.extend(item)
+    for mapping in assigned_mappings(body, "$env"):
+        keys.update(mapping)
     text = "\n".join(strings(body))
     keys.update(re.findall(r"\b([A-Z][A-Z0-9_]+) =>", text))
     keys.update(re.findall(r"'([-.\w]+)' =>", text))
@@ -239,16 +247,8 @@ def env_sources(class_doc: dict) -> dict[str, str]:
     """Variable name -> the expression getContainer sets it from (mappings and ``=>``)."""
     body = class_doc["Methods"]["getContainer"]["Body"]
     sources: dict[str, str] = {}
-    stack = list(body)
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            for key, value in item.items():
-                if key == "$env" and isinstance(value, dict):
-                    sources.update({k: str(v) for k, v in value.items()})
-                stack.append(value)
-        elif isinstance(item, list):
-            stack.extend(item)
+    for mapping in assigned_mappings(body, "$env"):
+        sources.update({k: str(v) for k, v in mapping.items()})
     for text in strings(body):
         for key, source in re.findall(r"'?\b([-.\w]+)'? => (\$[\w.]+)", text):
             sources.setdefault(key, source)
@@ -263,16 +263,8 @@ def container_volumes(class_doc: dict) -> set[str]:
     """Mount paths: keys of ``$volumes`` mappings and ``'/path' =>`` items."""
     body = class_doc["Methods"]["getContainer"]["Body"]
     paths = set(re.findall(r"'(/[^']*)' =>", method_text(class_doc, "getContainer")))
-    stack = list(body)
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            for key, value in item.items():
-                if key == "$volumes" and isinstance(value, dict):
-                    paths.update(value)
-                stack.append(value)
-        elif isinstance(item, list):
-            stack.extend(item)
+    for mapping in assigned_mappings(body, "$volumes"):
+        paths.update(mapping)
     return paths
 
 
