@@ -12,7 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from .exceptions import MuranoPlError, StackFrame
-from .yaml_source import LocDict, position
+from .files.located_yaml import YamlMap, position
+from .files.names import NamespaceResolver
+from .files.package import Package
 
 PROPERTY_USAGES = ("In", "Out", "InOut", "Runtime", "Const", "Config", "Static")
 WRITABLE_USAGES = frozenset(("Out", "InOut", "Runtime"))
@@ -30,64 +32,6 @@ def syntax_error(message: str, file: str | None, pos: tuple | None = None,
                  method: str | None = None) -> MuranoPlError:
     line, col = pos if pos else (None, None)
     return MuranoPlError(type_name, message, stack=[StackFrame(file, line, col, method, cls)])
-
-
-class Package:
-    """A loaded package: name, version, Format and access to its files."""
-
-    def __init__(self, name: str, version: str, fmt: tuple[int, int], source: str,
-                 reader: Callable[[str], bytes], exists: Callable[[str], bool],
-                 class_files: dict[str, str] | None = None, requirements: dict | None = None,
-                 meta: dict | None = None) -> None:
-        self.name = name
-        self.version = version
-        self.format = fmt
-        self.source = source
-        self._read = reader
-        self._exists = exists
-        self.class_files = class_files or {}
-        self.requirements = requirements or {}
-        self.meta = meta or {}
-        # class FQN -> (doc, file label); a loader.ClassDocuments for manifest packages
-        self.documents: Any = {}
-
-    @property
-    def format_string(self) -> str:
-        return f"{self.format[0]}.{self.format[1]}"
-
-    def read_file(self, relpath: str) -> bytes:
-        return self._read(relpath)
-
-    def read_resource(self, relpath: str) -> bytes:
-        """Bytes of ``Resources/<relpath>``; FileNotFoundError if missing."""
-        return self._read("Resources/" + relpath.lstrip("/"))
-
-    def resource_exists(self, relpath: str) -> bool:
-        return self._exists("Resources/" + relpath.lstrip("/"))
-
-    def __repr__(self) -> str:
-        return f"<Package {self.name} {self.version} Format {self.format_string}>"
-
-
-class NamespaceResolver:
-    """Resolves ``prefix:Name`` and short names using a class's ``Namespaces`` section."""
-
-    def __init__(self, namespaces: dict | None) -> None:
-        self.namespaces = {str(k): str(v) for k, v in (namespaces or {}).items()}
-
-    def resolve(self, name: str) -> str:
-        name = name.strip()
-        if ":" in name:
-            prefix, short = name.split(":", 1)
-            prefix = prefix or "="
-            if prefix == "=" and "=" not in self.namespaces:
-                return short
-            if prefix not in self.namespaces:
-                raise KeyError(f'Namespace prefix "{prefix}" is not defined')
-            return f"{self.namespaces[prefix]}.{short}"
-        if "." in name or "=" not in self.namespaces:
-            return name
-        return f"{self.namespaces['=']}.{name}"
 
 
 class TypeRef:
@@ -481,7 +425,7 @@ def _build_methods(cls: MuranoClass, methods: Any, file: str, pos: tuple) -> Non
         scope = spec.get("Scope", "Public" if usage == "Action" else "Session")
         arguments = _parse_arguments(cls, name, spec.get("Arguments"), file, mpos)
         body = spec.get("Body")
-        body_pos = position(spec, "Body") if isinstance(spec, LocDict) else mpos
+        body_pos = position(spec, "Body") if isinstance(spec, YamlMap) else mpos
         method = MethodSpec(name, cls, usage, scope, arguments, body, body_pos)
         method.meta = spec.get("Meta")
         cls.methods[name] = method

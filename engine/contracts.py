@@ -15,8 +15,8 @@ from typing import Any
 from yaql.language import expressions as yexpr
 
 from .exceptions import EngineFault, MuranoPlError, StackFrame
+from .files.located_yaml import position
 from .objects import OBJECT_TYPES, MuranoObject
-from .yaml_source import position
 from .yaql_engine import NO_VALUE, Expression, Flavour
 
 

@@ -11,6 +11,7 @@ from .exceptions import (
     MuranoPlError,
     ReturnSignal,
 )
+from .files.located_yaml import position
 from .statements import (
     Block,
     Source,
@@ -19,7 +20,6 @@ from .statements import (
     compile_statement,
     compile_value,
 )
-from .yaml_source import position
 
 # primary keyword -> allowed keys
 _MACROS: dict[str, frozenset] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import sys
 import uuid
@@ -11,7 +10,7 @@ from typing import Any
 
 from . import gc as _gc  # noqa: F401  (registers io.murano.system.GC)
 from . import model_io
-from .classes import OBJECT_CLASS, MethodSpec, MuranoClass, Package, TypeRef, build_class
+from .classes import OBJECT_CLASS, MethodSpec, MuranoClass, TypeRef, build_class
 from .contracts import ContractEnv, violation
 from .exceptions import EngineFault, MuranoPlError, StackFrame, engine_error_names
 from .executor import (
@@ -25,7 +24,9 @@ from .executor import (
     write_property,
 )
 from .extensions import class_scope, import_error
-from .loader import open_package
+from .files.located_yaml import position
+from .files.package import Package
+from .loader import class_document, open_package
 from .model_io import ModelLoad, dependency_order
 from .native import NATIVE_CLASSES, NativeBridge, native_methods
 from .objects import OBJECT_TYPES, MuranoObject, from_python, to_python
@@ -45,8 +46,8 @@ class Limits:
 class Runtime:
     """Runs MuranoPL from package folders, zips and manifest-less class folders."""
 
-    def __init__(self, paths: list[str] | tuple = (), functions: dict[str, Callable] | None = None,
-                 default_format: str | None = None,
+    def __init__(self, paths: list[str | Package] | tuple = (),
+                 functions: dict[str, Callable] | None = None, default_format: str | None = None,
                  class_configs: dict[str, dict] | None = None, *,
                  limits: Limits | dict | None = None, seed: int = 0,
                  eager: bool = False) -> None:
@@ -60,8 +61,7 @@ class Runtime:
         self.limits = limits or Limits()
         self.functions = dict(functions or {})
         self.class_configs = dict(class_configs or {})
-        self.packages: list[Package] = [open_package(os.fspath(p), default_format, eager)
-                                        for p in paths]
+        self.packages: list[Package] = [open_package(p, default_format, eager) for p in paths]
         self.corelib = corelib.shared()
         self.events: list[dict] = []
         self.services: dict[str, Any] = {}
@@ -117,7 +117,7 @@ class Runtime:
                                 stack=[StackFrame(file, getattr(doc, "line", 1), 1, None, name)])
         self._building.append(name)
         try:
-            doc, file = pkg.documents[name]
+            doc, file = class_document(pkg, name)
             cls = build_class(doc, pkg, file, self._parent_lookup(file, doc), name=name)
             self._check_imports(cls)
             attach_natives(cls)
@@ -131,7 +131,6 @@ class Runtime:
             try:
                 return self.get_class(parent)
             except EngineFault as fault:
-                from .yaml_source import position
                 line, col = position(doc, "Extends")
                 raise MuranoPlError(fault.type_name, fault.message,
                                     stack=[StackFrame(file, line, col, None, child.name)]) from None

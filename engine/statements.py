@@ -13,7 +13,7 @@ from typing import Any
 from yaql.language import expressions as yexpr
 
 from .exceptions import FlowSignal, MuranoPlError, StackFrame
-from .yaml_source import position
+from .files.located_yaml import position
 from .yaql_engine import NO_VALUE, Expression, Flavour
 
 

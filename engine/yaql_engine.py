@@ -28,7 +28,7 @@ from yaql.language import exceptions as yaql_exc
 from yaql.language import factory as yaql_factory
 
 from .exceptions import MuranoPlError, StackFrame
-from .yaml_source import QuotedStr
+from .files.located_yaml import QuotedStr
 
 NO_VALUE = utils.NO_VALUE
 FAST_PATH = True

@@ -12,9 +12,10 @@ import sys
 import tempfile
 from typing import TextIO
 
+from muranokit.engine.files import Package
 from muranokit.tools.bundle import bundle_text
 from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_OK, InputError, OperationFailed
-from muranokit.tools.package import Package, load_package, select_package_paths
+from muranokit.tools.package import load_package, select_package_paths
 from muranokit.tools.progress import Progress
 from muranokit.tools.validate import ERROR, validate_packages
 from muranokit.tools.zipper import write_atomic, write_zip, zip_bytes

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from muranokit.tools.package import Package
+from muranokit.engine.files import Package
 
 
 def dependency_order(packages: list[Package]) -> list[Package]:

@@ -8,6 +8,7 @@ import logging
 import sys
 
 from muranokit import __version__
+from muranokit.engine.files.errors import SourceError
 from muranokit.tools.commands import COMMANDS
 from muranokit.tools.exceptions import EXIT_USAGE, MuranokitError
 
@@ -54,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     except MuranokitError as exc:
         print(f"muranokit: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except SourceError as exc:  # an input file read by the engine's loader, not converted
+        print(f"muranokit: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("muranokit: interrupted", file=sys.stderr)
         return 130

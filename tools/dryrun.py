@@ -20,11 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from muranokit.tools.exceptions import InputError
-from muranokit.tools.form_secrets import (
-    may_have_password_fields,
-    package_ui_path,
-    ui_secret_keys,
-)
+from muranokit.tools.form_secrets import may_have_password_fields, ui_secret_keys
 from muranokit.tools.model_file import line_of, object_paths
 from muranokit.tools.state import SavedState, deployed_templates
 
@@ -36,7 +32,7 @@ ENVIRONMENT = "io.murano.Environment"
 def collect_packages(extra: list[str] | None = None, root: str = PACKAGES_ROOT) -> list[str]:
     """``-p`` packages first (they win over same-named defaults), then every package folder
     under ``root`` (``packages/`` and ``packages/apps/*``); absolute paths, no duplicates."""
-    from muranokit.tools.package import find_package_dirs
+    from muranokit.engine.files import find_package_dirs
     paths: list[str] = []
     for item in extra or []:
         if not os.path.exists(item):
@@ -193,10 +189,9 @@ class Session:
         for pkg in self.runtime.packages:
             if not used.intersection(pkg.documents):
                 continue
-            ui = package_ui_path(pkg)
-            if ui and may_have_password_fields(ui):
+            if may_have_password_fields(pkg):
                 try:
-                    self.masker.add_keys(ui_secret_keys(ui))
+                    self.masker.add_keys(ui_secret_keys(pkg))
                 except InputError:
                     pass  # a broken form does not stop a deployment from a JSON model
 

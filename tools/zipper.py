@@ -20,8 +20,8 @@ from collections.abc import Iterator
 import zipstream
 import zipstream.ng
 
+from muranokit.engine.files import Package
 from muranokit.tools.exceptions import OperationFailed
-from muranokit.tools.package import Package
 
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644

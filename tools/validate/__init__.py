@@ -15,7 +15,7 @@ import functools
 import gc
 from collections.abc import Callable, Iterator
 
-from muranokit.tools.package import Package
+from muranokit.engine.files import Package
 from muranokit.tools.validate import assets, classes, manifest, resources, suite, ui
 from muranokit.tools.validate.context import PackageCheck
 from muranokit.tools.validate.findings import CODES, ERROR, WARNING, Finding

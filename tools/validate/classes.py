@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from muranokit.engine.files import key_line_of, line_of
 from muranokit.tools.validate.context import PackageCheck
-from muranokit.tools.yamlload import key_line_of, line_of
 
 CLASS_KEYS = frozenset({"Name", "Namespaces", "Extends", "Properties", "Methods", "Meta",
                         "Usage", "Import", "Inherited", "Cardinality", "Applies"})
@@ -101,7 +101,7 @@ def check(ctx: PackageCheck) -> dict[str, str]:
 def _name_line(documents: list) -> int:
     for document in documents:
         if isinstance(document, dict):
-            return document.key_lines.get("Name", document.line)
+            return document.key_line("Name", document.line)
     return 1
 
 
@@ -112,7 +112,7 @@ def _check_class(ctx: PackageCheck, rel: str, cls: Any) -> str | None:
         return None
     for key in cls:
         if key not in CLASS_KEYS:
-            ctx.report("C009", rel, cls.key_lines.get(key), f"unknown class key {key!r}")
+            ctx.report("C009", rel, cls.key_line(key), f"unknown class key {key!r}")
     namespaces = _check_namespaces(ctx, rel, cls)
     fqn = _check_name(ctx, rel, cls, namespaces)
     for key in ("Extends", "Import"):
@@ -161,7 +161,7 @@ def _check_namespaces(ctx: PackageCheck, rel: str, cls: dict) -> dict:
         ctx.report("C004", rel, line_of(cls, "Namespaces"), "Namespaces must be a mapping")
         return {}
     for prefix, target in namespaces.items():
-        line = namespaces.key_lines.get(prefix)
+        line = namespaces.key_line(prefix)
         if prefix != "=" and not (isinstance(prefix, str) and _IDENT.match(prefix)):
             ctx.report("C004", rel, line, f"namespace prefix {prefix!r} is not a name")
         if not (isinstance(target, str) and _NS_TARGET.match(target)):
@@ -194,7 +194,7 @@ def _check_properties(ctx: PackageCheck, rel: str, cls: dict) -> None:
         ctx.report("C006", rel, line_of(cls, "Properties"), "Properties must be a mapping")
         return
     for name, spec in properties.items():
-        line = properties.key_lines.get(name)
+        line = properties.key_line(name)
         if not isinstance(spec, dict):
             ctx.report("C006", rel, line, f"property {name!r} must be a mapping")
             continue
@@ -231,7 +231,7 @@ def check_contract(ctx: PackageCheck, rel: str, contract: Any, line: int) -> Non
         elif isinstance(item, dict):
             for key, sub in item.items():
                 if isinstance(key, str) and key.strip().startswith("$"):
-                    ctx.expression(key, rel, item.key_lines.get(key, where), "contract key")
+                    ctx.expression(key, rel, item.key_line(key, where), "contract key")
                 stack.append((sub, line_of(item, key, where)))
 
 
@@ -250,7 +250,7 @@ def _check_methods(ctx: PackageCheck, rel: str, cls: dict) -> None:
         ctx.report("C007", rel, line_of(cls, "Methods"), "Methods must be a mapping")
         return
     for name, method in methods.items():
-        line = methods.key_lines.get(name)
+        line = methods.key_line(name)
         if not (name in SPECIAL_METHODS or (isinstance(name, str) and _IDENT.match(name))):
             ctx.report("C007", rel, line, f"method name {name!r} is not valid")
         if method is None:
@@ -301,7 +301,7 @@ def _check_arguments(ctx: PackageCheck, rel: str, method: str, arguments: Any,
                        f"method {method!r}: each argument must be a one-key mapping")
             continue
         for name, spec in argument.items():
-            where = argument.key_lines.get(name, where)
+            where = argument.key_line(name, where)
             if not (isinstance(name, str) and _IDENT.match(name)):
                 ctx.report("C007", rel, where, f"argument name {name!r} is not valid")
             if spec is None:
@@ -411,13 +411,13 @@ def _cases(ctx, rel, cases, line, keyword, predicates: bool) -> None:
         ctx.report("C008", rel, line, f"{keyword} must map cases to code blocks")
         return
     for case, block in cases.items():
-        case_line = cases.key_lines.get(case, line)
+        case_line = cases.key_line(case, line)
         if predicates:
             _predicate(ctx, rel, case, case_line, f"{keyword} case")
         elif isinstance(case, str):
             ctx.maybe_expression(case, rel, case_line)
         if block is not None:
-            check_block(ctx, rel, block, cases.value_lines.get(case, line))
+            check_block(ctx, rel, block, cases.value_line(case, line))
 
 
 def _catches(ctx, rel, catches, line) -> None:
@@ -443,7 +443,7 @@ def _check_assignment(ctx: PackageCheck, rel: str, statement: dict, line: int) -
         ctx.report("C008", rel, line, f"unknown statement with keys {keys}")
         return
     target, value = next(iter(statement.items()))
-    where = statement.key_lines.get(target, line)
+    where = statement.key_line(target, line)
     if not (isinstance(target, str) and _VARIABLE.match(target)):
         ctx.report("C008", rel, where, f"unknown statement {target!r} (an assignment target "
                                        "starts with $; keywords are "

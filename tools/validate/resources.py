@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from muranokit.engine.files import key_line_of, line_of
 from muranokit.tools.validate.context import PackageCheck
-from muranokit.tools.yamlload import key_line_of, line_of
 
 PLAN_KEYS = frozenset({"FormatVersion", "Version", "Name", "Parameters", "Body", "Scripts",
                        "Files", "Action"})
@@ -55,7 +55,7 @@ def _check_plan(ctx: PackageCheck, rel: str, plan: dict) -> None:
                    "Scripts must be a non-empty mapping of script name to script")
         return
     for name, script in scripts.items():
-        line = scripts.key_lines.get(name)
+        line = scripts.key_line(name)
         if not isinstance(script, dict):
             ctx.report("R002", rel, line, f"script {name!r} must be a mapping")
             continue
