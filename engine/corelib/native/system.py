@@ -6,16 +6,14 @@ import json
 import posixpath
 from typing import Any
 
-import yaml
-
 from muranokit.engine.corelib.cloud import events
 from muranokit.engine.corelib.cloud.agent import AgentFailure, PlanError
 from muranokit.engine.corelib.cloud.heat import HeatError
 from muranokit.engine.corelib.cloud.templates import security_group_fragment
 from muranokit.engine.corelib.native.support import call, cloud_of, environment_of, object_id
+from muranokit.engine.files.errors import SourceError
+from muranokit.engine.files.located_yaml import load_yaml, to_plain
 from muranokit.engine.native import NativeThrow, native_class
-
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 
 @native_class("io.murano.system.HeatStack")
@@ -175,10 +173,11 @@ class Resources:
     @staticmethod
     def yaml(ctx, name: str) -> Any:
         try:
-            return yaml.load(Resources._read(ctx, name), Loader=_SAFE_LOADER)
-        except yaml.YAMLError as exc:
+            return to_plain(load_yaml(Resources._read(ctx, name), f"Resources/{name}"))
+        except SourceError as exc:
             raise NativeThrow("io.murano.system.ResourceError",
-                              f"Resources/{name} is not valid YAML: {exc}") from exc
+                              f"{exc.path}:{exc.line or 0}: not valid YAML: {exc.message}"
+                              ) from exc
 
     @staticmethod
     def json(ctx, name: str) -> Any:
