@@ -28,6 +28,7 @@ from yaql.language import exceptions as yaql_exc
 from yaql.language import factory as yaql_factory
 
 from .exceptions import MuranoPlError, StackFrame
+from .files.atomic import atomic_write
 from .files.located_yaml import QuotedStr
 
 NO_VALUE = utils.NO_VALUE
@@ -123,10 +124,8 @@ def _save_tables(path: str, parser) -> None:
              for p in parser.productions]
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as fh:
+        with atomic_write(path, sync=False) as fh:
             pickle.dump((saved, parser.action, parser.goto), fh)
-        os.replace(tmp, path)
     except (OSError, pickle.PickleError, TypeError, AttributeError):
         pass
 
@@ -218,13 +217,11 @@ class ParseStore:
             return
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            tmp = f"{self.path}.{os.getpid()}.tmp"
             packed = {source: value if type(value) is bytes else
                       pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
                       for source, value in self._data.items()}
-            with open(tmp, "wb") as fh:
+            with atomic_write(self.path, sync=False) as fh:
                 pickle.dump(packed, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
             self._dirty = False
         except (OSError, pickle.PickleError, TypeError, AttributeError, RecursionError):
             pass

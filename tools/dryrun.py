@@ -335,10 +335,10 @@ def write_model(path: str, outcome: Outcome, masker: Any) -> None:
     indented JSON with sorted keys, so the same run gives the same bytes."""
     import json
 
-    from muranokit.tools.state import write_text_atomic
+    from muranokit.engine.files import write_file
     model = outcome.trace("model").masked(masker).model
     try:
-        write_text_atomic(path, json.dumps(model, indent=2, sort_keys=True,
+        write_file(path, json.dumps(model, indent=2, sort_keys=True,
                                            ensure_ascii=False) + "\n")
     except OSError as exc:
         raise InputError(f"cannot write the model: {exc.strerror}", path) from None
@@ -359,13 +359,13 @@ def emit_report(text: str, output: str | None) -> None:
     """Write a report to ``output`` (atomically) or to standard output."""
     import sys
 
-    from muranokit.tools.state import write_text_atomic
+    from muranokit.engine.files import write_file
     if not output:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     try:
-        write_text_atomic(output, text)
+        write_file(output, text)
     except OSError as exc:
         raise InputError(f"cannot write the report: {exc.strerror}", output) from None
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from muranokit.engine.files import atomic_folder
 from muranokit.tools.exceptions import InputError, OperationFailed
 from muranokit.tools.placeholder_logo import placeholder_logo
 
@@ -263,8 +262,8 @@ def render(spec: AppSpec) -> dict[str, bytes]:
 def write_package(files: dict[str, bytes], dest: str | os.PathLike, force: bool = False) -> Path:
     """Write the files as the folder ``dest``; an existing ``dest`` only with ``force``.
 
-    Everything is written to a temporary folder beside ``dest`` first and renamed into
-    place; an existing folder is moved aside and deleted only once the new one is in.
+    The folder is written whole (:func:`~muranokit.engine.files.atomic_folder`): an
+    existing folder is replaced only once the new one is complete.
     """
     target = Path(dest)
     if target.exists() or target.is_symlink():
@@ -272,32 +271,16 @@ def write_package(files: dict[str, bytes], dest: str | os.PathLike, force: bool 
             raise InputError("exists and is not a folder; choose another -o", str(target))
         if not force:
             raise InputError("folder already exists; use --force to replace it", str(target))
-    parent = target.parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=parent))
+        with atomic_folder(target, replace=force, mode=0o755) as staging:
+            for rel, data in sorted(files.items()):
+                path = staging / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
     except OSError as exc:
-        raise OperationFailed(f"cannot create the package folder: {exc.strerror}",
-                              str(parent)) from None
-    try:
-        for rel, data in sorted(files.items()):
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        os.chmod(staging, 0o755)
-        if target.exists():
-            aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
-            os.rename(target, aside / "old")
-            try:
-                os.rename(staging, target)
-            except OSError:
-                os.rename(aside / "old", target)
-                raise
-            shutil.rmtree(aside, ignore_errors=True)
-        else:
-            os.rename(staging, target)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
+        if exc.filename == str(target.parent):
+            raise OperationFailed(f"cannot create the package folder: {exc.strerror}",
+                                  str(target.parent)) from None
         raise OperationFailed(f"cannot write the package: {exc.strerror or exc}",
                               str(target)) from None
     return target

@@ -26,14 +26,16 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike, *, mode: int | None = None) -> Iterator[BinaryIO]:
+def atomic_write(path: str | os.PathLike, *, mode: int | None = None,
+                 sync: bool = True) -> Iterator[BinaryIO]:
     """Write ``path`` through a binary file open on a temporary file in the same folder.
 
-    When the block ends normally the file is flushed, synced to disk, given ``mode``
-    (default: what creating the file would give under the umask) and renamed over
-    ``path``. On any exception, KeyboardInterrupt and SystemExit included, the temporary
-    file is removed and ``path`` keeps its previous content. An OSError creating the
-    temporary file names the folder (``filename``).
+    When the block ends normally the file is flushed, synced to disk (unless ``sync`` is
+    false: outputs that can be made again, where a sync per file would cost more than the
+    rest of the work), given ``mode`` (default: what creating the file would give under the
+    umask) and renamed over ``path``. On any exception, KeyboardInterrupt and SystemExit
+    included, the temporary file is removed and ``path`` keeps its previous content. An
+    OSError creating the temporary file names the folder (``filename``).
     """
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
@@ -47,7 +49,8 @@ def atomic_write(path: str | os.PathLike, *, mode: int | None = None) -> Iterato
             yield handle
             handle.flush()
             os.fchmod(handle.fileno(), 0o666 & ~_umask() if mode is None else mode)
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -55,9 +58,10 @@ def atomic_write(path: str | os.PathLike, *, mode: int | None = None) -> Iterato
         raise
 
 
-def write_file(path: str | os.PathLike, data: bytes | str, *, mode: int | None = None) -> None:
+def write_file(path: str | os.PathLike, data: bytes | str, *, mode: int | None = None,
+               sync: bool = True) -> None:
     """Write ``data`` (str as UTF-8) to ``path`` with :func:`atomic_write`."""
-    with atomic_write(path, mode=mode) as handle:
+    with atomic_write(path, mode=mode, sync=sync) as handle:
         handle.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
@@ -86,12 +90,15 @@ def atomic_folder(path: str | os.PathLike, *, replace: bool = False,
     ``path``. An existing ``path`` (only with ``replace``; FileExistsError otherwise) is
     moved aside first and deleted once the new folder is in place, or put back if the
     rename fails. On any exception the temporary folder is removed and ``path`` is left
-    as it was.
+    as it was. An OSError creating the temporary folder names the parent folder.
     """
     target = Path(path)
     parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=parent))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=parent))
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(parent)) from None
     try:
         yield staging
         os.chmod(staging, 0o777 & ~_umask() if mode is None else mode)

@@ -23,6 +23,8 @@ from functools import cache, lru_cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from muranokit.engine.files import write_file
+
 if TYPE_CHECKING:
     from yaql.language import factory
 
@@ -96,14 +98,9 @@ def _engine_with_cached_tables(engine_factory: factory.YaqlFactory):
 
 
 def _save_tables(path: str, tables: dict) -> None:
-    import tempfile
-
     with contextlib.suppress(OSError):
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(tables, handle)
-        os.replace(tmp, path)
+        write_file(path, json.dumps(tables), sync=False)
 
 
 @lru_cache(maxsize=1)
