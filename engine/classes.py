@@ -13,7 +13,6 @@ from typing import Any
 
 from .exceptions import MuranoPlError, StackFrame
 from .files.located_yaml import YamlMap, position
-from .files.names import NamespaceResolver
 from .files.package import Package
 
 PROPERTY_USAGES = ("In", "Out", "InOut", "Runtime", "Const", "Config", "Static")
@@ -32,6 +31,28 @@ def syntax_error(message: str, file: str | None, pos: tuple | None = None,
                  method: str | None = None) -> MuranoPlError:
     line, col = pos if pos else (None, None)
     return MuranoPlError(type_name, message, stack=[StackFrame(file, line, col, method, cls)])
+
+
+class NamespaceResolver:
+    """Resolves ``prefix:Name`` and short names using a class's ``Namespaces`` section."""
+
+    def __init__(self, namespaces: dict | None) -> None:
+        self.namespaces = {str(k): str(v) for k, v in (namespaces or {}).items()}
+
+    def resolve(self, name: str) -> str:
+        """The full name of ``name``; KeyError for a prefix the section does not define."""
+        name = name.strip()
+        if ":" in name:
+            prefix, short = name.split(":", 1)
+            prefix = prefix or "="
+            if prefix == "=" and "=" not in self.namespaces:
+                return short
+            if prefix not in self.namespaces:
+                raise KeyError(f'Namespace prefix "{prefix}" is not defined')
+            return f"{self.namespaces[prefix]}.{short}"
+        if "." in name or "=" not in self.namespaces:
+            return name
+        return f"{self.namespaces['=']}.{name}"
 
 
 class TypeRef:

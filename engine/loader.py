@@ -4,19 +4,22 @@
 The engine runs packages as upstream Murano loads them: a manifest with a FullName and a
 supported Format; class files read when one of their classes is first looked up (unless
 ``eager`` asks for every file at once, so that a broken class file is reported when the
-package opens). Problems become :class:`~.exceptions.MuranoPlError` with upstream's
-exception names (PackageLoadError, PackageFormatError, NoClassFound, DslSyntaxError) and
-the file, line and column.
+package opens). :class:`ClassDocuments` tells which document of which file defines each
+class. Problems become :class:`~.exceptions.MuranoPlError` with upstream's exception
+names (PackageLoadError, PackageFormatError, NoClassFound, DslSyntaxError) and the file,
+line and column.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .classes import NamespaceResolver
 from .exceptions import MuranoPlError, StackFrame
 from .files.errors import SourceError
-from .files.located_yaml import position
+from .files.located_yaml import YamlMap, position
 from .files.package import MANIFEST, SUPPORTED_FORMATS, Package, parse_format
 
 
@@ -28,15 +31,20 @@ def load_error(error: SourceError) -> MuranoPlError:
 
 def open_package(source: str | os.PathLike | Package, default_format: str | None = None,
                  eager: bool = True) -> Package:
-    """A usable package from a path or a Package (``default_format``: the Format of a
-    folder of class files opened here; ``eager`` False: class files parsed on first use)."""
+    """A usable package from a path or a Package, its :attr:`~Package.documents` set
+    (``default_format``: the Format of a folder of class files opened here; ``eager``
+    False: class files parsed on first use)."""
     try:
         package = source if isinstance(source, Package) else _open(os.fspath(source),
                                                                      default_format)
         _check_manifest(package)
-        documents = package.documents   # a folder of class files is read here
+        if package.documents is None:
+            documents = ClassDocuments(package)
+            if package.manifest is None:   # a folder of class files: every file, now
+                documents.index("")
+            package.documents = documents
         if eager:
-            documents.load_all()
+            package.documents.load_all()
     except SourceError as exc:
         raise load_error(exc) from None
     return package
@@ -78,3 +86,128 @@ def _check_manifest(package: Package) -> None:
     if classes is not None and not isinstance(classes, dict):
         raise SourceError("Classes must be a mapping", path, *position(manifest, "Classes"),
                           kind="PackageLoadError")
+
+
+class ClassDocuments(Mapping):
+    """Class full name -> (YAML document, file path) of a package, read lazily.
+
+    The names are the manifest's ``Classes`` keys plus every class found in a file already
+    read; looking one up reads (once) the file the manifest maps it to. Upstream names
+    classes by the manifest: a one-class file whose own Namespaces/Name disagree still
+    defines the class the manifest maps to it. :meth:`index` adds every class of every
+    YAML file under a folder (folders of class files, the core library).
+    """
+
+    def __init__(self, package: Package) -> None:
+        self._package = package
+        self._files = {name: "Classes/" + rel for name, rel in package.classes.items()}
+        self._docs: dict[str, tuple[Any, str]] = {}
+        self._read_files: set[str] = set()
+
+    def _manifest_error(self, message: str, name: str, kind: str) -> SourceError:
+        line, column = position(self._package.manifest.get("Classes"), name)
+        return SourceError(message, self._package.display_path(MANIFEST), line, column,
+                           kind=kind)
+
+    def _classes_of(self, rel: str) -> list[tuple[str, Any]]:
+        """(full name, document) of every class of the member ``rel``."""
+        self._read_files.add(rel)
+        path = self._package.display_path(rel)
+        return [(_class_name(doc, path), doc)
+                for doc in class_documents(self._package.yaml_documents(rel))]
+
+    def _load_file(self, rel: str) -> None:
+        if rel in self._read_files:
+            return
+        names = [n for n, r in self._files.items() if r == rel]
+        if not self._package.exists(rel):
+            self._read_files.add(rel)
+            raise self._manifest_error(f"class file for {names[0]} not found: {rel}",
+                                       names[0], "PackageLoadError")
+        docs = self._classes_of(rel)
+        path = self._package.display_path(rel)
+        for name, doc in docs:
+            self._docs[name] = (doc, path)
+        for name in names:
+            if name not in self._docs and len(docs) == 1:
+                self._docs[name] = (docs[0][1], path)
+            if name not in self._docs:
+                raise self._manifest_error(f"class {name} is not defined in {rel}", name,
+                                           "NoClassFound")
+
+    def load_all(self) -> None:
+        """Read every class file the manifest names now (errors surface here)."""
+        for rel in dict.fromkeys(self._files.values()):
+            self._load_file(rel)
+
+    def index(self, folder: str, errors: list[SourceError] | None = None) -> None:
+        """Add the classes of every YAML file under ``folder`` ("" for the whole package).
+        A file that does not load raises, or is appended to ``errors`` when a list is
+        given; in a folder of class files a class defined twice is an error."""
+        for rel in self._package.yaml_members(folder):
+            path = self._package.display_path(rel)
+            try:
+                docs = self._classes_of(rel)
+            except SourceError as exc:
+                if errors is None:
+                    raise
+                errors.append(exc)
+                continue
+            for name, doc in docs:
+                if name in self._docs and self._package.manifest is None:
+                    raise SourceError(f"class {name} is defined twice", path,
+                                      getattr(doc, "line", 1), 1)
+                self._docs[name] = (doc, path)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._docs or name in self._files
+
+    def __getitem__(self, name: str) -> tuple[Any, str]:
+        found = self._docs.get(name)
+        if found is None:
+            rel = self._files.get(name)
+            if rel is None:
+                raise KeyError(name)
+            self._load_file(rel)
+            found = self._docs[name]
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(dict.fromkeys([*self._files, *self._docs])))
+
+    def __len__(self) -> int:
+        return len(set(self._files) | set(self._docs))
+
+
+def class_documents(documents: list[Any]) -> list[Any]:
+    """The class documents of a class file's YAML documents. A document without Name
+    that only declares Namespaces is a header: it and every class document after it that
+    has no Namespaces of its own share those namespaces (given to a copy: the parse is
+    shared with the validator); empty documents are skipped."""
+    result = []
+    namespaces = None
+    for doc in documents:
+        if doc is None:
+            continue
+        if isinstance(doc, dict) and "Name" not in doc and set(doc) <= {"Namespaces"}:
+            namespaces = doc.get("Namespaces") or namespaces
+            continue
+        if isinstance(doc, dict):
+            if "Namespaces" in doc:
+                namespaces = doc["Namespaces"]
+            elif namespaces is not None:
+                doc = doc.located_copy() if isinstance(doc, YamlMap) else dict(doc)
+                doc["Namespaces"] = namespaces
+        result.append(doc)
+    return result
+
+
+def _class_name(doc: Any, path: str) -> str:
+    if not isinstance(doc, dict) or not isinstance(doc.get("Name"), str):
+        raise SourceError("class document has no Name", path, getattr(doc, "line", 1),
+                          getattr(doc, "column", 1))
+    try:
+        return NamespaceResolver(doc.get("Namespaces")).resolve(doc["Name"])
+    except KeyError as exc:
+        line, column = position(doc, "Name")
+        raise SourceError(str(exc.args[0]), path, line, column) from None

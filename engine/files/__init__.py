@@ -2,7 +2,6 @@
 
 - :mod:`.errors`: :class:`SourceError`, the one error of unusable input files.
 - :mod:`.located_yaml`: the one YAML loader (located, quoting kept, guarded).
-- :mod:`.names`: class names (``Namespaces``, ``prefix:Name``).
 - :mod:`.package`: :class:`Package`, a package folder or zip read once.
 - :mod:`.atomic`: :func:`atomic_write` and :func:`atomic_folder`.
 
@@ -23,7 +22,6 @@ from .located_yaml import (
     position,
     to_plain,
 )
-from .names import NamespaceResolver
 from .package import (
     MANIFEST,
     SUPPORTED_FORMATS,
@@ -35,7 +33,7 @@ from .package import (
     parse_format,
 )
 
-__all__ = ["MANIFEST", "SUPPORTED_FORMATS", "NamespaceResolver", "Package", "PackageFile",
+__all__ = ["MANIFEST", "SUPPORTED_FORMATS", "Package", "PackageFile",
            "QuotedStr", "SourceError", "YamlMap", "YamlSeq", "atomic_folder", "atomic_write",
            "find_package_dirs", "is_dotted_name", "is_junk", "key_line_of", "line_of",
            "load_yaml", "load_yaml_documents", "load_yaml_file", "move_into_place",

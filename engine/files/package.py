@@ -11,7 +11,8 @@ validator, the zip writer, the forms reader and the engine share one reading.
 
 A folder without ``manifest.yaml`` is a folder of class files: every YAML file in it is a
 class file, the package is named after the folder and runs as the newest Format (or the
-``default_format`` it was opened with).
+``default_format`` it was opened with). Which class each document defines is the engine's
+business (``muranokit.engine.loader`` fills :attr:`Package.documents`).
 
 Problems raise :class:`~muranokit.engine.files.errors.SourceError`.
 """
@@ -28,8 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import SourceError
-from .located_yaml import YamlMap, load_located, position, single_document
-from .names import NamespaceResolver
+from .located_yaml import load_located, single_document
 
 MANIFEST = "manifest.yaml"
 NEWEST_FORMAT = (1, 4)
@@ -110,7 +110,8 @@ class Package:
         self.files = files
         self.default_format = default_format
         self._parsed: dict[str, Any] = {}
-        self._documents: ClassDocuments | None = None
+        #: class full name -> (class document, file path), filled by the engine's loader
+        self.documents: Mapping[str, tuple[Any, str]] | None = None
 
     @classmethod
     def open(cls, path: str, *, default_format: tuple[int, int] | None = None) -> Package:
@@ -283,145 +284,13 @@ class Package:
         """The UI form's document, or None when the package has no UI file."""
         return self.yaml(self.ui_path) if self.exists(self.ui_path) else None
 
-    # --- classes --------------------------------------------------------------------
-    @property
-    def documents(self) -> ClassDocuments:
-        """Class full name -> (class document, file path) (see :class:`ClassDocuments`)."""
-        if self._documents is None:
-            documents = ClassDocuments(self)
-            if self.manifest is None:
-                documents.index("")
-            self._documents = documents
-        return self._documents
-
-
-class ClassDocuments(Mapping):
-    """Class full name -> (YAML document, file path) of a package, read lazily.
-
-    The names are the manifest's ``Classes`` keys plus every class found in a file already
-    read; looking one up reads (once) the file the manifest maps it to. Upstream names
-    classes by the manifest: a one-class file whose own Namespaces/Name disagree still
-    defines the class the manifest maps to it. :meth:`index` adds every class of every
-    YAML file under a folder (folders of class files, the core library).
-    """
-
-    def __init__(self, package: Package) -> None:
-        self._package = package
-        self._files = {name: "Classes/" + rel for name, rel in package.classes.items()}
-        self._docs: dict[str, tuple[Any, str]] = {}
-        self._read_files: set[str] = set()
-
-    def _manifest_error(self, message: str, name: str, kind: str) -> SourceError:
-        classes = self._package.manifest.get("Classes")
-        line, column = position(classes, name)
-        return SourceError(message, self._package.display_path(MANIFEST), line, column,
-                           kind=kind)
-
-    def _class_documents(self, rel: str) -> list[tuple[str, Any]]:
-        """(full name, document) of every class of the member ``rel``."""
-        self._read_files.add(rel)
-        path = self._package.display_path(rel)
-        return [(_class_name(doc, path), doc)
-                for doc in class_documents(self._package.yaml_documents(rel))]
-
-    def _load_file(self, rel: str) -> None:
-        if rel in self._read_files:
-            return
-        names = [n for n, r in self._files.items() if r == rel]
-        if not self._package.exists(rel):
-            self._read_files.add(rel)
-            raise self._manifest_error(f"class file for {names[0]} not found: {rel}",
-                                       names[0], "PackageLoadError")
-        docs = self._class_documents(rel)
-        path = self._package.display_path(rel)
-        for name, doc in docs:
-            self._docs[name] = (doc, path)
-        for name in names:
-            if name not in self._docs and len(docs) == 1:
-                self._docs[name] = (docs[0][1], path)
-            if name not in self._docs:
-                raise self._manifest_error(f"class {name} is not defined in {rel}", name,
-                                           "NoClassFound")
-
-    def load_all(self) -> None:
-        """Read every class file the manifest names now (errors surface here)."""
-        for rel in dict.fromkeys(self._files.values()):
-            self._load_file(rel)
-
-    def index(self, folder: str, errors: list[SourceError] | None = None) -> None:
-        """Add the classes of every YAML file under ``folder`` ("" for the whole package),
-        folders' own files before their subfolders, by name. A file that does not load
-        raises, or is appended to ``errors`` when a list is given."""
+    def yaml_members(self, folder: str = "") -> list[str]:
+        """The YAML files under ``folder`` ("" for all), a folder's own files before its
+        subfolders (as a walk of the folder would find them)."""
         prefix = folder.rstrip("/") + "/" if folder else ""
-        members = sorted((rel for rel in self._package.files
-                          if rel.startswith(prefix) and rel.endswith(_YAML_SUFFIXES)),
-                         key=_walk_order)
-        for rel in members:
-            path = self._package.display_path(rel)
-            try:
-                docs = self._class_documents(rel)
-            except SourceError as exc:
-                if errors is None:
-                    raise
-                errors.append(exc)
-                continue
-            for name, doc in docs:
-                if name in self._docs and self._package.manifest is None:
-                    raise SourceError(f"class {name} is defined twice", path,
-                                      getattr(doc, "line", 1), 1)
-                self._docs[name] = (doc, path)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._docs or name in self._files
-
-    def __getitem__(self, name: str) -> tuple[Any, str]:
-        found = self._docs.get(name)
-        if found is None:
-            rel = self._files.get(name)
-            if rel is None:
-                raise KeyError(name)
-            self._load_file(rel)
-            found = self._docs[name]
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(list(dict.fromkeys([*self._files, *self._docs])))
-
-    def __len__(self) -> int:
-        return len(set(self._files) | set(self._docs))
-
-
-def class_documents(documents: list[Any]) -> list[Any]:
-    """The class documents of a class file's YAML documents. A document without Name
-    that only declares Namespaces is a header: it and every class document after it that
-    has no Namespaces of its own share those namespaces; empty documents are skipped."""
-    result = []
-    namespaces = None
-    for doc in documents:
-        if doc is None:
-            continue
-        if isinstance(doc, dict) and "Name" not in doc and set(doc) <= {"Namespaces"}:
-            namespaces = doc.get("Namespaces") or namespaces
-            continue
-        if isinstance(doc, dict):
-            if "Namespaces" in doc:
-                namespaces = doc["Namespaces"]
-            elif namespaces is not None:
-                doc = doc.located_copy() if isinstance(doc, YamlMap) else dict(doc)
-                doc["Namespaces"] = namespaces
-        result.append(doc)
-    return result
-
-
-def _class_name(doc: Any, path: str) -> str:
-    if not isinstance(doc, dict) or not isinstance(doc.get("Name"), str):
-        raise SourceError("class document has no Name", path, getattr(doc, "line", 1),
-                          getattr(doc, "column", 1))
-    try:
-        return NamespaceResolver(doc.get("Namespaces")).resolve(doc["Name"])
-    except KeyError as exc:
-        line, column = position(doc, "Name")
-        raise SourceError(str(exc.args[0]), path, line, column) from None
+        return sorted((rel for rel in self.files
+                       if rel.startswith(prefix) and rel.endswith(_YAML_SUFFIXES)),
+                      key=_walk_order)
 
 
 def _walk_order(rel: str) -> list[tuple[int, str]]:
@@ -617,6 +486,5 @@ def _check_member_name(name: str, path: str) -> None:
 
 
 __all__ = ["JUNK_NAMES", "JUNK_PATTERNS", "MANIFEST", "MAX_MEMBER_BYTES", "MAX_RATIO",
-           "MAX_TOTAL_BYTES", "NEWEST_FORMAT", "SUPPORTED_FORMATS", "ClassDocuments",
-           "Package", "PackageFile", "class_documents", "find_package_dirs",
-           "is_dotted_name", "is_junk", "parse_format"]
+           "MAX_TOTAL_BYTES", "NEWEST_FORMAT", "SUPPORTED_FORMATS", "Package", "PackageFile",
+           "find_package_dirs", "is_dotted_name", "is_junk", "parse_format"]

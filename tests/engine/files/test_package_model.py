@@ -9,6 +9,7 @@ import pytest
 
 from muranokit.engine import MuranoPlError, Runtime
 from muranokit.engine.files import Package, SourceError, package
+from muranokit.engine.loader import open_package
 from muranokit.tools.package import load_package
 from muranokit.tools.zipper import zip_bytes
 
@@ -94,7 +95,7 @@ def test_ui_form_and_logo(fixture_app):
 
 
 def test_class_documents_are_read_lazily_and_located(fixture_app):
-    documents = fixture_app.documents
+    documents = open_package(fixture_app, eager=False).documents
     assert list(documents) == ["com.example.fixture.App", "com.example.fixture.AppPort"]
     doc, path = documents["com.example.fixture.App"]
     assert path == fixture_app.display_path("Classes/App.yaml")
@@ -103,8 +104,7 @@ def test_class_documents_are_read_lazily_and_located(fixture_app):
 
 
 def test_multi_document_class_file_with_a_namespace_header(multi):
-    documents = multi.documents
-    documents.load_all()
+    documents = open_package(multi).documents
     first, _ = documents["com.example.multi.First"]
     second, path = documents["com.example.multi.Second"]
     assert path.endswith("Classes/Both.yaml")
