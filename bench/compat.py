@@ -491,7 +491,8 @@ class FlowRunner:
         self.catalog = catalog
         self.work = work
         self.rows: list[Row] = []
-        self.bases: dict[tuple, Path | str] = {}  # chain key -> saved state, or why none
+        # chain key -> (saved state folder, object ids of the chain), or why there is none
+        self.bases: dict[tuple, tuple[Path, list] | str] = {}
         self.counter = 0
 
     def _fmt(self) -> str:
