@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -121,3 +122,22 @@ def test_image_bench_judges_size_only_on_real_files_and_checks_the_image(tmp_pat
     raw.write_bytes(b"\0" * 4096)
     with pytest.raises(BenchFailure, match="not a qcow2|qemu-img"):
         image.check_image(raw)
+
+
+def test_realworld_speed_bench_stops_on_a_wrong_result(monkeypatch) -> None:
+    speed = load("realworld_speed")
+    from muranokit.engine import Runtime
+    real_call = Runtime.call
+
+    def broken(self, target, method, *args):  # calls inside expressions lose an item
+        result = real_call(self, target, method, *args)
+        return result - 1 if method == "expressionForm" else result
+
+    monkeypatch.setattr(Runtime, "call", broken)
+    folder = speed.class_folder()
+    try:
+        with pytest.raises(BenchFailure, match=r"Driver.expressionForm\(100\): got 4949, "
+                                               r"expected 4950"):
+            speed.expression_figures(folder, 1, profile=False)
+    finally:
+        shutil.rmtree(folder)
