@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Speed figures of issue 10 ("Real-world MuranoPL ... fast"); prints them, checks nothing.
+"""Speed figures of issue 10 ("Real-world MuranoPL ... fast"); prints them beside their goals.
+
+Every timed run's result is checked (benchcheck): a wrong one, or a failed command, stops the
+bench with exit status 1; a failed corpus step (figure 4) is printed and makes it exit 1.
 
     python bench/realworld_speed.py [--corpus DIR] [--profile] [--repeat N]
 
@@ -27,7 +30,6 @@ import io
 import os
 import pstats
 import shutil
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -36,6 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+
+from benchcheck import BenchFailure, expect, run_checked  # noqa: E402
 
 NODE_CLASS = textwrap.dedent("""\
     Namespaces:
@@ -99,10 +103,11 @@ def expression_figures(folder: str, repeat: int, profile: bool) -> None:
     driver = rt.new("bench.calls.Driver")
     for n in (100, 1000):
         expected = n * (n - 1) // 2
-        assert rt.call(driver, "expressionForm", n) == expected
-        assert rt.call(driver, "statementForm", n) == expected
-        expr = best_of(repeat, lambda n=n: rt.call(driver, "expressionForm", n)) / n
-        stmt = best_of(repeat, lambda n=n: rt.call(driver, "statementForm", n)) / n
+
+        def checked(method: str, n: int = n, expected: int = expected) -> None:
+            expect(f"Driver.{method}({n})", rt.call(driver, method, n), expected)
+        expr = best_of(repeat, lambda: checked("expressionForm")) / n
+        stmt = best_of(repeat, lambda: checked("statementForm")) / n
         print(f"1. n={n}: expression form {expr * 1e6:7.1f} us/item, statement form "
               f"{stmt * 1e6:7.1f} us/item (goal <= 100 us/item in the expression)")
     if profile:
@@ -124,13 +129,13 @@ def runtime_reuse(folder: str, count: int = 20) -> None:
 
     def trivial() -> None:
         rt = Runtime([folder])
-        rt.call(rt.new("bench.calls.Driver"), "nothing")
+        expect("Driver.nothing()", rt.call(rt.new("bench.calls.Driver"), "nothing"), 1)
 
     def with_environment() -> None:
         rt = Runtime([folder])
         env = rt.load_model(ENVIRONMENT)
         rt.call(env, "deploy")
-        rt.call(rt.new("bench.calls.Driver"), "nothing")
+        expect("Driver.nothing()", rt.call(rt.new("bench.calls.Driver"), "nothing"), 1)
     for label, func in (("a trivial call", trivial),
                         ("an Environment loaded and deployed", with_environment)):
         times = []
@@ -156,13 +161,11 @@ def whole_command(repeat: int, profile: bool) -> None:
     def run() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             state = os.path.join(tmp, "state")
-            done = subprocess.run([exe, "deploy", str(model), "--state", state, "--report",
-                                   "json", "-o", os.path.join(tmp, "r.json")],
-                                  cwd=ROOT, capture_output=True, text=True)
-            if done.returncode != 0:
-                raise SystemExit(f"cluster-with-pod failed: {done.stderr.strip()[-300:]}")
+            run_checked([exe, "deploy", str(model), "--state", state, "--report", "json",
+                         "-o", os.path.join(tmp, "r.json")], "cluster-with-pod deploy",
+                        cwd=ROOT)
     seconds = best_of(repeat, run)
-    floor = best_of(repeat, lambda: subprocess.run([exe, "--help"], capture_output=True))
+    floor = best_of(repeat, lambda: run_checked([exe, "--help"], "muranokit --help"))
     print(f"3. minimum cluster + pod, whole `muranokit deploy --state`: {seconds:.2f} s "
           f"(goal < 0.6 s; `muranokit --help` alone {floor:.2f} s)")
     if profile:
@@ -180,8 +183,10 @@ def whole_command(repeat: int, profile: bool) -> None:
         print_profile("figure 3 in-process", in_process)
 
 
-def corpus_figures(corpus: str) -> None:
+def corpus_figures(corpus: str) -> int:
+    """Print figure 4; returns the number of flows with a failed step."""
     import compat
+    failures = 0
     packages = compat.discover([corpus])
     catalog = compat.Catalog(packages)
     work = Path(tempfile.mkdtemp(prefix="muranokit-speed-corpus-"))
@@ -200,6 +205,7 @@ def corpus_figures(corpus: str) -> None:
             total = sum(r.seconds for r in rows)
             failed = [r for r in rows if r.status != "ok"]
             state = "ok" if not failed else f"FAILED at {failed[0].step}: {failed[0].detail}"
+            failures += bool(failed)
             print(f"4. corpus {plan.name}: deploy + {len(rows) - 1} scale actions "
                   f"{total:.2f} s (goal < 3 s) [{state}]")
         pods = [f for f in flows if not f.root and len(f.chain) == 1
@@ -215,10 +221,12 @@ def corpus_figures(corpus: str) -> None:
                 total = sum(r.seconds for r in steps)
                 bad = [r for r in steps if r.status != "ok"]
                 state = "ok" if not bad else f"FAILED at {bad[0].step}: {bad[0].detail}"
+                failures += bool(bad)
                 print(f"4. corpus {plan.name} ({label}): cluster + pod, two commands "
                       f"{total:.2f} s [{state}]")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return failures
 
 
 def print_profile(title: str, func) -> None:
@@ -250,8 +258,9 @@ def main() -> int:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     whole_command(args.repeat, args.profile)
-    if args.corpus:
-        corpus_figures(args.corpus)
+    if args.corpus and (failed := corpus_figures(args.corpus)):
+        raise BenchFailure(f"{failed} corpus flow(s) failed (rows marked FAILED above)")
+    print("every timed result checked")
     return 0
 
 
