@@ -2,6 +2,7 @@
 
 - :mod:`.errors`: :class:`SourceError`, the one error of unusable input files.
 - :mod:`.located_yaml`: the one YAML loader (located, quoting kept, guarded).
+- :mod:`.members`: the members of a package folder or zip (junk, unsafe members, caps).
 - :mod:`.package`: :class:`Package`, a package folder or zip read once.
 - :mod:`.atomic`: :func:`atomic_write` and :func:`atomic_folder`.
 

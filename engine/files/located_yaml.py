@@ -72,7 +72,6 @@ class YamlMap(dict):
     __slots__ = ("line", "column", "key_marks", "value_marks")
 
     def __init__(self, line: int = 0, column: int = 0) -> None:
-        super().__init__()
         self.line = line
         self.column = column
         self.key_marks: dict[Any, Any] = {}
@@ -126,7 +125,6 @@ class YamlSeq(list):
     __slots__ = ("line", "column", "item_marks")
 
     def __init__(self, line: int = 0, column: int = 0) -> None:
-        super().__init__()
         self.line = line
         self.column = column
         self.item_marks: list[Any] = []
@@ -248,42 +246,38 @@ class _LocatedConstructor(SafeConstructor):
             seq.item_marks = [child.start_mark for child in children]
             return seq
         if kind is MappingNode and tag == _MAP_TAG:
-            return self._build_mapping(node, memo)
+            mark = node.start_mark
+            mapping = YamlMap(mark.line + 1, mark.column + 1)
+            memo[id(node)] = mapping
+            explicit = None  # the keys written in the mapping itself, when it merges others
+            tags = [key.tag for key, _ in node.value]
+            if not _FLATTEN_TAGS.isdisjoint(tags):
+                if _MERGE_TAG in tags:
+                    explicit = [key for key, _ in node.value if key.tag != _MERGE_TAG]
+                self.flatten_mapping(node)
+            key_marks, value_marks = mapping.key_marks, mapping.value_marks
+            for key_node, value_node in node.value:
+                if type(key_node) is ScalarNode and key_node.tag == _STR_TAG:
+                    key = QuotedStr(key_node.value) if key_node.style else key_node.value
+                else:
+                    key = self._key(key_node, node, memo)
+                if type(value_node) is ScalarNode and value_node.tag == _STR_TAG:
+                    value = value_node.value  # the usual leaf, built inline
+                    mapping[key] = QuotedStr(value) if value_node.style else value
+                else:
+                    mapping[key] = build(value_node, memo)
+                key_marks[key] = key_node.start_mark
+                value_marks[key] = value_node.start_mark
+            if explicit is None:
+                if len(mapping) != len(node.value):
+                    self._duplicate([key for key, _ in node.value], node, memo)
+            elif len(explicit) > 1:
+                self._duplicate(explicit, node, memo)
+            return mapping
         # !!set, !!pairs, or a tag safe loading refuses
         value = self.construct_object(node, deep=True)
         memo[id(node)] = value
         return value
-
-    def _build_mapping(self, node: MappingNode, memo: dict[int, Any]) -> YamlMap:
-        mark = node.start_mark
-        mapping = YamlMap(mark.line + 1, mark.column + 1)
-        memo[id(node)] = mapping
-        explicit = None  # the keys written in the mapping itself, when it merges others
-        tags = [key.tag for key, _ in node.value]
-        if not _FLATTEN_TAGS.isdisjoint(tags):
-            if _MERGE_TAG in tags:
-                explicit = [key for key, _ in node.value if key.tag != _MERGE_TAG]
-            self.flatten_mapping(node)
-        build = self.build
-        key_marks, value_marks = mapping.key_marks, mapping.value_marks
-        for key_node, value_node in node.value:
-            if type(key_node) is ScalarNode and key_node.tag == _STR_TAG:
-                key = QuotedStr(key_node.value) if key_node.style else key_node.value
-            else:
-                key = self._key(key_node, node, memo)
-            if type(value_node) is ScalarNode and value_node.tag == _STR_TAG:
-                value = value_node.value  # the usual leaf, built inline
-                mapping[key] = QuotedStr(value) if value_node.style else value
-            else:
-                mapping[key] = build(value_node, memo)
-            key_marks[key] = key_node.start_mark
-            value_marks[key] = value_node.start_mark
-        if explicit is None:
-            if len(mapping) != len(node.value):
-                self._duplicate([key for key, _ in node.value], node, memo)
-        elif len(explicit) > 1:
-            self._duplicate(explicit, node, memo)
-        return mapping
 
     def _key(self, key_node: Node, node: MappingNode, memo: dict[int, Any]) -> Any:
         """A key that is not a plain string (a number, a date, a list made a tuple)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from muranokit.engine import MuranoPlError, Runtime
-from muranokit.engine.files import Package, SourceError, package
+from muranokit.engine.files import Package, SourceError, members
 from muranokit.engine.loader import open_package
 from muranokit.tools.package import load_package
 from muranokit.tools.zipper import zip_bytes
@@ -155,8 +155,8 @@ def test_zip_bombs_are_refused(tmp_path, monkeypatch, cap, value, message):
         handle.writestr("Resources/a.bin", b"\0" * 1200)
         handle.writestr("Resources/b.bin", b"\0" * 1200)
     Package.open(str(archive))
-    monkeypatch.setattr(package, "RATIO_FLOOR_BYTES", 100)
-    monkeypatch.setattr(package, cap, value)
+    monkeypatch.setattr(members, "RATIO_FLOOR_BYTES", 100)
+    monkeypatch.setattr(members, cap, value)
     with pytest.raises(SourceError, match=message) as info:
         Package.open(str(archive))
     assert info.value.path == str(archive) and "zip bomb" in info.value.message
