@@ -339,7 +339,7 @@ def write_model(path: str, outcome: Outcome, masker: Any) -> None:
     model = outcome.trace("model").masked(masker).model
     try:
         write_file(path, json.dumps(model, indent=2, sort_keys=True,
-                                           ensure_ascii=False) + "\n")
+                                    ensure_ascii=False) + "\n")
     except OSError as exc:
         raise InputError(f"cannot write the model: {exc.strerror}", path) from None
 

@@ -27,7 +27,7 @@ from muranokit.engine.files import (
     SourceError,
     YamlMap,
     YamlSeq,
-    load_yaml_file,
+    load_yaml,
 )
 from muranokit.tools.exceptions import InputError
 
@@ -164,8 +164,12 @@ def load_ui(source: str | Path | Package) -> UiForm:
             raise InputError("the package has no UI form", path)
     else:
         path = str(source)
+        try:
+            text = Path(path).read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read {exc.strerror}", path) from exc
     try:
-        data = source.ui() if isinstance(source, Package) else load_yaml_file(path)
+        data = source.ui() if isinstance(source, Package) else load_yaml(text, path)
     except SourceError as exc:
         problem = exc.message.removeprefix("YAML error: ")
         raise InputError(f"invalid YAML: {problem}", exc.path, exc.line) from None
