@@ -24,9 +24,9 @@ pytestmark = pytest.mark.skipif(
     os.environ.get("MURANOKIT_IMAGE_TESTS") != "1" or os.geteuid() != 0,
     reason="image builds run as root when MURANOKIT_IMAGE_TESTS=1 (tox -e image)")
 
-OPT_BIN = {"kube-apiserver": "v1.23.17", "kube-controller-manager": "v1.23.17",
-           "kube-scheduler": "v1.23.17", "kube-proxy": "v1.23.17", "kubelet": "v1.23.17",
-           "kubectl": "v1.23.17", "calicoctl": "v3.26.4", "flanneld": "v0.24.2",
+OPT_BIN = {"kube-apiserver": "v1.21.14", "kube-controller-manager": "v1.21.14",
+           "kube-scheduler": "v1.21.14", "kube-proxy": "v1.21.14", "kubelet": "v1.21.14",
+           "kubectl": "v1.21.14", "flanneld": "v0.25.0",
            "confd": "0.16.0"}
 UNITS = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy",
          "kubelet", "flanneld", "confd"]
@@ -78,14 +78,14 @@ def test_missing_binary_fails_loudly_and_keeps_the_old_image(workspace: Path, ca
     folder, overrides = cache
     broken = workspace / "broken-cache"
     shutil.copytree(folder, broken)
-    (broken / "kubernetes-server-v1.23.17-linux-amd64.tar.gz").unlink()
+    (broken / "kubernetes-server-v1.21.14-linux-amd64.tar.gz").unlink()
     output = workspace / "existing.qcow2"
     output.write_bytes(b"an image from an earlier build")
     proc = muranokit_image(["-o", str(output), "--cache", str(broken)],
                            build_env(workspace, overrides))
     out, _ = proc.communicate(timeout=1800)
     assert proc.returncode == 1, out
-    assert "kubernetes-server-v1.23.17-linux-amd64.tar.gz is missing from" in out
+    assert "kubernetes-server-v1.21.14-linux-amd64.tar.gz is missing from" in out
     assert output.read_bytes() == b"an image from an earlier build"
     assert_nothing_left(workspace)
 
@@ -166,7 +166,7 @@ def test_binaries_are_installed_and_run(image_root: Path) -> None:
         assert f"{name} {version}" in out
     for name in ("calico", "calico-ipam", "flannel"):
         assert os.access(image_root / "opt/cni/bin" / name, os.X_OK)
-    assert "flannel-cni v1.4.0-flannel1" in subprocess.run(
+    assert "flannel-cni v1.0.0" in subprocess.run(
         ["chroot", str(image_root), "/opt/cni/bin/flannel"], capture_output=True, text=True,
         check=True).stdout
     assert os.readlink(image_root / "opt/cni/bin/portmap") == "/usr/lib/cni/portmap"
