@@ -83,6 +83,24 @@ def load_spec(binary: str) -> FlagSpec:
                     data.get("env_prefix"))
 
 
+@dataclass(frozen=True)
+class EnvSpec:
+    """The environment variables a container reads (``standin_flags/env/<name>.yaml``)."""
+
+    name: str
+    release: str
+    source: str
+    variables: frozenset[str]
+
+
+@cache
+def load_env_spec(name: str) -> EnvSpec:
+    """The environment variable data of a container image such as calico/node."""
+    data = yaml.safe_load((DATA_DIR / "env" / f"{name}.yaml").read_text(encoding="utf-8"))
+    return EnvSpec(data["name"], str(data["release"]), data["source"],
+                   frozenset(data["variables"]))
+
+
 def binaries() -> list[str]:
     """Every binary with flag data."""
     return sorted(p.stem for p in DATA_DIR.glob("*.yaml"))
