@@ -479,7 +479,7 @@ def run_build(settings: BuildSettings, echo: Callable[[str], None] = _echo,
     say(f"building {settings.output} (Debian {settings.release}), log: {log_path}")
     if not device_mapper:
         say("no device-mapper in this kernel: using the partx-based kpartx stand-in")
-    tail: deque[str] = deque(maxlen=40)
+    recent: deque[str] = deque(maxlen=400)  # where the cause of a failure is looked for
     proc = None
     ok = False
     try:
@@ -496,16 +496,16 @@ def run_build(settings: BuildSettings, echo: Callable[[str], None] = _echo,
             current = None
             for line in proc.stdout:
                 log.write(line)
-                tail.append(line.rstrip())
+                recent.append(line.rstrip())
                 phase = phase_of(line)
                 if phase and phase != current:
                     current = phase
                     say(phase)
             code = proc.wait()
         if code != 0:
-            print("\n".join(["disk-image-create output (last lines):", *tail]),
+            print("\n".join(["disk-image-create output (last lines):", *list(recent)[-40:]]),
                   file=sys.stderr, flush=True)
-            raise OperationFailed(f"{failure_cause(tail, code)} (full log: {log_path})")
+            raise OperationFailed(f"{failure_cause(recent, code)} (full log: {log_path})")
         raw = stem.with_suffix(".raw")
         if not raw.is_file():
             raise OperationFailed(f"disk-image-create produced no image (full log: "

@@ -338,3 +338,43 @@ def write_standins(cache: Path, skip: tuple[str, ...] = ()) -> Path:
     overrides = cache / "standins.sha256"
     overrides.write_text("\n".join(lines) + "\n")
     return overrides
+
+
+SYSTEMCTL = r"""#!/bin/sh
+# muranokit test stand-in for systemctl: records every call in /var/log/systemctl-calls;
+# "start"/"restart" of a unit whose ExecStart runs a muranokit stand-in runs that command
+# line the way systemd would (EnvironmentFile= read as KEY=VALUE lines, $VAR split on white
+# space) and fails, naming the unit, when it does. Other units (real daemons) are not run.
+echo "$*" >> /var/log/systemctl-calls
+command=$1
+shift
+case $command in start|restart) ;; *) exit 0 ;; esac
+for unit in "$@"; do
+    unit=${unit%.service}
+    file=/etc/systemd/system/$unit.service
+    [ -f "$file" ] || file=/lib/systemd/system/$unit.service
+    [ -f "$file" ] || { echo "Unit $unit.service not found." >&2; exit 5; }
+    exec_line=$(sed -e ':a' -e '/\\$/N; s/\\\n/ /; ta' "$file" | sed -n 's/^ExecStart=//p' |
+        tail -n 1)
+    binary=${exec_line%% *}
+    grep -q "muranokit test stand-in" "$binary" 2>/dev/null || continue
+    (
+        for env_file in $(sed -n 's/^EnvironmentFile=-\{0,1\}//p' "$file"); do
+            [ -f "$env_file" ] || continue
+            while IFS= read -r line || [ -n "$line" ]; do
+                case $line in
+                    ''|'#'*) ;;
+                    *=*) export "${line%%=*}=${line#*=}" ;;
+                esac
+            done < "$env_file"
+        done
+        eval "exec $exec_line"
+    ) || { echo "Job for $unit.service failed." >&2; exit 1; }
+done
+exit 0
+"""
+
+
+def systemctl_standin() -> bytes:
+    """A ``systemctl`` for chroots that starts units whose binaries are stand-ins."""
+    return SYSTEMCTL.encode()
