@@ -275,7 +275,7 @@ def client_standin(tool: str, version: str) -> bytes:
             'if [ -n "${MURANOKIT_STANDIN_LOG:-}" ]; then '
             f"printf '%s %s\\n' {tool} \"$*\" >> \"$MURANOKIT_STANDIN_LOG\"; fi\n"
             'case " $* " in\n'
-            f'    *" --version "*|*" version "*|" ") echo "{tool} {version} '
+            f'    *" --version "*|*" version "*|"  ") echo "{tool} {version} '
             '(muranokit test stand-in)" ;;\n'
             '    *" get --raw /healthz "*) echo ok ;;\n'
             '    *" endpoint health "*) echo "127.0.0.1:2379 is healthy" ;;\n'

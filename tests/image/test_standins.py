@@ -167,3 +167,13 @@ def test_kubernetes_tarball_carries_checked_daemons_and_a_client_kubectl() -> No
                    "kubelet"):
         assert b"accepts exactly the flags" in members[daemon]
     assert b"its arguments are not checked" in members["kubectl"]
+
+
+@pytest.mark.parametrize("args", [[], ["--version"], ["version", "--client"]])
+def test_client_stand_ins_say_who_they_are(args: list[str], tmp_path: Path) -> None:
+    plugin = tmp_path / "flannel"
+    plugin.write_bytes(standin_content("flannel-cni-v1.0.0"))
+    plugin.chmod(0o755)
+    run = subprocess.run([str(plugin), *args], capture_output=True, text=True)
+    assert run.returncode == 0
+    assert "flannel-cni v1.0.0" in run.stdout
