@@ -4,6 +4,7 @@ says clearly what is missing outside a source tree. Builds the wheel: about 10 s
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,8 +21,13 @@ pytestmark = pytest.mark.slow
 def installed(tmp_path_factory) -> Path:
     """The wheel built from this checkout, unpacked into a folder of its own."""
     base = tmp_path_factory.mktemp("wheel")
+    # build from a copy: pip builds a local folder in place and would leave build/ and
+    # *.egg-info in the checkout
+    source = base / "src"
+    shutil.copytree(REPO, source, symlinks=True, ignore=shutil.ignore_patterns(
+        ".git", ".tox", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache"))
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w",
-                            str(base / "dist"), str(REPO)], capture_output=True, text=True)
+                            str(base / "dist"), str(source)], capture_output=True, text=True)
     assert built.returncode == 0, built.stderr[-3000:]
     wheel = next((base / "dist").glob("muranokit-*.whl"))
     target = base / "site"
