@@ -279,6 +279,7 @@ def write_package(files: dict[str, bytes], dest: str | os.PathLike, force: bool 
     except OSError as exc:
         raise OperationFailed(f"cannot create the package folder: {exc.strerror}",
                               str(parent)) from None
+    aside = None
     try:
         for rel, data in sorted(files.items()):
             path = staging / rel
@@ -288,16 +289,17 @@ def write_package(files: dict[str, bytes], dest: str | os.PathLike, force: bool 
         if target.exists():
             aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
             os.rename(target, aside / "old")
-            try:
-                os.rename(staging, target)
-            except OSError:
-                os.rename(aside / "old", target)
-                raise
-            shutil.rmtree(aside, ignore_errors=True)
-        else:
-            os.rename(staging, target)
-    except OSError as exc:
+        os.rename(staging, target)
+    except BaseException as exc:  # an error, Ctrl-C or SIGTERM: leave things as they were
+        if aside is not None and (aside / "old").exists() and not target.exists():
+            os.rename(aside / "old", target)
         shutil.rmtree(staging, ignore_errors=True)
-        raise OperationFailed(f"cannot write the package: {exc.strerror or exc}",
-                              str(target)) from None
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise OperationFailed(f"cannot write the package: {exc.strerror or exc}",
+                                  str(target)) from None
+        raise
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
     return target
