@@ -110,7 +110,8 @@ def test_sigterm_during_new_app_leaves_no_half_package(tmp_path):
     assert leftovers(tmp_path) == []
 
 
-def test_sigterm_during_new_app_force_puts_the_old_folder_back(tmp_path, capsys):
+def test_sigterm_during_new_app_force_puts_the_old_folder_back(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # away from the checkout's packages/apps/Nginx
     target = tmp_path / "pkgs" / "Nginx"
     assert run_cli(capsys, "new-app", "nginx:1.27", "-o", str(target)).code == 0
     before = tree_snapshot(target)
