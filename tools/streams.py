@@ -1,11 +1,13 @@
-"""Standard output and error that outlive their reader.
+"""Standard output and error that outlive their reader (and print any file name).
 
 When the reader of a pipe goes away (``muranokit validate | head``) writing raises
 BrokenPipeError; when the shell closed the descriptor (``muranokit validate >&-``) there is
 no stream at all. Neither must change what a command does: it finishes its work (saving
 state included) and returns its own exit code. :func:`tolerant_output` puts a wrapper on
 ``sys.stdout`` and ``sys.stderr`` that drops what can no longer be delivered, and gives
-closed descriptors 0-2 ``/dev/null`` so that no file opened later takes their number.
+closed descriptors 0-2 ``/dev/null`` so that no file opened later takes their number. A
+file name that is not UTF-8 is printed with its bytes escaped, where a strict stream would
+raise.
 """
 
 from __future__ import annotations
@@ -50,7 +52,12 @@ class TolerantStream:
         if self.broken:
             return len(text)
         try:
-            return self._stream.write(text)
+            try:
+                return self._stream.write(text)
+            except UnicodeEncodeError:  # a file name that is not UTF-8, on a strict stream
+                encoding = getattr(self._stream, "encoding", None) or "utf-8"
+                return self._stream.write(text.encode(encoding, "backslashreplace")
+                                          .decode(encoding))
         except (OSError, ValueError) as exc:
             if not _gone(exc):
                 raise
