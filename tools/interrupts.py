@@ -10,6 +10,7 @@ the section ends, except that one of them may cut short the part marked
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -74,7 +75,10 @@ class Held:
             self.raised = True
             raise interruption(signum)
         self.held.append(signum)
-        self._note(signum)
+        try:
+            self._note(signum)
+        except Exception:  # noqa: BLE001 - a note must never break what it protects
+            pass
 
     @contextmanager
     def cancellable(self) -> Iterator[None]:
@@ -90,9 +94,19 @@ class Held:
             self._armed = False
 
 
+def say(message: str) -> None:
+    """Write a line to stderr from a signal handler: straight to the descriptor, since the
+    handler may run while ``sys.stderr`` is in the middle of a write."""
+    try:
+        os.write(2, f"muranokit: {message}\n".encode("utf-8", "backslashreplace"))
+    except OSError:
+        pass
+
+
 @contextmanager
 def held_signals(note: Callable[[int], None]) -> Iterator[Held]:
-    """Hold SIGINT and SIGTERM back until the block ends; ``note(signum)`` is told of each.
+    """Hold SIGINT and SIGTERM back until the block ends; ``note(signum)`` is told of each
+    (from the signal handler: write with :func:`say`).
 
     A signal held back is raised when the block ends normally. When the block ends with an
     exception, that exception goes on and the held signals are dropped (the command is
@@ -113,4 +127,4 @@ def held_signals(note: Callable[[int], None]) -> Iterator[Held]:
 
 
 __all__ = ["STOP_SIGNALS", "Held", "Terminated", "exit_code", "held_signals", "interruption",
-           "terminate_as_exception"]
+           "say", "terminate_as_exception"]

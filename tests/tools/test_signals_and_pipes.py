@@ -21,6 +21,7 @@ from packaging_helpers import copy_fixtures, run_cli, tree_snapshot
 from upload_support import TOKEN
 
 from muranokit.tools.cli import main
+from muranokit.tools.interrupts import Terminated, held_signals, terminate_as_exception
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:keystoneclient.adapter.Adapter is deprecated"),
@@ -226,3 +227,35 @@ def test_deploy_saves_its_state_when_nobody_reads_the_report(tmp_path, how):
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
     saved = json.loads((state / "state.json").read_text())
     assert saved["body"]["status"] == "ok"
+
+
+# --- held signals, in this process -------------------------------------------------------------
+def _send(signum: int) -> None:
+    os.kill(os.getpid(), signum)
+    time.sleep(0.01)  # the handler runs at the next bytecode boundary
+
+
+def test_signals_in_a_held_section_are_raised_when_it_ends():
+    notes: list[int] = []
+    done = []
+    with pytest.raises(Terminated), terminate_as_exception(), held_signals(notes.append):
+        _send(signal.SIGTERM)
+        _send(signal.SIGINT)
+        done.append("the section finished")
+    assert done == ["the section finished"]
+    assert notes == [signal.SIGTERM, signal.SIGINT]
+
+
+def test_the_first_signal_cancels_the_cancellable_part_and_no_later_one_does():
+    notes: list[int] = []
+    steps = []
+    with pytest.raises(KeyboardInterrupt), held_signals(notes.append) as section:
+        try:
+            with section.cancellable():
+                _send(signal.SIGINT)
+                steps.append("not reached")
+        except KeyboardInterrupt:
+            _send(signal.SIGTERM)  # during the clean-up: held
+            steps.append("cleaned up")
+            raise
+    assert steps == ["cleaned up"] and notes == [signal.SIGTERM]

@@ -165,7 +165,7 @@ class _Uploader:
         of the new copy; any signal during the putting back is held until it is done.
         """
         from muranokit.tools.catalog import CatalogError
-        from muranokit.tools.interrupts import held_signals
+        from muranokit.tools.interrupts import held_signals, say
 
         previous = self.catalog.find(archive.fqn, owned=True)
         if not previous:
@@ -177,8 +177,8 @@ class _Uploader:
         outcome.result, outcome.detail = "failed", "interrupted while replacing it"
 
         def hold_on(signum: int) -> None:
-            print(f"muranokit: putting the previous {archive.fqn} back into the catalog "
-                  "first (stopping now would lose it)", file=sys.stderr, flush=True)
+            say(f"putting the previous {archive.fqn} back into the catalog first "
+                "(stopping now would lose it)")
 
         done = None
         with held_signals(hold_on) as section:
