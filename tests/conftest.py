@@ -13,6 +13,8 @@ import os
 import re
 from collections import defaultdict
 
+import pytest
+
 _TOX_ENV = re.compile(r"\(tox -e ([\w-]+)\)")
 _SHOWN_PER_REASON = 5
 
@@ -34,7 +36,14 @@ def _runs_elsewhere(reason: str) -> str | None:
     return None
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """After pytest's own summary, just above its final counts."""
+    yield
+    _banner(terminalreporter)
+
+
+def _banner(terminalreporter) -> None:
     by_reason: dict[str, list[str]] = defaultdict(list)
     for report in terminalreporter.stats.get("skipped", []):
         by_reason[_reason(report)].append(report.nodeid)
