@@ -204,3 +204,19 @@ def test_after_login_failures_name_the_catalog_endpoint(server, monkeypatch, no_
     assert code == 1
     assert f"connection to {dead} failed (connection refused)" in out
 
+
+
+def test_a_package_that_cannot_be_put_back_is_kept_in_a_local_zip(
+        server, token_env, existing, pauses, capsys, tmp_path, monkeypatch):
+    import re
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old, new = existing
+    server.fail_next(2, "503", after=1)  # after the 409: the new upload and the restore fail
+    code, out, _ = upload(capsys, new, "--exists-action", "update", "--retries", "0")
+    assert code == 1
+    assert "the previous version was deleted and could not be restored" in out
+    [saved] = re.findall(r"its zip is saved as (\S+)", out)
+    assert saved.startswith(str(tmp_path / "com.example.Lib-previous-"))
+    assert open(saved, "rb").read() == old.read_bytes()
+    assert server.packages() == []
