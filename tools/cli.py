@@ -16,6 +16,8 @@ from muranokit import __version__
 from muranokit.engine.files.errors import SourceError
 from muranokit.tools.commands import COMMANDS
 from muranokit.tools.exceptions import EXIT_USAGE, MuranokitError
+from muranokit.tools.interrupts import Terminated, exit_code, terminate_as_exception
+from muranokit.tools.streams import tolerant_output
 
 
 def _load(module_name: str):
@@ -85,20 +87,22 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    try:
-        with _process_tuning(args._batch):
-            return int(args._run(args) or 0)
-    except MuranokitError as exc:
-        print(f"muranokit: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except SourceError as exc:  # an input file read by the engine's loader, not converted
-        print(f"muranokit: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("muranokit: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+    # SIGTERM stops a command as Ctrl-C does (the same cleanup runs); a reader that goes
+    # away neither stops the work nor changes the exit code.
+    with tolerant_output():
+        try:
+            with terminate_as_exception(), _process_tuning(args._batch):
+                return int(args._run(args) or 0)
+        except MuranokitError as exc:
+            print(f"muranokit: error: {exc}", file=sys.stderr)
+            return exc.exit_code
+        except SourceError as exc:  # an input file the engine's loader read, not converted
+            print(f"muranokit: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except KeyboardInterrupt as exc:
+            print(f"muranokit: {'terminated' if isinstance(exc, Terminated) else 'interrupted'}",
+                  file=sys.stderr)
+            return exit_code(exc)
 
 
 if __name__ == "__main__":

@@ -258,6 +258,42 @@ def render(spec: AppSpec) -> dict[str, bytes]:
     return out
 
 
+# --- packages that exist already ---------------------------------------------------------
+def package_trees(dest: str | os.PathLike) -> list[Path]:
+    """The package trees a new package at ``dest`` joins: ``./packages`` (what ``build``
+    builds by default) and the nearest folder named ``packages`` above ``dest``."""
+    trees = [Path("packages")]
+    for parent in Path(os.path.abspath(dest)).parents:
+        if parent.name == "packages":
+            trees.append(parent)
+            break
+    unique: dict[str, Path] = {}
+    for tree in trees:
+        if tree.is_dir():
+            unique.setdefault(os.path.realpath(tree), tree)
+    return list(unique.values())
+
+
+def same_full_name(fqn: str, dest: str | os.PathLike) -> list[str]:
+    """Package folders in :func:`package_trees` whose FullName is ``fqn`` (the folder
+    ``dest`` itself aside: replacing it is what --force is for)."""
+    from muranokit.tools.package import find_package_dirs, load_package
+
+    own = os.path.realpath(dest)
+    found: list[str] = []
+    for tree in package_trees(dest):
+        for folder in find_package_dirs(str(tree)):
+            if os.path.realpath(folder) == own or folder in found:
+                continue
+            try:
+                name = load_package(folder).full_name
+            except InputError:
+                continue  # unusable packages are validate's business
+            if name == fqn:
+                found.append(folder)
+    return found
+
+
 # --- writing --------------------------------------------------------------------------
 def write_package(files: dict[str, bytes], dest: str | os.PathLike, force: bool = False) -> Path:
     """Write the files as the folder ``dest``; an existing ``dest`` only with ``force``.

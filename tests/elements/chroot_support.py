@@ -92,3 +92,28 @@ def stub_recorder(root: Path, command: str, extra: str = "") -> Path:
     stub.write_text(f"#!/bin/sh\n# test stub\necho \"$*\" >> /var/log/{command}-calls\n{extra}")
     stub.chmod(0o755)
     return record
+
+
+def starting_systemctl(root: Path) -> Path:
+    """A systemctl that starts stand-in units as systemd would; returns the call record."""
+    from muranokit.tools.image_standins import systemctl_standin
+
+    stub = root / "usr/local/sbin/systemctl"
+    stub.parent.mkdir(parents=True, exist_ok=True)
+    stub.write_bytes(systemctl_standin())
+    stub.chmod(0o755)
+    return root / "var/log/systemctl-calls"
+
+
+def install_static_units(root: Path, element: str) -> None:
+    """The element's static/ files where DIB's install-static puts them."""
+    static = REPO_ELEMENTS / element / "static"
+    if static.is_dir():
+        shutil.copytree(static, root, dirs_exist_ok=True, symlinks=True)
+
+
+def systemctl(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["chroot", str(root), "systemctl", *args], capture_output=True,
+                          text=True,
+                          env={"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:"
+                                       "/bin"})

@@ -239,3 +239,17 @@ def test_qcow2_conversion_writes_a_readable_image(tmp_path: Path) -> None:
         back = tmp_path / f"{compression}.raw"
         subprocess.run(["qemu-img", "convert", "-O", "raw", str(out), str(back)], check=True)
         assert back.read_bytes()[:len(raw.read_bytes())] == raw.read_bytes()
+
+
+def test_failure_cause_is_the_line_that_says_why() -> None:
+    tail = ["2026-01-01 10:00:00.000 | Setting up foo ...",
+            "2026-01-01 10:00:01.000 | muranokit-fetch: ERROR: confd-0.16.0 is missing from "
+            "/c and could not be downloaded (https://x)",
+            "2026-01-01 10:00:02.000 | INFO diskimage_builder.block_device [-] cleaning up"]
+    assert image.failure_cause(tail, 1) == (
+        "disk-image-create failed (exit 1): muranokit-fetch: ERROR: confd-0.16.0 is missing "
+        "from /c and could not be downloaded (https://x)")
+    apt = ["E: Unable to locate package no-such-package", "some later noise"]
+    assert image.failure_cause(apt, 100).endswith(": E: Unable to locate package "
+                                                  "no-such-package")
+    assert image.failure_cause(["all fine", ""], 2) == "disk-image-create failed (exit 2)"
