@@ -49,9 +49,11 @@ class Runtime:
                  default_format: str | None = None,
                  class_configs: dict[str, dict] | None = None, *,
                  limits: Limits | dict | None = None, seed: int = 0,
-                 eager: bool = False) -> None:
+                 eager: bool = False, cloud: Any = None) -> None:
         """``eager``: read every class file of every package now (a broken file fails
-        here) instead of when its class is first needed."""
+        here) instead of when its class is first needed. ``cloud``: the cloud backend
+        (:class:`~muranokit.engine.corelib.cloud.backend.CloudBackend`) the core library
+        talks to; a simulated cloud by default."""
         from . import corelib
         if sys.getrecursionlimit() < 20000:
             sys.setrecursionlimit(20000)
@@ -79,6 +81,9 @@ class Runtime:
         self._contexts: dict[tuple, Any] = {}
         self._class_contexts: dict[MuranoClass, Any] = {}
         self._random = random.Random(seed)
+        if cloud is not None:
+            cloud.connect(self.emit)
+            self.services["cloud"] = cloud
 
     # --- events ---------------------------------------------------------------------------
     def emit(self, kind: str, **fields: Any) -> dict:

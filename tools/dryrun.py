@@ -26,7 +26,7 @@ from muranokit.tools.form_secrets import (
     ui_secret_keys,
 )
 from muranokit.tools.model_file import line_of, object_paths
-from muranokit.tools.state import SavedState, deployed_templates
+from muranokit.tools.state import SavedState
 
 PACKAGES_ROOT = "packages"
 ENVIRONMENT = "io.murano.Environment"
@@ -141,21 +141,20 @@ class Session:
                  seed: int = 0) -> None:
         from muranokit.engine import MuranoPlError, Runtime
         from muranokit.engine.corelib.cloud import Cloud, CloudError
-        from muranokit.engine.corelib.cloud.masking import Masker
+        from muranokit.engine.events import Masker
         self.packages = list(packages)
         self.previous = previous
-        try:
-            self.runtime = Runtime(self.packages, seed=seed)
-        except MuranoPlError as exc:
-            raise InputError(f"cannot load package: {exc.message}", exc.file,
-                             exc.line) from None
         self.masker = Masker(keys=set(secret_keys or ()))
         try:
-            self.cloud = Cloud(rules=rules, emit=self.runtime.emit, masker=self.masker,
+            self.cloud = Cloud(rules=rules, masker=self.masker,
                                state=previous.cloud if previous else None)
         except CloudError as exc:
             raise InputError(f"saved cloud state unusable: {exc}") from None
-        self.runtime.services["cloud"] = self.cloud
+        try:
+            self.runtime = Runtime(self.packages, seed=seed, cloud=self.cloud)
+        except MuranoPlError as exc:
+            raise InputError(f"cannot load package: {exc.message}", exc.file,
+                             exc.line) from None
 
     # -- loading ------------------------------------------------------------------------
     def _load(self, model: dict[str, Any], source: str | None, text: str | None,
@@ -236,7 +235,7 @@ class Session:
         return any(c.name == base for c in cls.ancestors())
 
     def _record_error(self, exc: Any) -> None:
-        from muranokit.engine.corelib.cloud import events
+        from muranokit.engine import events
         self.runtime.emit(**{k: v for k, v in events.exception(
             exc.type_name, exc.message, frame_dicts(exc)).items()})
 
@@ -247,7 +246,7 @@ class Session:
         except MuranoPlError as exc:  # pragma: no cover - engine invariant
             raise InputError(f"cannot serialise the object model: {exc.message}") from None
         cloud_state = self.cloud.to_state()
-        templates = deployed_templates(cloud_state)
+        templates = self.cloud.templates()
         return Outcome(list(self.runtime.events), model, templates, cloud_state, error)
 
     # -- commands -----------------------------------------------------------------------

@@ -40,11 +40,9 @@ def _runtime(paths: list[str]):
     from muranokit.engine import MuranoPlError, Runtime
     from muranokit.engine.corelib.cloud import Cloud
     try:
-        runtime = Runtime(paths)
+        return Runtime(paths, cloud=Cloud())
     except MuranoPlError as exc:
         raise InputError(f"cannot load package: {exc.message}", exc.file, exc.line) from None
-    runtime.services["cloud"] = Cloud(emit=runtime.emit)
-    return runtime
 
 
 def discover(paths: list[str]) -> list[TestCase]:

@@ -11,37 +11,13 @@ from __future__ import annotations
 import base64
 import copy
 import posixpath
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
-from muranokit.engine.corelib.cloud import events
-
-if TYPE_CHECKING:  # pragma: no cover
-    from muranokit.engine.corelib.cloud.cloud import Cloud
+from muranokit.engine import events
+from muranokit.engine.corelib.cloud.backend import AgentFailure, PackageFiles, PlanError
 
 SCRIPTS_FOLDER = "scripts"
-
-
-class PackageFiles(Protocol):
-    """What the agent needs of a package: its ``Resources/`` files."""
-
-    name: str
-
-    def read_resource(self, relpath: str) -> bytes: ...
-
-    def resource_exists(self, relpath: str) -> bool: ...
-
-
-class PlanError(Exception):
-    """An execution plan that cannot be built (bad template, missing file)."""
-
-
-class AgentFailure(Exception):
-    """The agent ran the plan and reported an error (``ErrorCode`` != 0)."""
-
-    def __init__(self, error: dict[str, Any]) -> None:
-        super().__init__(error.get("message") or "murano-agent reported an error")
-        self.error = error
 
 
 def _is_url(value: str) -> bool:
@@ -137,7 +113,7 @@ class PlanBuilder:
 class AgentSimulator:
     """Records execution plans per VM and answers them from the cloud's agent rules."""
 
-    def __init__(self, cloud: Cloud, state: dict[str, Any] | None = None) -> None:
+    def __init__(self, cloud: Any, state: dict[str, Any] | None = None) -> None:
         self.cloud = cloud
         state = state or {}
         # vm name -> list of recorded plans (with outcome)

@@ -1,16 +1,17 @@
-"""Helpers the native core-library classes share: reaching the simulated cloud."""
+"""Helpers the native core-library classes share: reaching the cloud, the environment."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from muranokit.engine.corelib.cloud import Cloud
+from muranokit.engine.corelib.cloud import Cloud, CloudBackend
 
 ENVIRONMENT = "io.murano.Environment"
 
 
-def cloud_of(ctx: Any) -> Cloud:
-    """The runtime's simulated cloud; created (events to the runtime) on first use."""
+def cloud_of(ctx: Any) -> CloudBackend:
+    """The cloud backend the runtime was given; a simulated :class:`Cloud` (events to the
+    runtime) when it was given none, made on first use."""
     services = ctx.runtime.services
     cloud = services.get("cloud")
     if cloud is None:
