@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from muranokit.engine.corelib.cloud import Cloud, CloudBackend
+from muranokit.engine.exceptions import EngineFault
+from muranokit.engine.executor.calls import call_method
+from muranokit.engine.model.objects import from_python, to_python
 
 ENVIRONMENT = "io.murano.Environment"
 
@@ -62,10 +65,6 @@ def call(ctx: Any, target: Any, method: str, *args: Any, **kwargs: Any) -> Any:
     ``runtime.call`` starts a fresh stack; calling through the executor with the frame that
     called the current native method keeps exceptions' MuranoPL stacks complete.
     """
-    from muranokit.engine.exceptions import EngineFault
-    from muranokit.engine.executor import call_method
-    from muranokit.engine.objects import from_python, to_python
-
     runtime = ctx.runtime
     caller = runtime.natives.caller_frame()
     try:
