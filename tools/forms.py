@@ -290,7 +290,15 @@ class FormFiller:
                                         f"{', '.join(map(str, choices))}")
         for validator in field.get("validators") or []:
             expr = validator.get("expr") if isinstance(validator, dict) else None
-            if isinstance(expr, Expr) and not self._eval(expr, value):
+            if isinstance(expr, dict) and "regexpValidator" in expr:   # the documented form
+                pattern = str(expr["regexpValidator"])
+                valid = value == "" or bool(self._regexp(form, field, pattern).search(
+                    str(value)))
+            elif isinstance(expr, Expr):
+                valid = self._eval(expr, value)
+            else:
+                continue
+            if not valid:
                 raise self._field_error(form, field, validator.get(
                     "message", "validation failed"))
 
