@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,11 +134,14 @@ class Outcome:
 
 # --- the session ---------------------------------------------------------------------------
 class Session:
-    """One engine runtime + simulated cloud, optionally continuing a saved state."""
+    """One engine runtime + a cloud backend, optionally continuing a saved state.
+
+    ``cloud`` makes the backend from the session's masker; without it, the simulated cloud
+    (with ``rules``, continued from ``previous``)."""
 
     def __init__(self, packages: list[str], rules: Any = None,
                  previous: SavedState | None = None, secret_keys: set[str] | None = None,
-                 seed: int = 0) -> None:
+                 seed: int = 0, cloud: Callable[[Any], Any] | None = None) -> None:
         from muranokit.engine import MuranoPlError, Runtime
         from muranokit.engine.corelib.cloud import Cloud, CloudError
         from muranokit.engine.events import Masker
@@ -145,8 +149,8 @@ class Session:
         self.previous = previous
         self.masker = Masker(keys=set(secret_keys or ()))
         try:
-            self.cloud = Cloud(rules=rules, masker=self.masker,
-                               state=previous.cloud if previous else None)
+            self.cloud = cloud(self.masker) if cloud is not None else Cloud(
+                rules=rules, masker=self.masker, state=previous.cloud if previous else None)
         except CloudError as exc:
             raise InputError(f"saved cloud state unusable: {exc}") from None
         try:
