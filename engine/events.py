@@ -120,6 +120,12 @@ def object_init_failed(object_id: str, type_name: str, error: str,
 
 # --- secrets --------------------------------------------------------------------------------
 MASK = "***"
+# A secret value shorter than this is masked in text only where it stands as a whole token
+# (no letter, digit or underscore right before or after it): inside a longer word it is most
+# likely a coincidence, and masking it there would garble the word and show where the
+# secret's letters were. Values of 1-2 characters are not looked for in text at all.
+WHOLE_TOKEN_BELOW = 6
+SHORTEST_IN_TEXT = 3
 
 # Property names that hold secrets whatever the contract says.
 _SECRET_NAME = re.compile(r"(?i)(password|passwd|_pass$|^pass$|secret|gcloudkey|privatekey|token)")
@@ -138,13 +144,12 @@ class Masker:
         self._keys.update(k.lower() for k in keys)
 
     def add_values(self, values: Iterable[Any]) -> None:
-        """Mask these exact strings wherever they appear (empty and tiny values are ignored)."""
+        """Mask these exact strings in text: from 6 characters on wherever they appear, of 3-5
+        only as whole tokens; 1-2 character values are only masked under secret keys."""
         for value in values:
-            if isinstance(value, str) and len(value) >= 3 and value != MASK:
+            if isinstance(value, str) and len(value) >= SHORTEST_IN_TEXT and value != MASK:
                 self._values.add(value)
-        self._pattern = (re.compile("|".join(re.escape(v) for v in
-                                             sorted(self._values, key=len, reverse=True)))
-                         if self._values else None)
+        self._pattern = _text_pattern(self._values)
 
     def is_secret_key(self, key: Any) -> bool:
         """True if a property or parameter of this name holds a secret."""
@@ -182,3 +187,15 @@ class Masker:
         if isinstance(data, str) and self._pattern is not None:
             return self._pattern.sub(MASK, data)
         return data
+
+
+def _text_pattern(values: set[str]) -> re.Pattern[str] | None:
+    """One regular expression finding every value in text, longest first."""
+    if not values:
+        return None
+    parts = []
+    for value in sorted(values, key=len, reverse=True):
+        escaped = re.escape(value)
+        parts.append(escaped if len(value) >= WHOLE_TOKEN_BELOW
+                     else rf"(?<!\w){escaped}(?!\w)")
+    return re.compile("|".join(parts))

@@ -103,7 +103,7 @@ def _check_fields(ctx: PackageCheck, rel: str, form: str, fields: list, names: s
         if not (isinstance(name, str) and _NAME.match(name)):
             ctx.report("U003", rel, where, f"{label}: name missing or not a name")
         elif name in names:
-            ctx.report("U003", rel, where, f"{label}: defined twice")
+            ctx.report("U008", rel, where, f"form {form!r}: field {name!r} defined twice")
         else:
             names.add(name)
         if "type" not in field:
