@@ -53,7 +53,6 @@ class Interpreter:
         self.functions = dict(functions or {})
         self.class_configs = dict(class_configs or {})
         self.registry = ClassRegistry(packages, library)
-        self.corelib = library
         self.events: list[dict] = []
         self.services: dict[str, Any] = {}           # "cloud": the cloud backend
         self.objects: dict[str, MuranoObject] = {}

@@ -1,8 +1,8 @@
-"""A dry-run session: the engine plus the simulated cloud, run the way Murano runs a deployment.
+"""A dry-run session: the engine plus a cloud, run the way Murano runs a deployment.
 
 A :class:`Session` holds one :class:`muranokit.engine.Runtime` loaded with the chosen
-packages, the simulated cloud in ``runtime.services["cloud"]`` (continued from a saved state
-if there is one) and the secret masker. :meth:`Session.deploy` loads an object model whose
+packages, its cloud backend (the simulated cloud by default, continued from a saved state if
+there is one; :mod:`muranokit.tools.pipeline` chooses) and the secret masker. :meth:`Session.deploy` loads an object model whose
 ``ObjectsCopy`` is the previous deployment (objects gone from the model are destroyed, as
 Murano's session garbage collection does), then calls the root Environment's ``deploy``;
 :meth:`Session.delete` destroys every object of a saved environment (``{"Objects": null}``);

@@ -15,14 +15,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import logging
 import os
 import re
 import tempfile
 from types import SimpleNamespace
 from typing import Any
 
-LOG = logging.getLogger(__name__)
 TABLES_FORMAT = 1
 
 
@@ -76,8 +74,7 @@ def cached_engine(fac: Any, options: dict | None = None) -> Any:
 
     try:
         return _engine_from_tables(fac, options)
-    except Exception as exc:  # noqa: BLE001 - yaql internals changed: build it the plain way
-        LOG.debug("cached yaql tables unusable (%s); building the parser", exc)
+    except Exception:  # noqa: BLE001 - yaql internals changed: build it the plain way
         return factory.YaqlFactory.create(fac, options=options)
 
 

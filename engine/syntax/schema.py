@@ -8,8 +8,6 @@ of a property, method, argument, macro or ``Catch`` are errors.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 # --- classes ------------------------------------------------------------------------------
 CLASS_KEYS = frozenset(("Namespaces", "Name", "Extends", "Properties", "Methods", "Meta",
                         "Import", "Usage", "Applies", "Cardinality", "Inherited", "Workflow"))
@@ -55,17 +53,20 @@ def default_scope(usage: str) -> str:
 
 
 # --- method bodies --------------------------------------------------------------------------
-@dataclass(frozen=True)
 class Macro:
     """A statement mapping led by ``keyword``, with the other keys it must and may have."""
 
-    keyword: str
-    required: frozenset = frozenset()
-    optional: frozenset = frozenset()
+    __slots__ = ("keyword", "required", "optional", "keys")
 
-    @property
-    def keys(self) -> frozenset:
-        return self.required | self.optional | {self.keyword}
+    def __init__(self, keyword: str, required: frozenset = frozenset(),
+                 optional: frozenset = frozenset()) -> None:
+        self.keyword = keyword
+        self.required = required
+        self.optional = optional
+        self.keys = required | optional | {keyword}     # every key the mapping may have
+
+    def __repr__(self) -> str:
+        return f"Macro({self.keyword!r})"
 
 
 MACROS: dict[str, Macro] = {m.keyword: m for m in (

@@ -32,8 +32,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 Idle = Callable[[], None]
 """Called by a backend while it waits: lets the other Parallel branches run."""
@@ -75,8 +74,7 @@ class PackageFiles(Protocol):
     def resource_exists(self, relpath: str) -> bool: ...
 
 
-@dataclass(frozen=True)
-class AgentTarget:
+class AgentTarget(NamedTuple):
     """Where an execution plan goes: the VM (its instance ``name``), the id of the instance
     object (``host``, None when unknown) and murano-agent's input ``queue`` for that VM
     (``e<environment id>-h<instance id>``, as upstream names it)."""
