@@ -2,13 +2,14 @@
 
 A :class:`Session` holds one :class:`muranokit.engine.Runtime` loaded with the chosen
 packages, its cloud backend (the simulated cloud by default, continued from a saved state if
-there is one; :mod:`muranokit.tools.pipeline` chooses) and the secret masker. :meth:`Session.deploy` loads an object model whose
-``ObjectsCopy`` is the previous deployment (objects gone from the model are destroyed, as
-Murano's session garbage collection does), then calls the root Environment's ``deploy``;
-:meth:`Session.delete` destroys every object of a saved environment (``{"Objects": null}``);
-:meth:`Session.action` runs one ``Usage: Action`` method. Each returns an :class:`Outcome`:
-the ordered trace, the final object model and Heat templates, and the MuranoPL error if the
-work failed. Input the engine cannot use raises :class:`InputError` (exit 2).
+there is one; :mod:`muranokit.tools.pipeline` chooses) and the secret masker.
+:meth:`Session.deploy` loads an object model whose ``ObjectsCopy`` is the previous deployment
+(objects gone from the model are destroyed, as Murano's session garbage collection does),
+then calls the root Environment's ``deploy``; :meth:`Session.delete` destroys every object of
+a saved environment (``{"Objects": null}``); :meth:`Session.action` runs one ``Usage: Action``
+method. Each returns an :class:`Outcome`: the ordered trace, the final object model and Heat
+templates, and the MuranoPL error if the work failed. Input the engine cannot use raises
+:class:`InputError` (exit 2).
 """
 
 from __future__ import annotations
