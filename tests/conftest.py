@@ -11,6 +11,11 @@ answer) calls the ``missing_capability`` fixture, which skips or fails by the sa
 meets. Run as root, its body runs in a forked child that has dropped every capability (and
 cannot regain them through exec), so it still runs -- and checks -- in CI, where everything
 runs as root.
+
+Every run ends by naming, loudly, the tests that did not run: a test skipped because this
+machine lacks something leaves a hole in what the run proves, and pytest's ``N skipped``
+hides it. Skips whose reason leaves the test to another tox environment ("run in tox -e
+image") are only counted there, unless the run is that environment itself.
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ from __future__ import annotations
 import ctypes
 import os
 import pickle
+import re
 import shutil
 import sys
 import traceback
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -154,3 +161,61 @@ def run_without_capabilities(test: Callable[..., object], args: dict) -> None:
         pytest.skip(text)
     if kind == "failed":
         pytest.fail(f"in the child without root's capabilities:\n{text}", pytrace=False)
+
+
+# --- the tests that did not run ----------------------------------------------------------
+
+_TOX_ENV = re.compile(r"\btox -e ([\w-]+)")
+_SHOWN_PER_REASON = 5
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    text = str(longrepr[2]) if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(
+        longrepr)
+    return text.removeprefix("Skipped: ")
+
+
+def _runs_elsewhere(reason: str) -> str | None:
+    """The tox environment a skip reason leaves the test to, unless it is this one."""
+    match = _TOX_ENV.search(reason)
+    if match and match.group(1) != os.environ.get("TOX_ENV_NAME"):
+        return match.group(1)
+    return None
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """After pytest's own summary, just above its final counts."""
+    yield
+    _did_not_run_banner(terminalreporter)
+
+
+def _did_not_run_banner(terminalreporter) -> None:
+    by_reason: dict[str, list[str]] = defaultdict(list)
+    for report in terminalreporter.stats.get("skipped", []):
+        by_reason[_skip_reason(report)].append(report.nodeid)
+    elsewhere: dict[str, int] = defaultdict(int)
+    missing: dict[str, list[str]] = {}
+    for reason, nodeids in by_reason.items():
+        env = _runs_elsewhere(reason)
+        if env:
+            elsewhere[env] += len(nodeids)
+        else:
+            missing[reason] = nodeids
+    if missing:
+        count = sum(len(ids) for ids in missing.values())
+        terminalreporter.write_sep(
+            "!", f"{count} test{'s' if count > 1 else ''} did NOT run on this machine",
+            red=True, bold=True)
+        for reason, nodeids in sorted(missing.items()):
+            terminalreporter.write_line(f"{len(nodeids)} skipped: {reason}", red=True, bold=True)
+            for nodeid in nodeids[:_SHOWN_PER_REASON]:
+                terminalreporter.write_line(f"    {nodeid}")
+            if len(nodeids) > _SHOWN_PER_REASON:
+                terminalreporter.write_line(
+                    f"    ... and {len(nodeids) - _SHOWN_PER_REASON} more")
+    if elsewhere:
+        terminalreporter.write_line(
+            "left to their own tox environments: " + ", ".join(
+                f"{count} to {env}" for env, count in sorted(elsewhere.items())))
