@@ -16,11 +16,12 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .classes import NamespaceResolver
 from .exceptions import MuranoPlError, StackFrame
 from .files.errors import SourceError
 from .files.located_yaml import YamlMap, position
 from .files.package import MANIFEST, SUPPORTED_FORMATS, Package, parse_format
+from .syntax.documents import class_documents
+from .syntax.names import NamespaceResolver
 
 
 def load_error(error: SourceError) -> MuranoPlError:
@@ -110,11 +111,18 @@ class ClassDocuments(Mapping):
                            kind=kind)
 
     def _classes_of(self, rel: str) -> list[tuple[str, Any]]:
-        """(full name, document) of every class of the member ``rel``."""
+        """(full name, document) of every class of the member ``rel``; a document read
+        with the Namespaces of a header gets them in a copy (the parse is shared with the
+        validator)."""
         self._read_files.add(rel)
         path = self._package.display_path(rel)
-        return [(_class_name(doc, path), doc)
-                for doc in class_documents(self._package.yaml_documents(rel))]
+        found = []
+        for doc, namespaces in class_documents(self._package.yaml_documents(rel)):
+            if isinstance(doc, dict) and "Namespaces" not in doc and namespaces is not None:
+                doc = doc.located_copy() if isinstance(doc, YamlMap) else dict(doc)
+                doc["Namespaces"] = namespaces
+            found.append((_class_name(doc, path), doc))
+        return found
 
     def _load_file(self, rel: str) -> None:
         if rel in self._read_files:
@@ -177,29 +185,6 @@ class ClassDocuments(Mapping):
 
     def __len__(self) -> int:
         return len(set(self._files) | set(self._docs))
-
-
-def class_documents(documents: list[Any]) -> list[Any]:
-    """The class documents of a class file's YAML documents. A document without Name
-    that only declares Namespaces is a header: it and every class document after it that
-    has no Namespaces of its own share those namespaces (given to a copy: the parse is
-    shared with the validator); empty documents are skipped."""
-    result = []
-    namespaces = None
-    for doc in documents:
-        if doc is None:
-            continue
-        if isinstance(doc, dict) and "Name" not in doc and set(doc) <= {"Namespaces"}:
-            namespaces = doc.get("Namespaces") or namespaces
-            continue
-        if isinstance(doc, dict):
-            if "Namespaces" in doc:
-                namespaces = doc["Namespaces"]
-            elif namespaces is not None:
-                doc = doc.located_copy() if isinstance(doc, YamlMap) else dict(doc)
-                doc["Namespaces"] = namespaces
-        result.append(doc)
-    return result
 
 
 def _class_name(doc: Any, path: str) -> str:

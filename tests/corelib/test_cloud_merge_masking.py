@@ -2,8 +2,8 @@
 
 import pytest
 
-from muranokit.engine.corelib.cloud.masking import MASK, Masker
 from muranokit.engine.corelib.cloud.merge import merge_dicts
+from muranokit.engine.events import MASK, Masker
 
 
 def test_merge_is_deep_and_unites_lists():

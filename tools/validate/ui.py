@@ -9,7 +9,8 @@ from muranokit.engine.files import line_of
 from muranokit.tools.validate.context import PackageCheck
 
 UI_VERSIONS = frozenset({"1", "1.0", "2", "2.0", "2.1", "2.2", "2.3", "2.4"})
-UI_KEYS = frozenset({"Version", "Templates", "Application", "Forms"})
+UI_KEYS = frozenset({"Version", "Templates", "Application", "Forms", "Parameters",
+                     "ParametersSource"})
 FORM_KEYS = frozenset({"fields", "validators"})
 FIELD_TYPES = frozenset({
     "string", "boolean", "text", "integer", "password", "clusterip", "floatingip",
@@ -143,6 +144,11 @@ def _check_validators(ctx: PackageCheck, rel: str, validators: Any, line: int) -
         expr = validator["expr"]
         if isinstance(expr, dict) and "YAQL" in expr:  # the legacy {YAQL: ...} form
             expr = expr["YAQL"]
+        if isinstance(expr, dict) and "regexpValidator" in expr:  # {regexpValidator: re}
+            if len(expr) != 1 or not isinstance(expr["regexpValidator"], str):
+                ctx.report("U003", rel, line_of(validator, "expr", where),
+                           "a regexpValidator validator is {regexpValidator: <pattern>}")
+            continue
         ctx.expression(expr, rel, line_of(validator, "expr", where), "validator expr")
 
 

@@ -20,7 +20,6 @@ def errors():
     return Engine("errors", functions={"failKey": fail_key})
 
 
-@gap("Catch With: py:KeyError does not match a Python KeyError")
 def test_catch_python_error_by_prefixed_name(errors):
     assert errors.run("rw.errors.Catcher", "catchKeyError") == ["KeyError", "'missing-key'"]
 

@@ -1,9 +1,8 @@
-"""Compiling method bodies: YAML statements -> statement nodes; YAML data -> value nodes.
+"""Statement nodes of compiled method bodies: expressions, assignments, blocks.
 
 A body is a list of statements: an expression string, an assignment ``{lhs: value}``, or a
-macro mapping (see :mod:`macros`). Every node keeps its line so a failure is reported as
-``file:line``. Values (argument lists, macro parameters, defaults) may hold expressions
-anywhere inside lists and dicts; :func:`compile_value` turns them into evaluable nodes.
+macro mapping (:mod:`.macros`); :mod:`.compiler` builds them. Every node keeps its line so a
+failure is reported as ``file:line``; a :class:`Block` turns Python errors into MuranoPL ones.
 """
 
 from __future__ import annotations
@@ -12,120 +11,11 @@ from typing import Any
 
 from yaql.language import expressions as yexpr
 
-from .exceptions import FlowSignal, MuranoPlError, StackFrame
-from .files.located_yaml import position
-from .yaql_engine import NO_VALUE, Expression, Flavour
+from ..exceptions import FlowSignal, MuranoPlError
+from ..expressions.data import Source
+from ..expressions.expression import Expression
+from ..syntax.expressions import target_problem
 
-
-class Source:
-    """Where code is compiled from: flavour, file, class/method names (for errors)."""
-
-    __slots__ = ("fl", "file", "cls", "method")
-
-    def __init__(self, fl: Flavour, file: str, cls: str | None, method: str | None) -> None:
-        self.fl = fl
-        self.file = file
-        self.cls = cls
-        self.method = method
-
-    def error(self, message: str, pos: tuple | None, type_name: str = "DslSyntaxError"):
-        line, col = pos if pos else (None, None)
-        return MuranoPlError(type_name, message,
-                             stack=[StackFrame(self.file, line, col, self.method, self.cls)])
-
-    def is_code(self, text: Any, pos: tuple | None) -> bool:
-        """Is ``text`` an expression? (DslSyntaxError if it starts like one but is broken)."""
-        try:
-            return self.fl.is_code(text)
-        except Exception as exc:  # noqa: BLE001 - yaql parsing exception
-            raise self.error(f"invalid yaql expression {text!r}: {exc}", pos) from None
-
-    def expression(self, text: str, pos: tuple | None) -> Expression:
-        line, col = pos if pos else (None, None)
-        try:
-            return Expression(text, self.fl, self.file, line, col)
-        except MuranoPlError as exc:
-            raise self.error(exc.message, pos) from None
-
-
-# --- values -------------------------------------------------------------------------------
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    return value
-
-
-class Const:
-    """A value without expressions (mutable containers are copied on every evaluation)."""
-
-    __slots__ = ("value", "mutable")
-    is_constant = True
-
-    def __init__(self, value: Any) -> None:
-        self.value = _plain(value)
-        self.mutable = isinstance(value, (list, dict))
-
-    def evaluate(self, ctx) -> Any:
-        return _copy(self.value) if self.mutable else self.value
-
-
-def _plain(value: Any) -> Any:
-    """Located YAML containers -> plain dict/list."""
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {_plain(k): _plain(v) for k, v in value.items()}
-    return value
-
-
-class ListValue:
-    __slots__ = ("items",)
-    is_constant = False
-
-    def __init__(self, items: list) -> None:
-        self.items = items
-
-    def evaluate(self, ctx) -> list:
-        return [item.evaluate(ctx) for item in self.items]
-
-
-class DictValue:
-    __slots__ = ("pairs",)
-    is_constant = False
-
-    def __init__(self, pairs: list) -> None:
-        self.pairs = pairs
-
-    def evaluate(self, ctx) -> dict:
-        return {k.evaluate(ctx): v.evaluate(ctx) for k, v in self.pairs}
-
-
-def compile_value(value: Any, src: Source, pos: tuple | None) -> Any:
-    """YAML data possibly holding expressions -> node with ``evaluate(ctx)``."""
-    if isinstance(value, str):
-        if src.is_code(value, pos):
-            return src.expression(value, pos)
-        return Const(value)
-    if isinstance(value, list):
-        items = [compile_value(v, src, position(value, i) if pos else None)
-                 for i, v in enumerate(value)]
-        if all(getattr(i, "is_constant", False) for i in items):
-            return Const(value)
-        return ListValue(items)
-    if isinstance(value, dict):
-        pairs = [(compile_value(k, src, position(value, k)),
-                  compile_value(v, src, position(value, k))) for k, v in value.items()]
-        if all(getattr(k, "is_constant", False) and getattr(v, "is_constant", False)
-               for k, v in pairs):
-            return Const(value)
-        return DictValue(pairs)
-    return Const(value)
-
-
-# --- statements ------------------------------------------------------------------------------
 
 class Statement:
     """Base statement node: ``run(frame)``; ``line``/``column`` locate it."""
@@ -263,6 +153,15 @@ class _IndexTarget(_Target):
         self.base.assign(frame, updated)
 
 
+def compile_target(tree: Any, src: Source, pos: tuple, text: str) -> _Target:
+    """The target of an assignment ``{text: value}`` (InvalidLhsTargetError if it is
+    none: see :func:`~muranokit.engine.syntax.expressions.target_problem`)."""
+    problem = target_problem(tree)
+    if problem is not None:
+        raise src.error(problem.format(text=text), pos, "InvalidLhsTargetError")
+    return _compile_target(tree, src, pos, text)
+
+
 def _compile_target(tree: Any, src: Source, pos: tuple, text: str) -> _Target:
     if isinstance(tree, yexpr.GetContextValue):
         name = tree.path.value
@@ -304,7 +203,7 @@ def _compile_base(tree: Any, src: Source, pos: tuple, text: str) -> _Target:
 
 
 def _sub(tree: Any, src: Source, pos: tuple) -> Expression:
-    return Expression.from_tree(tree, src.fl, src.file, pos)
+    return Expression.from_tree(tree, src.parser, src.file, pos)
 
 
 class Assignment(Statement):
@@ -318,42 +217,3 @@ class Assignment(Statement):
 
     def run(self, frame) -> None:
         self.target.assign(frame, self.value.evaluate(frame.ctx))
-
-
-# --- compiling ------------------------------------------------------------------------------
-
-def compile_statement(item: Any, src: Source, pos: tuple) -> Statement:
-    """One YAML statement -> node."""
-    from .macros import compile_macro, is_macro
-    pos = pos or (None, None)
-    if isinstance(item, str):
-        if src.is_code(item, pos):
-            return ExpressionStatement(src.expression(item, pos), pos)
-        return NoOp(pos)
-    if isinstance(item, dict):
-        if is_macro(item):
-            return compile_macro(item, src, pos)
-        if len(item) == 1:
-            (key, value), = item.items()
-            if isinstance(key, str) and src.is_code(key, pos):
-                lhs = src.expression(key, pos)
-                target = _compile_target(lhs.tree, src, pos, key)
-                return Assignment(target, compile_value(value, src, pos), pos, key)
-        keys = ", ".join(repr(k) for k in item)
-        raise src.error(f"unknown macro or invalid assignment: {keys}", pos)
-    if item is None or isinstance(item, (int, float, bool)):
-        return NoOp(pos)
-    raise src.error(f"invalid statement {item!r}", pos)
-
-
-def compile_block(body: Any, src: Source, pos: tuple | None) -> Block:
-    """A statement list (or a single statement) -> Block."""
-    if body is None:
-        return Block([])
-    if not isinstance(body, list):
-        return Block([compile_statement(body, src, pos)])
-    return Block([compile_statement(item, src, position(body, i))
-                  for i, item in enumerate(body)])
-
-
-__all__ = ["Block", "Source", "compile_block", "compile_value", "NO_VALUE"]

@@ -1,63 +1,53 @@
 """MuranoPL macros: If, While, For, Repeat, Break, Continue, Return, Parallel, Try/Catch,
-Throw, Rethrow, Match, Switch, Do. Each is a statement node built from a YAML mapping."""
+Throw, Rethrow, Match, Switch, Do. Each is a statement node built from a YAML mapping.
+
+Which keys a macro has and needs comes from :data:`~muranokit.engine.syntax.schema.MACROS`.
+The builders get the body compiler (:class:`BodyCompiler`: blocks and single statements)
+from :mod:`.compiler`, which calls them.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from .exceptions import (
+from ..exceptions import (
     BreakSignal,
     ContinueSignal,
     MuranoPlError,
     ReturnSignal,
 )
-from .files.located_yaml import position
-from .statements import (
-    Block,
-    Source,
-    Statement,
-    compile_block,
-    compile_statement,
-    compile_value,
-)
-
-# primary keyword -> allowed keys
-_MACROS: dict[str, frozenset] = {
-    "If": frozenset(("If", "Then", "Else")),
-    "While": frozenset(("While", "Do")),
-    "For": frozenset(("For", "In", "Do")),
-    "Repeat": frozenset(("Repeat", "Do")),
-    "Break": frozenset(("Break",)),
-    "Continue": frozenset(("Continue",)),
-    "Return": frozenset(("Return",)),
-    "Parallel": frozenset(("Parallel", "Limit")),
-    "Try": frozenset(("Try", "Catch", "Else", "Finally")),
-    "Throw": frozenset(("Throw", "Message", "Extra", "Cause")),
-    "Rethrow": frozenset(("Rethrow",)),
-    "Match": frozenset(("Match", "Value", "Default")),
-    "Switch": frozenset(("Switch", "Default")),
-    "Do": frozenset(("Do",)),
-}
-_PRIMARY_ORDER = [k for k in _MACROS if k != "Do"] + ["Do"]
+from ..expressions.data import Source, compile_value
+from ..files.located_yaml import position
+from ..syntax import schema
+from .statements import Block, Statement
 
 
-def is_macro(item: dict) -> bool:
-    return any(isinstance(k, str) and k in _MACROS for k in item)
+class BodyCompiler(Protocol):
+    """What a macro builder needs to compile the blocks inside it."""
+
+    def block(self, body: Any, src: Source, pos: tuple | None) -> Block: ...
+
+    def statement(self, item: Any, src: Source, pos: tuple) -> Statement: ...
 
 
-def compile_macro(item: dict, src: Source, pos: tuple) -> Statement:
-    primary = next(k for k in _PRIMARY_ORDER if k in item)
-    allowed = _MACROS[primary]
+def compile_macro(item: dict, macro: schema.Macro, src: Source, pos: tuple,
+                  compiler: BodyCompiler) -> Statement:
+    """The statement node of ``item``, a mapping led by ``macro``'s keyword."""
     for key in item:
-        if key not in allowed:
-            raise src.error(f"unknown key {key!r} in {primary} macro", pos)
-    node = _BUILDERS[primary](item, src, pos)
+        if key not in macro.keys:
+            raise src.error(f"unknown key {key!r} in {macro.keyword} macro", pos)
+    for key in sorted(macro.required):
+        if key not in item:
+            raise src.error(f"{macro.keyword} macro needs {key}", pos)
+    if macro.keyword in schema.NO_VALUE_MACROS and item.get(macro.keyword) is not None:
+        raise src.error(f"{macro.keyword} cannot have a value", pos)
+    node = _BUILDERS[macro.keyword](item, src, pos, compiler)
     node.line, node.column = pos
     return node
 
 
-def _block(item: dict, key: str, src: Source) -> Block:
-    return compile_block(item.get(key), src, position(item, key))
+def _block(item: dict, key: str, src: Source, c: BodyCompiler) -> Block:
+    return c.block(item.get(key), src, position(item, key))
 
 
 def _value(item: dict, key: str, src: Source):
@@ -88,11 +78,11 @@ class IfMacro(Statement):
             self.orelse.run(frame)
 
 
-def _build_if(item, src, pos):
+def _build_if(item, src, pos, c):
     node = IfMacro()
     node.cond = _value(item, "If", src)
-    node.then = _block(item, "Then", src)
-    node.orelse = _block(item, "Else", src) if "Else" in item else None
+    node.then = _block(item, "Then", src, c)
+    node.orelse = _block(item, "Else", src, c) if "Else" in item else None
     return node
 
 
@@ -121,10 +111,10 @@ class WhileMacro(Statement):
                 break
 
 
-def _build_while(item, src, pos):
+def _build_while(item, src, pos, c):
     node = WhileMacro()
     node.cond = _value(item, "While", src)
-    node.body = _block(item, "Do", src)
+    node.body = _block(item, "Do", src, c)
     return node
 
 
@@ -146,16 +136,14 @@ class ForMacro(Statement):
                 break
 
 
-def _build_for(item, src, pos):
+def _build_for(item, src, pos, c):
     var = item.get("For")
-    if not isinstance(var, str) or not var.lstrip("$"):
+    if not schema.is_variable_name(var):
         raise src.error("For value must be a variable name", position(item, "For"))
-    if "In" not in item:
-        raise src.error("For macro needs In", pos)
     node = ForMacro()
     node.var = var if var.startswith("$") else "$" + var
     node.collection = _value(item, "In", src)
-    node.body = _block(item, "Do", src)
+    node.body = _block(item, "Do", src, c)
     return node
 
 
@@ -171,10 +159,10 @@ class RepeatMacro(Statement):
                 break
 
 
-def _build_repeat(item, src, pos):
+def _build_repeat(item, src, pos, c):
     node = RepeatMacro()
     node.count = _value(item, "Repeat", src)
-    node.body = _block(item, "Do", src)
+    node.body = _block(item, "Do", src, c)
     return node
 
 
@@ -192,15 +180,11 @@ class ContinueMacro(Statement):
         raise ContinueSignal()
 
 
-def _build_break(item, src, pos):
-    if item.get("Break") is not None:
-        raise src.error("Break cannot have a value", pos)
+def _build_break(item, src, pos, c):
     return BreakMacro()
 
 
-def _build_continue(item, src, pos):
-    if item.get("Continue") is not None:
-        raise src.error("Continue cannot have a value", pos)
+def _build_continue(item, src, pos, c):
     return ContinueMacro()
 
 
@@ -211,7 +195,7 @@ class ReturnMacro(Statement):
         raise ReturnSignal(self.value.evaluate(frame.ctx))
 
 
-def _build_return(item, src, pos):
+def _build_return(item, src, pos, c):
     node = ReturnMacro()
     node.value = _value(item, "Return", src)
     return node
@@ -234,11 +218,11 @@ class ParallelMacro(Statement):
         runtime.scheduler.run_all([make(b) for b in self.branches], limit)
 
 
-def _build_parallel(item, src, pos):
+def _build_parallel(item, src, pos, c):
     body = item.get("Parallel")
     body = body if isinstance(body, list) else ([] if body is None else [body])
     node = ParallelMacro()
-    node.branches = [Block([compile_statement(stmt, src, position(body, i))])
+    node.branches = [Block([c.statement(stmt, src, position(body, i))])
                      for i, stmt in enumerate(body)]
     node.limit = _value(item, "Limit", src) if item.get("Limit") is not None else None
     return node
@@ -299,9 +283,9 @@ def _matches(error: MuranoPlError, names: list[str], frame) -> bool:
     return _matched_name(error, names, frame) is not None
 
 
-def _build_try(item, src, pos):
+def _build_try(item, src, pos, c):
     node = TryMacro()
-    node.body = _block(item, "Try", src)
+    node.body = _block(item, "Try", src, c)
     catches = item.get("Catch")
     if catches is None:
         catches = []
@@ -313,18 +297,20 @@ def _build_try(item, src, pos):
         if not isinstance(entry, dict):
             raise src.error("each Catch entry must be a mapping", cpos)
         for key in entry:
-            if key not in ("With", "As", "Do"):
+            if key not in schema.CATCH_KEYS:
                 raise src.error(f"unknown key {key!r} in Catch", position(entry, key))
         catch = _Catch()
         names = entry.get("With")
         catch.names = None if names is None else [str(n) for n in (
             names if isinstance(names, list) else [names])]
         var = entry.get("As")
+        if var is not None and not schema.is_variable_name(var):
+            raise src.error("Catch As must be a variable name", position(entry, "As"))
         catch.var = None if var is None else (var if var.startswith("$") else "$" + var)
-        catch.body = _block(entry, "Do", src)
+        catch.body = _block(entry, "Do", src, c)
         node.catches.append(catch)
-    node.orelse = _block(item, "Else", src) if "Else" in item else None
-    node.final = _block(item, "Finally", src) if "Finally" in item else None
+    node.orelse = _block(item, "Else", src, c) if "Else" in item else None
+    node.final = _block(item, "Finally", src, c) if "Finally" in item else None
     return node
 
 
@@ -347,7 +333,7 @@ class ThrowMacro(Statement):
                             frame.runtime.capture_stack(frame), names, cause)
 
 
-def _build_throw(item, src, pos):
+def _build_throw(item, src, pos, c):
     names = item.get("Throw")
     names = names if isinstance(names, list) else [names]
     if not names or any(not isinstance(n, str) for n in names):
@@ -371,7 +357,7 @@ class RethrowMacro(Statement):
         raise error
 
 
-def _build_rethrow(item, src, pos):
+def _build_rethrow(item, src, pos, c):
     return RethrowMacro()
 
 
@@ -388,17 +374,15 @@ class MatchMacro(Statement):
             self.default.run(frame)
 
 
-def _build_match(item, src, pos):
+def _build_match(item, src, pos, c):
     cases = item.get("Match")
     if not isinstance(cases, dict):
         raise src.error("Match value must be a mapping", pos)
-    if "Value" not in item:
-        raise src.error("Match macro needs Value", pos)
     node = MatchMacro()
-    node.cases = [(key, compile_block(body, src, position(cases, key)))
+    node.cases = [(key, c.block(body, src, position(cases, key)))
                   for key, body in cases.items()]
     node.value = _value(item, "Value", src)
-    node.default = _block(item, "Default", src) if "Default" in item else None
+    node.default = _block(item, "Default", src, c) if "Default" in item else None
     return node
 
 
@@ -415,7 +399,7 @@ class SwitchMacro(Statement):
             self.default.run(frame)
 
 
-def _build_switch(item, src, pos):
+def _build_switch(item, src, pos, c):
     cases = item.get("Switch")
     if not isinstance(cases, dict):
         raise src.error("Switch value must be a mapping", pos)
@@ -423,8 +407,8 @@ def _build_switch(item, src, pos):
     node.cases = []
     for key, body in cases.items():
         kpos = position(cases, key)
-        node.cases.append((compile_value(key, src, kpos), compile_block(body, src, kpos)))
-    node.default = _block(item, "Default", src) if "Default" in item else None
+        node.cases.append((compile_value(key, src, kpos), c.block(body, src, kpos)))
+    node.default = _block(item, "Default", src, c) if "Default" in item else None
     return node
 
 
@@ -435,9 +419,9 @@ class DoMacro(Statement):
         self.body.run(frame)
 
 
-def _build_do(item, src, pos):
+def _build_do(item, src, pos, c):
     node = DoMacro()
-    node.body = _block(item, "Do", src)
+    node.body = _block(item, "Do", src, c)
     return node
 
 

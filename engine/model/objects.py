@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .classes import MuranoClass
+from ..exceptions import EngineFault, MuranoPlError
+from .classes import MuranoClass, TypeRef
 
 
 class MuranoObject:
-    """One MuranoPL object: class, id, owner, property values and native (Python) parts."""
+    """One MuranoPL object: class, id, owner, property values and native (Python) parts.
+
+    ``runtime`` is the interpreter that made it (what reading a property asks)."""
 
     __slots__ = ("id", "cls", "owner", "props", "name", "natives", "initialized",
                  "destroyed", "dead", "_proxy", "runtime", "views", "__weakref__")
@@ -88,7 +91,9 @@ OBJECT_TYPES = (MuranoObject, CastView)
 
 
 class ObjectProxy:
-    """What Python callers get for a MuranoPL object (stable per object)."""
+    """What Python callers get for a MuranoPL object (stable per object): ``id``,
+    ``type_name``, ``type`` (its class), ``name``, ``owner``, ``destroyed`` and
+    :meth:`get_property`."""
 
     __slots__ = ("_obj",)
 
@@ -122,8 +127,12 @@ class ObjectProxy:
 
     def get_property(self, name: str) -> Any:
         """A property value as plain data (objects as proxies)."""
-        from .executor import read_property_for_python
-        return to_python(read_property_for_python(self._obj, name))
+        obj = self._obj
+        try:
+            value = obj.runtime.read_property(obj, name, None)
+        except EngineFault as fault:
+            raise MuranoPlError(fault.type_name, fault.message, fault.extra) from None
+        return to_python(value)
 
     def __repr__(self) -> str:
         return f"<ObjectProxy {self.type_name} {self.id}>"
@@ -143,7 +152,6 @@ def to_python(value: Any) -> Any:
         return {to_python(k): to_python(v) for k, v in value.items()}
     if isinstance(value, tuple):
         return [to_python(v) for v in value]
-    from .classes import TypeRef
     if isinstance(value, TypeRef):
         return value.cls.name
     return value

@@ -14,9 +14,13 @@ from typing import Any
 
 from yaql.language import specs, yaqltypes
 
-from .classes import ArgSpec, MethodSpec, PropertySpec
-from .exceptions import EngineFault
-from .objects import OBJECT_TYPES
+from ..exceptions import EngineFault
+from ..executor.calls import cast, invoke
+from ..executor.properties import read_property, set_static_value, static_value, write_property
+from ..expressions.calls import frame_of as _frame
+from ..model.classes import ArgSpec, MethodSpec, PropertySpec
+from ..model.objects import OBJECT_TYPES
+from ..values import to_plain
 
 
 class PropertyInfo:
@@ -110,19 +114,12 @@ def argument_field(info, name):
     return _field(_ARGUMENT_FIELDS, info, name)
 
 
-def _frame(context):
-    from .yaql_functions import _frame as frame_of
-    return frame_of(context)
-
-
 @specs.parameter("info", yaqltypes.PythonType(MethodInfo, nullable=False))
 @specs.method
 @specs.name("invoke")
 def invoke_method(context, info, target, *args, **kwargs):
     """``method.invoke(obj, args...)``: call the method on ``obj`` (a class for a static
     one), whatever its Scope."""
-    from .executor import cast, invoke
-    from .yaql_engine import to_plain
     frame = _frame(context)
     spec = info.spec
     if spec.is_static:
@@ -140,7 +137,6 @@ def invoke_method(context, info, target, *args, **kwargs):
 @specs.method
 @specs.name("getValue")
 def get_value(context, info, target=None):
-    from .executor import read_property, static_value
     frame = _frame(context)
     spec = info.spec
     if spec.usage == "Static" or target is None:
@@ -152,8 +148,6 @@ def get_value(context, info, target=None):
 @specs.method
 @specs.name("setValue")
 def set_value(context, info, target, value):
-    from .executor import set_static_value, write_property
-    from .yaql_engine import to_plain
     frame = _frame(context)
     spec = info.spec
     if spec.usage == "Static" or target is None:
@@ -189,7 +183,6 @@ def meta_of(frame: Any, cls: Any) -> list:
 
 
 def _meta_entries(runtime: Any, cls: Any) -> list:
-    from .yaql_engine import to_plain
     meta = cls.meta
     items = meta if isinstance(meta, list) else [meta] if isinstance(meta, dict) else []
     result = []

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..exceptions import EngineFault, MuranoPlError
 from .classes import MuranoClass, TypeRef
-from .exceptions import EngineFault, MuranoPlError
 
 
 def type_key(key: Any, scope: MuranoClass | None, runtime: Any,

@@ -20,8 +20,13 @@ from typing import Any
 
 from yaql.language import specs, yaqltypes
 
-from .classes import MethodSpec, MuranoClass
-from .exceptions import EngineFault, MuranoPlError, StackFrame
+from ..body.compiler import method_body
+from ..contracts import ANY, ContractEnv
+from ..exceptions import EngineFault, MuranoPlError, StackFrame
+from ..executor.calls import invoke
+from ..expressions.calls import frame_of as _frame
+from ..model.classes import MethodSpec, MuranoClass
+from ..values import to_plain
 
 
 def extension_methods(cls: MuranoClass) -> list[MethodSpec]:
@@ -75,13 +80,6 @@ def _layer(parent: Any, methods: list[MethodSpec]) -> Any:
     return ctx
 
 
-def _frame(context: Any) -> Any:
-    frame = context.get_data("#f")
-    if frame is None:
-        raise EngineFault("DslInvalidOperationError", "no MuranoPL frame in context")
-    return frame
-
-
 def _stub(method: MethodSpec):
     """The yaql method ``receiver.name(args...)`` calling ``method(receiver, args...)``."""
     def accepts(value: Any, context: Any, *args: Any, **kwargs: Any) -> bool:
@@ -101,8 +99,6 @@ _REJECTIONS = frozenset(("ContractViolationException", "NoObjectFoundError"))
 
 def receiver_accepted(runtime: Any, method: MethodSpec, value: Any) -> bool:
     """True when ``value`` passes the contract of ``method``'s first argument."""
-    from .contracts import ANY, ContractEnv
-    from .executor import method_body
     method_body(method)     # compiles the argument contracts
     if not method.arguments:
         return True
@@ -124,8 +120,6 @@ def receiver_accepted(runtime: Any, method: MethodSpec, value: Any) -> bool:
 def call_extension(frame: Any, method: MethodSpec, receiver: Any, args: tuple,
                    kwargs: dict) -> Any:
     """Run ``method`` as a static of its class with ``receiver`` as first argument."""
-    from .executor import invoke
-    from .yaql_engine import to_plain
     values = (to_plain(receiver),) + tuple(to_plain(a) for a in args)
     named = {k: to_plain(v) for k, v in kwargs.items()}
     return invoke(frame.runtime, method, method.declaring.type_ref, values, named, frame)

@@ -20,9 +20,10 @@ from yaql.language import expressions as yexpr
 from yaql.language import utils
 from yaql.language.exceptions import WrappedException
 
-from .classes import TypeRef
-from .objects import OBJECT_TYPES
-from .yaql_engine import to_plain
+from ..model.classes import TypeRef
+from ..model.objects import OBJECT_TYPES
+from ..values import to_plain
+from .calls import method_fallback, new_object
 
 NO_VALUE = utils.NO_VALUE
 _SCALARS = (int, float, str, bool, type(None))
@@ -254,7 +255,6 @@ def _compile_new(call: Any, engine: Any) -> Compiled:
         frame = _frame(ctx)
         if frame is None:
             return call(NO_VALUE, ctx, engine)
-        from .yaql_functions import new_object
         args = [to_plain(a(ctx)) for a in positional]
         kwargs = {k: to_plain(v(ctx)) for k, v in keywords}
         return new_object(frame, args[0], args[1:], kwargs)
@@ -287,8 +287,7 @@ def _compile_method_call(base: Compiled, call: Any, engine: Any) -> Compiled:
         if cls is None:
             return _generic_dot(ctx, receiver, call, engine)
         if not cls.find_methods(name):
-            from .yaql_functions import yaql_method_on_object
-            return yaql_method_on_object(receiver, call, ctx, engine)
+            return method_fallback(receiver, call, ctx, engine)
         args = [to_plain(a(ctx)) for a in positional]
         kwargs = {k: to_plain(v(ctx)) for k, v in keywords}
         frame = _frame(ctx)
