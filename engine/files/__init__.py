@@ -20,8 +20,8 @@ from .located_yaml import (
     load_yaml,
     load_yaml_documents,
     load_yaml_file,
+    plain_copy,
     position,
-    to_plain,
 )
 from .package import (
     MANIFEST,
@@ -34,8 +34,8 @@ from .package import (
     parse_format,
 )
 
-__all__ = ["MANIFEST", "SUPPORTED_FORMATS", "Package", "PackageFile",
-           "QuotedStr", "SourceError", "YamlMap", "YamlSeq", "atomic_folder", "atomic_write",
+__all__ = ["MANIFEST", "Package", "PackageFile", "QuotedStr", "SUPPORTED_FORMATS",
+           "SourceError", "YamlMap", "YamlSeq", "atomic_folder", "atomic_write",
            "find_package_dirs", "is_dotted_name", "is_junk", "key_line_of", "line_of",
            "load_yaml", "load_yaml_documents", "load_yaml_file", "move_into_place",
-           "parse_format", "position", "to_plain", "write_file"]
+           "parse_format", "plain_copy", "position", "write_file"]

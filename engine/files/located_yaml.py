@@ -15,7 +15,7 @@ agent rules, ...) goes through :func:`load_yaml` or :func:`load_yaml_documents`.
   one mapping are refused.
 
 Every problem raises :class:`~muranokit.engine.files.errors.SourceError` with the file,
-line, column and message. :func:`to_plain` turns loaded data into plain Python values
+line, column and message. :func:`plain_copy` turns loaded data into plain Python values
 (for data that leaves the loader's world: Heat templates, answers of rules).
 """
 
@@ -169,7 +169,7 @@ def position(container: Any, key: Any) -> tuple[int | None, int | None]:
     return None, None
 
 
-def to_plain(value: Any) -> Any:
+def plain_copy(value: Any) -> Any:
     """``value`` with every YamlMap/YamlSeq/QuotedStr made a plain dict/list/str
     (shared parts stay shared)."""
     memo: dict[int, Any] = {}
@@ -490,4 +490,4 @@ def load_yaml_file(path: str) -> Any:
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_EXPANDED_NODES", "QuotedStr", "YamlMap", "YamlSeq",
            "key_line_of", "line_of", "load_located", "load_yaml", "load_yaml_documents",
-           "load_yaml_file", "position", "single_document", "to_plain"]
+           "load_yaml_file", "plain_copy", "position", "single_document"]

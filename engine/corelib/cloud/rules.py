@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from muranokit.engine.files.errors import SourceError
-from muranokit.engine.files.located_yaml import line_of, load_yaml, to_plain
+from muranokit.engine.files.located_yaml import line_of, load_yaml, plain_copy
 
 AGENT_MATCH = ("plan", "script", "vm")
 AGENT_ANSWER = ("stdout", "stderr", "exitCode", "body", "fail", "times")
@@ -188,5 +188,5 @@ def _make_rule(kind: str, index: int, item: Any, line: int, path: str) -> Rule:
             raise RulesError(f"{kind} rule {index + 1}: '{key}' must be a string", path, line)
     if kind == "heat" and "fail" not in item:
         raise RulesError(f"heat rule {index + 1}: a Heat rule needs 'fail'", path, line)
-    answer = {k: to_plain(item[k]) for k in answer_keys if k in item and k != "times"}
+    answer = {k: plain_copy(item[k]) for k in answer_keys if k in item and k != "times"}
     return Rule(kind, index, match, answer, line, times)

@@ -11,7 +11,7 @@ from muranokit.engine.corelib.cloud.backend import AgentFailure, AgentTarget, He
 from muranokit.engine.corelib.cloud.templates import security_group_fragment
 from muranokit.engine.corelib.native.support import call, cloud_of, environment_of, object_id
 from muranokit.engine.files.errors import SourceError
-from muranokit.engine.files.located_yaml import load_yaml, to_plain
+from muranokit.engine.files.located_yaml import load_yaml, plain_copy
 from muranokit.engine.native import NativeThrow, native_class
 
 
@@ -187,7 +187,7 @@ class Resources:
     @staticmethod
     def yaml(ctx, name: str) -> Any:
         try:
-            return to_plain(load_yaml(Resources._read(ctx, name), f"Resources/{name}"))
+            return plain_copy(load_yaml(Resources._read(ctx, name), f"Resources/{name}"))
         except SourceError as exc:
             raise NativeThrow("io.murano.system.ResourceError",
                               f"{exc.path}:{exc.line or 0}: not valid YAML: {exc.message}"

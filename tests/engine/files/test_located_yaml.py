@@ -13,8 +13,8 @@ from muranokit.engine.files.located_yaml import (
     YamlSeq,
     load_yaml,
     load_yaml_documents,
+    plain_copy,
     position,
-    to_plain,
 )
 
 CLASS = """\
@@ -61,7 +61,7 @@ def test_quoted_and_block_scalars_are_quoted_strings_plain_ones_are_not():
 
 def test_to_plain_drops_positions_and_quoting_but_keeps_sharing():
     doc = load_yaml("a: &a {k: 'v'}\nb: *a\nc: ['x', 1]\n")
-    plain = to_plain(doc)
+    plain = plain_copy(doc)
     assert plain == {"a": {"k": "v"}, "b": {"k": "v"}, "c": ["x", 1]}
     assert type(plain) is dict and type(plain["c"]) is list and type(plain["a"]["k"]) is str
     assert plain["a"] is plain["b"]
