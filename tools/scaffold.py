@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from muranokit.engine.files import atomic_folder
+from muranokit.engine.files import Package, SourceError, atomic_folder, find_package_dirs
 from muranokit.tools.exceptions import InputError, OperationFailed
 from muranokit.tools.placeholder_logo import placeholder_logo
 
@@ -277,8 +277,6 @@ def package_trees(dest: str | os.PathLike) -> list[Path]:
 def same_full_name(fqn: str, dest: str | os.PathLike) -> list[str]:
     """Package folders in :func:`package_trees` whose FullName is ``fqn`` (the folder
     ``dest`` itself aside: replacing it is what --force is for)."""
-    from muranokit.tools.package import find_package_dirs, load_package
-
     own = os.path.realpath(dest)
     found: list[str] = []
     for tree in package_trees(dest):
@@ -286,8 +284,8 @@ def same_full_name(fqn: str, dest: str | os.PathLike) -> list[str]:
             if os.path.realpath(folder) == own or folder in found:
                 continue
             try:
-                name = load_package(folder).full_name
-            except InputError:
+                name = Package.open(folder).full_name  # reads the manifest only
+            except SourceError:
                 continue  # unusable packages are validate's business
             if name == fqn:
                 found.append(folder)
