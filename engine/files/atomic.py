@@ -20,7 +20,15 @@ from typing import BinaryIO
 
 
 def _umask() -> int:
-    mask = os.umask(0o022)
+    """The process's umask, read without changing it where the system tells it (Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and put back at once
     os.umask(mask)
     return mask
 
