@@ -62,7 +62,9 @@ class NativeContext:
         self.runtime.scheduler.yield_()
 
     def get_attr(self, name: str, default: Any = None) -> Any:
-        return self.runtime.attributes.get((self._obj.id, self._cls.name, name), default)
+        key = (self._obj.id, self._cls.name, name)
+        return to_python(self.runtime.attributes[key]) if key in self.runtime.attributes \
+            else default
 
     def set_attr(self, name: str, value: Any) -> None:
         self.runtime.attributes[(self._obj.id, self._cls.name, name)] = from_python(value)

@@ -23,6 +23,7 @@ from .model.classes import PropertySpec
 from .model.object_models import normalize
 from .model.objects import OBJECT_TYPES
 from .syntax.expressions import ExpressionParser
+from .values import FrozenDict, freeze, is_mapping, is_sequence, thaw
 
 
 def violation(path: str, detail: str) -> EngineFault:
@@ -76,18 +77,18 @@ class ListContract(Contract):
 
     def transform(self, value, env, path):
         if value is None or value is NO_VALUE:
-            value = []
-        elif not isinstance(value, (list, tuple)):
-            value = [value]
+            value = ()
+        elif not is_sequence(value):
+            value = (value,)
         n = len(value)
         if n < self.minimum or (self.maximum is not None and n > self.maximum):
             upper = "inf" if self.maximum is None else self.maximum
             raise violation(path, f"list length {n} is not within [{self.minimum}..{upper}]")
         if not self.items:
-            return list(value)
+            return freeze(value)
         last = len(self.items) - 1
-        return [self.items[min(i, last)].transform(item, env, f"{path}[{i}]")
-                for i, item in enumerate(value)]
+        return tuple([self.items[min(i, last)].transform(item, env, f"{path}[{i}]")
+                      for i, item in enumerate(value)])
 
 
 class DictContract(Contract):
@@ -97,11 +98,11 @@ class DictContract(Contract):
 
     def transform(self, value, env, path):
         if value is None or value is NO_VALUE:
-            value = {}
-        if not isinstance(value, dict):
+            value = FrozenDict()
+        if not is_mapping(value):
             raise violation(path, f"value {value!r} is not a dictionary")
         if not self.fixed and not self.generic:
-            return value
+            return freeze(value)
         result = {}
         for key, contract in self.fixed.items():
             result[key] = contract.transform(value.get(key), env, f"{path}.{key}")
@@ -112,7 +113,7 @@ class DictContract(Contract):
                 new_key = key_contract.transform(key, env, f"{path} key {key!r}")
                 result[new_key] = value_contract.transform(item, env, f"{path}.{key}")
                 break
-        return result
+        return FrozenDict(result)
 
 
 class ChainContract(Contract):
@@ -238,7 +239,7 @@ def _make_class_step(type_arg: _TypeArg, default_arg: _TypeArg | None):
             obj = value.real
         elif env.loading == TEMPLATE_CHECK:
             return value
-        elif isinstance(value, dict):
+        elif is_mapping(value):
             default_cls = default_arg.get(env) if default_arg else cls
             obj = env.runtime.object_from_model(value, env, default_cls, path)
         elif isinstance(value, str):
@@ -262,12 +263,12 @@ def _make_template_step(type_arg: _TypeArg, exclude: Any):
     def step(value, env, path):
         if value is None:
             return None
-        if not isinstance(value, dict):
+        if not is_mapping(value):
             raise violation(path, f"value {value!r} is not an object template")
         cls = type_arg.get(env)
         scope = env.frame.cls if env.frame is not None and env.frame.cls is not None \
             else type_arg.decl_cls
-        value = normalize(value, scope, env.runtime, deep=False)
+        value = normalize(thaw(value), scope, env.runtime, deep=False)
         obj_cls = cls
         header = value.get("?") if isinstance(value.get("?"), dict) else None
         if header and header.get("type"):
@@ -279,7 +280,7 @@ def _make_template_step(type_arg: _TypeArg, exclude: Any):
         if exclude is not None:
             ctx = env.runtime.contract_context(env.frame, value, type_arg.fl)
             excluded = set(exclude(NO_VALUE, ctx, type_arg.fl.engine) or [])
-        result = {k: v for k, v in value.items() if k not in excluded}
+        result = freeze({k: v for k, v in value.items() if k not in excluded})
         check_env = ContractEnv(env.runtime, env.frame, env.this, TEMPLATE_CHECK)
         for spec in obj_cls.all_properties():
             if spec.name in result and spec.usage not in ("Runtime", "Static", "Config"):

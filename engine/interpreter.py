@@ -38,6 +38,7 @@ from .model_io import ModelLoad, dependency_order
 from .registry import ClassRegistry
 from .scheduler import Scheduler
 from .syntax.expressions import ExpressionParser, is_legacy
+from .values import freeze, is_mapping
 
 
 class Interpreter:
@@ -204,8 +205,8 @@ class Interpreter:
         cls = self.get_class("io.murano.Exception")
         obj = MuranoObject(cls, self.new_id(), None, self)
         obj.props.update(
-            name=name or error.names[0], names=list(error.names), message=error.message,
-            extra=error.extra, stackTrace=[f.as_dict() for f in error.stack],
+            name=name or error.names[0], names=tuple(error.names), message=error.message,
+            extra=freeze(error.extra), stackTrace=freeze([f.as_dict() for f in error.stack]),
             cause=self.exception_object(error.cause) if error.cause is not None else None)
         obj.natives["#error"] = error
         obj.initialized = True
@@ -252,7 +253,7 @@ class Interpreter:
                 if fault.type_name == "UninitializedPropertyAccessError":
                     return None
                 raise
-        if isinstance(holder, dict):
+        if is_mapping(holder):
             return holder.get(key)
         return None
 
@@ -297,7 +298,7 @@ class Interpreter:
     def object_from_model(self, value: dict, env: ContractEnv, default_cls: MuranoClass,
                           path: str) -> MuranoObject:
         """A dict met by a ``class()`` contract: a known object by id, or a new owned one."""
-        head = value.get("?") if isinstance(value.get("?"), dict) else None
+        head = value.get("?") if is_mapping(value.get("?")) else None
         oid = str(head["id"]) if head and "id" in head else None
         loading: ModelLoad | None = env.loading
         if oid is not None:

@@ -19,6 +19,7 @@ from ..exceptions import (
 from ..expressions.data import Source, compile_value
 from ..files.located_yaml import position
 from ..syntax import schema
+from ..values import is_mapping
 from .statements import Block, Statement
 
 
@@ -123,8 +124,8 @@ class ForMacro(Statement):
 
     def run(self, frame):
         collection = self.collection.evaluate(frame.ctx)
-        if isinstance(collection, dict):
-            collection = list(collection)
+        if is_mapping(collection):
+            collection = tuple(collection)
         elif collection is None:
             collection = []
         limit = frame.runtime.limits.max_iterations
@@ -339,7 +340,7 @@ def _build_throw(item, src, pos, c):
     if not names or any(not isinstance(n, str) for n in names):
         raise src.error("Throw needs one or more exception names", pos)
     node = ThrowMacro()
-    node.names = names
+    node.names = [str(n) for n in names]
     node.message = _value(item, "Message", src) if "Message" in item else None
     node.extra = _value(item, "Extra", src) if "Extra" in item else None
     node.cause = _value(item, "Cause", src) if "Cause" in item else None

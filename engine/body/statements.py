@@ -15,6 +15,7 @@ from ..exceptions import FlowSignal, MuranoPlError
 from ..expressions.data import Source
 from ..expressions.expression import Expression
 from ..syntax.expressions import target_problem
+from ..values import FrozenDict, is_mapping, is_sequence
 
 
 class Statement:
@@ -104,12 +105,12 @@ class _AttrTarget(_Target):
             return
         if holder is None:
             holder = {}
-        if not isinstance(holder, dict):
+        if not is_mapping(holder):
             raise frame.runtime.fault("InvalidLhsTargetError",
                                       f"cannot set key {self.key!r} of {holder!r}")
         updated = dict(holder)
         updated[self.key] = value
-        self.base.assign(frame, updated)
+        self.base.assign(frame, FrozenDict(updated))
 
 
 class _IndexTarget(_Target):
@@ -121,9 +122,9 @@ class _IndexTarget(_Target):
     def current(self, frame):
         holder = self.base.current(frame)
         key = self.index.evaluate(frame.ctx)
-        if isinstance(holder, list) and isinstance(key, int) and -len(holder) <= key < len(holder):
+        if is_sequence(holder) and isinstance(key, int) and -len(holder) <= key < len(holder):
             return holder[key]
-        if isinstance(holder, dict):
+        if is_mapping(holder):
             return holder.get(key)
         if frame.runtime.is_object(holder) and isinstance(key, str):
             return frame.runtime.get_member(holder, key, frame)
@@ -135,18 +136,20 @@ class _IndexTarget(_Target):
         if frame.runtime.is_object(holder) and isinstance(key, str):
             frame.runtime.write_property(holder, key, value, frame)
             return
-        if isinstance(holder, list) and isinstance(key, int) and not isinstance(key, bool):
-            updated = list(holder)
-            if key == len(updated):
-                updated.append(value)
-            elif -len(updated) <= key < len(updated):
-                updated[key] = value
+        if is_sequence(holder) and isinstance(key, int) and not isinstance(key, bool):
+            items = list(holder)
+            if key == len(items):
+                items.append(value)
+            elif -len(items) <= key < len(items):
+                items[key] = value
             else:
                 raise frame.runtime.fault("InvalidLhsTargetError",
                                           f"list index {key} out of range")
-        elif holder is None or isinstance(holder, dict):
-            updated = dict(holder or {})
-            updated[key] = value
+            updated = tuple(items)
+        elif holder is None or is_mapping(holder):
+            pairs = dict(holder or {})
+            pairs[key] = value
+            updated = FrozenDict(pairs)
         else:
             raise frame.runtime.fault("InvalidLhsTargetError",
                                       f"cannot set item {key!r} of {holder!r}")

@@ -10,6 +10,7 @@ from ..exceptions import EngineFault
 from ..expressions.expression import NO_VALUE
 from ..model.classes import MuranoClass
 from ..model.objects import MuranoObject
+from ..values import freeze
 from .calls import invoke
 from .frames import Frame
 
@@ -73,6 +74,7 @@ def initialize_properties(runtime: Any, obj: MuranoObject, params: dict,
                     value = config[spec.name]
                 elif value is NO_VALUE:
                     value = spec.default.evaluate(frame.ctx) if spec.has_default else None
+                value = freeze(value)      # model data, class configs: as the engine keeps it
                 if spec.contract is not ANY:
                     checking = True
                     value = spec.contract.transform(value, env, f"{cls.name}.{spec.name}")
@@ -109,7 +111,7 @@ def run_init(runtime, obj: MuranoObject, caller: Frame | None,
         init = c.methods.get(".init")
         if init is not None and (init.body_src or init.native is not None):
             given = init_params if init_params is not None else (params or {})
-            args = {a.name: given[a.name] for a in init.arguments if a.name in given}
+            args = {a.name: freeze(given[a.name]) for a in init.arguments if a.name in given}
             invoke(runtime, init, obj, (), args, caller)
 
 

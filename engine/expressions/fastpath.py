@@ -19,10 +19,11 @@ from typing import Any
 from yaql.language import expressions as yexpr
 from yaql.language import utils
 from yaql.language.exceptions import WrappedException
+from yaql.language.utils import limit_iterable, limit_memory_usage
 
 from ..model.classes import TypeRef
 from ..model.objects import OBJECT_TYPES
-from ..values import to_plain
+from ..values import FrozenDict, freeze
 from .calls import method_fallback, new_object
 
 NO_VALUE = utils.NO_VALUE
@@ -33,7 +34,7 @@ Compiled = Callable[[Any], Any]
 
 
 def compile_tree(tree: Any, engine: Any = None) -> Compiled | None:
-    """A closure ``f(ctx)`` computing what yaql computes for ``tree`` (output converted)."""
+    """A closure ``f(ctx)`` computing what yaql computes for ``tree`` (output frozen)."""
     if engine is None:
         return None
     node = _compile(tree, engine)
@@ -43,7 +44,7 @@ def compile_tree(tree: Any, engine: Any = None) -> Compiled | None:
         value = node(ctx)
         if type(value) in scalars:
             return value
-        return to_plain(value)
+        return freeze(value)
     return evaluate
 
 
@@ -147,12 +148,21 @@ def _arith(name: str, op: Callable, tree: Any, engine: Any) -> Compiled:
         if (ta is int or ta is float) and (tb is int or tb is float):
             return op(a, b)
         if is_plus and ta is str and tb is str:
-            return a + b
-        if is_plus and (ta is list or ta is tuple) and (tb is list or tb is tuple):
-            # yaql concatenates lazily; the materialised sequence is the same value
-            return tuple(a) + tuple(b)
+            return _limited(engine, a + b)
+        if is_plus and ta is tuple and tb is tuple:
+            limit_iterable(a, engine)           # yaql's checks of its arguments
+            limit_iterable(b, engine)
+            limit_memory_usage(engine, (1, a), (1, b))
+            return _limited(engine, a + b)
         return _generic(name, engine, ctx, a, b)
     return run
+
+
+def _limited(engine: Any, value: Any) -> Any:
+    """``value``, unless it is larger than the run's value limit (yaql checks every function
+    result so: MemoryQuotaExceededException)."""
+    limit_memory_usage(engine, (1, value))
+    return value
 
 
 def _compare(name: str, op: Callable, tree: Any, engine: Any) -> Compiled:
@@ -199,12 +209,13 @@ def _compile_unary(tree: Any, engine: Any) -> Compiled:
 
 def _compile_index(tree: Any, engine: Any) -> Compiled:
     base, index = _compile(tree.args[0], engine), _compile(tree.args[1], engine)
+    legacy = bool(engine.options.get("yaql.iterableDicts", False))
 
     def run(ctx):
         b, i = base(ctx), index(ctx)
         if (type(b) is list or type(b) is tuple) and type(i) is int:
             return b[i]
-        if type(b) is dict and type(i) in _SCALARS:
+        if (type(b) is FrozenDict or type(b) is dict) and type(i) in _SCALARS and not legacy:
             return b[i]
         return _generic("#indexer", engine, ctx, b, i)
     return run
@@ -227,11 +238,12 @@ def _compile_dot(left_tree: Any, right_tree: Any, engine: Any, whole: Any) -> Co
     base = _compile(left_tree, engine)
     if type(right_tree) is yexpr.KeywordConstant:
         key = right_tree.value
+        legacy = bool(engine.options.get("yaql.iterableDicts", False))
 
         def attr(ctx):
             obj = base(ctx)
-            if type(obj) is dict:
-                return obj[key]
+            if type(obj) is FrozenDict or type(obj) is dict:
+                return obj.get(key) if legacy else obj[key]   # as yaql's flavours do
             if isinstance(obj, OBJECT_TYPES):
                 frame = _frame(ctx)
                 return frame.runtime.read_property(obj, key, frame)
@@ -255,8 +267,8 @@ def _compile_new(call: Any, engine: Any) -> Compiled:
         frame = _frame(ctx)
         if frame is None:
             return call(NO_VALUE, ctx, engine)
-        args = [to_plain(a(ctx)) for a in positional]
-        kwargs = {k: to_plain(v(ctx)) for k, v in keywords}
+        args = [freeze(a(ctx)) for a in positional]
+        kwargs = {k: freeze(v(ctx)) for k, v in keywords}
         return new_object(frame, args[0], args[1:], kwargs)
     return run
 
@@ -288,8 +300,9 @@ def _compile_method_call(base: Compiled, call: Any, engine: Any) -> Compiled:
             return _generic_dot(ctx, receiver, call, engine)
         if not cls.find_methods(name):
             return method_fallback(receiver, call, ctx, engine)
-        args = [to_plain(a(ctx)) for a in positional]
-        kwargs = {k: to_plain(v(ctx)) for k, v in keywords}
+        args = [freeze(a(ctx)) for a in positional]
+        kwargs = {k: freeze(v(ctx)) for k, v in keywords}
         frame = _frame(ctx)
-        return frame.runtime.call_from_code(receiver, name, args, kwargs, frame)
+        return _limited(engine, frame.runtime.call_from_code(receiver, name, args, kwargs,
+                                                             frame))
     return run

@@ -7,13 +7,13 @@ import base64
 
 from yaql.language import specs, utils, yaqltypes
 
-from ..values import to_plain
+from ..values import freeze, is_mapping, is_sequence, thaw
 
 
 def _bind_value(value, mappings):
-    if isinstance(value, dict):
+    if is_mapping(value):
         return {_bind_value(k, mappings): _bind_value(v, mappings) for k, v in value.items()}
-    if isinstance(value, list):
+    if is_sequence(value):
         return [_bind_value(v, mappings) for v in value]
     if isinstance(value, str):
         if value.startswith("$"):
@@ -34,7 +34,7 @@ def _bind_value(value, mappings):
 @specs.parameter("mappings", yaqltypes.PythonType(utils.MappingType))
 @specs.name("bind")
 def bind_(obj, mappings):
-    return _bind_value(to_plain(obj), to_plain(mappings) or {})
+    return freeze(_bind_value(obj, mappings or {}))
 
 
 @specs.parameter("mappings", yaqltypes.PythonType(utils.MappingType))
@@ -105,7 +105,7 @@ def substr_(value, start, length=-1):
 def patch_(obj, patch):
     """Apply a JSON patch (RFC 6902) to a dict."""
     import jsonpatch  # only when a package patches something
-    return jsonpatch.apply_patch(to_plain(obj), to_plain(patch))
+    return freeze(jsonpatch.apply_patch(thaw(obj), thaw(patch)))
 
 
 FUNCTIONS = [bind_, bind_method, base64encode, base64decode, format_, format_method,

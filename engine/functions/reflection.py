@@ -20,7 +20,7 @@ from ..executor.properties import read_property, set_static_value, static_value,
 from ..expressions.calls import frame_of as _frame
 from ..model.classes import ArgSpec, MethodSpec, PropertySpec
 from ..model.objects import OBJECT_TYPES
-from ..values import to_plain
+from ..values import freeze
 
 
 class PropertyInfo:
@@ -129,8 +129,8 @@ def invoke_method(context, info, target, *args, **kwargs):
     else:
         raise EngineFault("ContractViolationException",
                           f"{spec.declaring.name}.{spec.name} needs an object to run on")
-    return invoke(frame.runtime, spec, receiver, tuple(to_plain(list(args))),
-                  to_plain(dict(kwargs)), frame)
+    return invoke(frame.runtime, spec, receiver, tuple(freeze(a) for a in args),
+                  {k: freeze(v) for k, v in kwargs.items()}, frame)
 
 
 @specs.parameter("info", yaqltypes.PythonType(PropertyInfo, nullable=False))
@@ -151,9 +151,9 @@ def set_value(context, info, target, value):
     frame = _frame(context)
     spec = info.spec
     if spec.usage == "Static" or target is None:
-        set_static_value(frame.runtime, spec.declaring, spec.name, to_plain(value), frame)
+        set_static_value(frame.runtime, spec.declaring, spec.name, freeze(value), frame)
     else:
-        write_property(frame.runtime, target.real, spec.name, to_plain(value), frame,
+        write_property(frame.runtime, target.real, spec.name, freeze(value), frame,
                        privileged=True)
 
 
@@ -191,7 +191,7 @@ def _meta_entries(runtime: Any, cls: Any) -> list:
             continue
         for name, props in item.items():
             meta_cls = runtime.resolve_class(str(name), cls)
-            result.append((meta_cls, to_plain(props) if isinstance(props, dict) else {}))
+            result.append((meta_cls, freeze(props) if isinstance(props, dict) else {}))
     return result
 
 
