@@ -401,7 +401,7 @@ def ready_property(spec: PropertySpec) -> PropertySpec:
         src = source_for(spec.declaring, None)
         spec.contract = compile_contract(spec.contract_src, src.parser, spec.declaring,
                                          src.file, spec.pos)
-        spec.default = compile_value(spec.default_src, src, spec.pos)
+        spec.default = compile_value(spec.default_src, src, spec.default_pos)
     return spec
 
 

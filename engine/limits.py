@@ -32,9 +32,9 @@ class Limits:
     budgets)."""
 
     def __init__(self, max_depth: int = 200, max_iterations: int = 100_000,
-                 max_steps: int | None = 2_000_000, max_collection: int = 2000,
+                 max_steps: int | None = 1_000_000, max_collection: int = 2000,
                  max_value_bytes: int = 512 * 1024,
-                 max_seconds: float | None = 600.0) -> None:
+                 max_seconds: float | None = 60.0) -> None:
         self.max_depth = max_depth
         self.max_iterations = max_iterations
         self.max_steps = max_steps
@@ -54,19 +54,18 @@ def _bounded(value: float | None) -> bool:
 class Budget:
     """What one run has spent of its :class:`Limits`: steps, and the engine's own time."""
 
-    __slots__ = ("limits", "steps", "countdown", "elapsed", "_since", "_running", "_paused",
-                 "peak_collection", "peak_bytes", "exceeded")
+    __slots__ = ("limits", "steps", "countdown", "_chunk", "elapsed", "_since", "_running",
+                 "_paused", "peak_collection", "exceeded")
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.steps = 0                 # counted so far (up to the last poll)
-        self.countdown = POLL_EVERY    # steps until the next poll
+        self._chunk = self.countdown = self._next_chunk()   # steps until the next poll
         self.elapsed = 0.0             # engine time of finished running periods
         self._since: float | None = None
         self._running = 0
         self._paused = 0
         self.peak_collection = 0       # the largest collection met by freeze (measurement)
-        self.peak_bytes = 0
         self.exceeded: str | None = None   # why the run was stopped, once it was
 
     # -- time ------------------------------------------------------------------------------
@@ -117,15 +116,22 @@ class Budget:
     # -- steps -----------------------------------------------------------------------------
     def step(self) -> None:
         """One step: a statement, a method call or a yaql function call (cheap: the real
-        check runs every POLL_EVERY steps)."""
+        check runs every POLL_EVERY steps, and at the step that goes over the budget)."""
         self.countdown -= 1
         if self.countdown <= 0:
             self.poll()
 
+    def _next_chunk(self) -> int:
+        """Steps until the next poll: POLL_EVERY, or fewer to stop right at the budget."""
+        limit = self.limits.max_steps
+        if _bounded(limit):
+            return max(1, min(POLL_EVERY, limit - self.steps + 1))
+        return POLL_EVERY
+
     def poll(self) -> None:
         """Count the steps since the last poll and look at the clock."""
-        self.steps += POLL_EVERY - self.countdown
-        self.countdown = POLL_EVERY
+        self.steps += self._chunk - self.countdown
+        self._chunk = self.countdown = self._next_chunk()
         limits = self.limits
         if self.exceeded is not None:
             raise EngineFault(*self.exceeded)
@@ -141,12 +147,12 @@ class Budget:
 
     def _stop(self, type_name: str, message: str) -> None:
         self.exceeded = (type_name, message)
-        self.countdown = 1             # every later step fails too (a Catch cannot go on)
+        self._chunk = self.countdown = 1   # every later step fails too (a Catch cannot go on)
         raise EngineFault(type_name, message)
 
     def total_steps(self) -> int:
         """Steps counted so far, including those since the last poll."""
-        return self.steps + POLL_EVERY - self.countdown
+        return self.steps + self._chunk - self.countdown
 
     # -- values ----------------------------------------------------------------------------
     def collection(self, count: int) -> None:

@@ -107,6 +107,17 @@ def describe_error(error: Any) -> str:
     return "\n".join(lines)
 
 
+def _limits(given: dict[str, Any] | None) -> Any:
+    """The engine's Limits with the fields given changed (None: the defaults)."""
+    if not given:
+        return None
+    from muranokit.engine import Limits
+    limits = Limits()
+    for name, value in given.items():
+        setattr(limits, name, value)
+    return limits
+
+
 # --- outcome -------------------------------------------------------------------------------
 @dataclass
 class Outcome:
@@ -138,7 +149,8 @@ class Session:
 
     def __init__(self, packages: list[str], rules: Any = None,
                  previous: SavedState | None = None, secret_keys: set[str] | None = None,
-                 seed: int = 0, cloud: Callable[[Any], Any] | None = None) -> None:
+                 seed: int = 0, cloud: Callable[[Any], Any] | None = None,
+                 limits: dict[str, Any] | None = None) -> None:
         from muranokit.engine import MuranoPlError, Runtime
         from muranokit.engine.corelib.cloud import Cloud, CloudError
         from muranokit.engine.events import Masker
@@ -151,7 +163,8 @@ class Session:
         except CloudError as exc:
             raise InputError(f"saved cloud state unusable: {exc}") from None
         try:
-            self.runtime = Runtime(self.packages, seed=seed, cloud=self.cloud)
+            self.runtime = Runtime(self.packages, seed=seed, cloud=self.cloud,
+                                   limits=_limits(limits))
         except MuranoPlError as exc:
             raise InputError(f"cannot load package: {exc.message}", exc.file,
                              exc.line) from None

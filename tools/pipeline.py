@@ -19,11 +19,13 @@ in :attr:`Settings.cloud`, its options in :attr:`Settings.extra`).
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from muranokit.tools import run_limits
 from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_OK, InputError
 
 # The engine, the session and the state modules are imported when a dry-run starts, not
@@ -44,6 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser, state_required: bool = False)
                         help="write the report here instead of standard output")
     parser.add_argument("--model-out", metavar="FILE",
                         help="also write the final object model here (JSON, secrets as ***)")
+    run_limits.add_arguments(parser)
 
 
 @dataclass
@@ -59,11 +62,13 @@ class Settings:
     model_out: str | None = None    # --model-out FILE
     cloud: str = "sim"              # which of CLOUDS runs it
     extra: dict[str, Any] = field(default_factory=dict)   # backend-specific options
+    limits: dict[str, Any] = field(default_factory=dict)  # --max-* (engine Limits fields)
 
     @classmethod
     def from_arguments(cls, args: argparse.Namespace, command: str, title: str) -> Settings:
         return cls(command, title, args.state, args.agent_rules, args.report, args.output,
-                   args.model_out, getattr(args, "cloud", None) or "sim")
+                   args.model_out, getattr(args, "cloud", None) or "sim",
+                   limits=run_limits.limits_from(args))
 
 
 def simulated_cloud(settings: Settings, previous: Any, rules: Any, masker: Any) -> Any:
@@ -120,7 +125,7 @@ class DryRun:
         if self.previous is not None:
             packages = packages + [p for p in self.previous.packages if p not in packages]
         factory = CLOUDS[self.settings.cloud]
-        return Session(packages, previous=self.previous,
+        return Session(packages, previous=self.previous, limits=self.settings.limits,
                        cloud=lambda masker: factory(self.settings, self.previous, self.rules,
                                                     masker))
 
@@ -137,6 +142,9 @@ class DryRun:
         )
         from muranokit.tools.report import render
         settings = self.settings
+        logging.getLogger("muranokit.dryrun").debug(
+            "engine budget used: %s (limits: %s)", session.runtime.usage(),
+            session.runtime.limits)
         report = render(outcome.trace(settings.title), settings.report, session.masker)
         if settings.model_out:
             write_model(settings.model_out, outcome, session.masker)

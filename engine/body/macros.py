@@ -20,7 +20,7 @@ from ..expressions.data import Source, compile_value
 from ..files.located_yaml import position
 from ..syntax import schema
 from ..values import is_mapping
-from .statements import Block, Statement
+from .statements import Block, Statement, context_key
 
 
 class BodyCompiler(Protocol):
@@ -120,7 +120,7 @@ def _build_while(item, src, pos, c):
 
 
 class ForMacro(Statement):
-    __slots__ = ("var", "collection", "body")
+    __slots__ = ("var", "key", "collection", "body")
 
     def run(self, frame):
         collection = self.collection.evaluate(frame.ctx)
@@ -129,10 +129,11 @@ class ForMacro(Statement):
         elif collection is None:
             collection = []
         limit = frame.runtime.limits.max_iterations
+        scope, key = frame.scope._data, self.key   # the method's variables (a yaql Context)
         for count, item in enumerate(collection, 1):
             if count > limit:
                 _check_iterations(frame, count, self)
-            frame.scope[self.var] = item
+            scope[key] = item
             if not _iteration(self.body, frame):
                 break
 
@@ -143,6 +144,7 @@ def _build_for(item, src, pos, c):
         raise src.error("For value must be a variable name", position(item, "For"))
     node = ForMacro()
     node.var = var if var.startswith("$") else "$" + var
+    node.key = context_key(node.var)
     node.collection = _value(item, "In", src)
     node.body = _block(item, "Do", src, c)
     return node

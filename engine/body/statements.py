@@ -11,7 +11,7 @@ from typing import Any
 
 from yaql.language import expressions as yexpr
 
-from ..exceptions import FlowSignal, MuranoPlError
+from ..exceptions import FlowSignal, MuranoPlError, python_error
 from ..expressions.data import Source
 from ..expressions.expression import Expression
 from ..syntax.expressions import target_problem
@@ -57,15 +57,19 @@ class Block:
         self.statements = statements
 
     def run(self, frame) -> None:
+        budget = frame.runtime.budget
         for stmt in self.statements:
             frame.line = stmt.line
             frame.column = stmt.column
             try:
+                budget.countdown -= 1           # budget.step(), inlined: the hot path
+                if budget.countdown <= 0:
+                    budget.poll()
                 stmt.run(frame)
             except (MuranoPlError, FlowSignal):
                 raise
             except Exception as exc:  # noqa: BLE001 - every error becomes a MuranoPL one
-                raise frame.runtime.wrap_error(exc, frame) from exc
+                raise frame.runtime.wrap_error(exc, frame) from python_error(exc)
 
 
 # --- assignment ------------------------------------------------------------------------------
@@ -77,15 +81,23 @@ class _Target:
         raise NotImplementedError
 
 
+def context_key(name: str) -> str:
+    """The key a yaql context keeps variable ``name`` under (``$x`` for ``x``, ``$1`` for
+    ``$``), as ``Context.__setitem__`` computes it on every write."""
+    key = name if name.startswith("$") else "$" + name
+    return "$1" if key == "$" else key
+
+
 class _VarTarget(_Target):
     def __init__(self, name: str) -> None:
         self.name = name
+        self.key = context_key(name)
 
     def current(self, frame) -> Any:
         return frame.ctx.get_data(self.name)
 
     def assign(self, frame, value):
-        frame.scope[self.name] = value
+        frame.scope._data[self.key] = value     # the method's variables (a yaql Context)
 
 
 class _AttrTarget(_Target):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..contracts import ANY, ContractEnv, ready_property
-from ..exceptions import EngineFault
+from ..exceptions import EngineFault, MuranoPlError, python_error
 from ..expressions.expression import NO_VALUE
 from ..model.classes import MuranoClass
 from ..model.objects import MuranoObject
@@ -69,6 +69,9 @@ def initialize_properties(runtime: Any, obj: MuranoObject, params: dict,
             else:
                 value = params.get(spec.name, NO_VALUE)
             checking = False
+            frame.file = spec.declaring.file
+            frame.line, frame.column = spec.default_pos if spec.default_pos and \
+                value is NO_VALUE else (spec.pos or (None, None))
             try:
                 if value is NO_VALUE and spec.name in config:
                     value = config[spec.name]
@@ -86,6 +89,10 @@ def initialize_properties(runtime: Any, obj: MuranoObject, params: dict,
                 if checking and fault.type_name in _VALUE_FAULTS:   # say whose and which
                     error.object_id, error.property_name = obj.id, spec.name
                 raise error from None
+            except (MuranoPlError, KeyboardInterrupt, SystemExit):
+                raise
+            except Exception as exc:  # noqa: BLE001 - a Default's yaql raised Python's error
+                raise runtime.wrap_error(exc, frame) from python_error(exc)
             obj.props[spec.name] = value
         if len(failed) >= last:
             raise runtime.wrap_error(EngineFault(

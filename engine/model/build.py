@@ -130,7 +130,7 @@ def _build_properties(cls: MuranoClass, props: Any, file: str, pos: tuple) -> No
                                cls=cls.name)
         cls.properties[str(name)] = PropertySpec(
             str(name), cls, spec.get("Contract"), spec.get("Default"), "Default" in spec,
-            usage, ppos)
+            usage, ppos, position(spec, "Default") if "Default" in spec else None)
 
 
 def _parse_arguments(cls: MuranoClass, mname: str, args: Any, file: str,

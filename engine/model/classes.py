@@ -74,7 +74,8 @@ class PropertySpec:
     """A declared property: contract, default, usage, declaring class."""
 
     def __init__(self, name: str, declaring: MuranoClass, contract_src: Any, default: Any,
-                 has_default: bool, usage: str, pos: tuple) -> None:
+                 has_default: bool, usage: str, pos: tuple,
+                 default_pos: tuple | None = None) -> None:
         self.name = name
         self.declaring = declaring
         self.contract_src = contract_src
@@ -82,6 +83,7 @@ class PropertySpec:
         self.has_default = has_default
         self.usage = usage
         self.pos = pos
+        self.default_pos = default_pos or pos   # where the Default is written
         self.contract = None
         self.default = None
 
