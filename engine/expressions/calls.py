@@ -10,7 +10,7 @@ from typing import Any
 
 from yaql.language import expressions as yexpr
 from yaql.language import utils
-from yaql.language.exceptions import NoMethodRegisteredException
+from yaql.language.exceptions import NoMethodRegisteredException, WrappedException
 
 from ..exceptions import EngineFault
 from ..model.classes import MuranoClass, TypeRef
@@ -56,6 +56,8 @@ def method_fallback(receiver: Any, expr: Any, context: Any, engine: Any) -> Any:
     report NoMethodFound when there is none."""
     try:
         return expr(receiver, context, engine)
+    except WrappedException as exc:      # yaql's wrapper of a StopIteration: the original
+        raise exc.wrapped from None
     except NoMethodRegisteredException:
         cls = receiver.cls if isinstance(receiver, TypeRef) else receiver.start_class
         raise EngineFault("NoMethodFound", f'Method "{expr.name}" is not found in '

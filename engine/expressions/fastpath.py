@@ -12,6 +12,7 @@ yaql's own evaluation over a corpus of expressions.
 
 from __future__ import annotations
 
+import copy
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -48,8 +49,65 @@ def compile_tree(tree: Any, engine: Any = None) -> Compiled | None:
     return evaluate
 
 
+class FastNode(yexpr.Expression):
+    """A sub-tree handed to yaql (a function's argument, a lambda's body) that evaluates by
+    its compiled closure: yaql calls it like any node, ``node(receiver, context, engine)``;
+    called with a receiver (a method lambda), it runs the original node."""
+
+    def __init__(self, original: Any, closure: Compiled) -> None:
+        self.original = original
+        self.closure = closure
+        self.uses_receiver = original.uses_receiver
+
+    def __call__(self, receiver: Any, context: Any, engine: Any) -> Any:
+        if receiver is NO_VALUE:
+            return self.closure(context)
+        return self.original(receiver, context, engine)
+
+    def __str__(self) -> str:
+        return str(self.original)
+
+
+_AS_WRITTEN = (yexpr.Constant, yexpr.KeywordConstant)
+"""Nodes yaql reads as syntax (names, literals): never replaced."""
+
+
+def _fast_arg(arg: Any, engine: Any) -> Any:
+    """An argument node for yaql: compiled, unless yaql reads it as syntax."""
+    kind = type(arg)
+    if kind is yexpr.MappingRuleExpression:     # name => value: the value is compiled
+        return yexpr.MappingRuleExpression(arg.source, _fast_arg(arg.destination, engine))
+    if isinstance(arg, _AS_WRITTEN) or not isinstance(arg, yexpr.Expression) or \
+            kind is FastNode or getattr(arg, "name", None) == "#operator_=>":
+        return arg                             # (legacy `a => b` tuples are read as syntax)
+    return FastNode(arg, _compile(arg, engine))
+
+
+def accelerated(tree: Any, engine: Any) -> Any:
+    """A copy of ``tree`` for yaql's runner whose arguments run compiled: yaql still picks
+    the function (its own overloads), but what it evaluates inside (a lambda's
+    ``$.method()``, ``new()``, property reads) takes the fast path. The right side of
+    ``.`` stays as written (yaql reads the method name from it), its arguments compiled."""
+    if not isinstance(tree, yexpr.Function) or type(tree) in (yexpr.GetContextValue,
+                                                              yexpr.Statement):
+        return tree
+    new = copy.copy(tree)
+    if tree.name == "#operator_.":
+        left, right = tree.args
+        new.args = (_fast_arg(left, engine), accelerated(right, engine)
+                    if type(right) is yexpr.Function else right)
+    elif tree.name == "#operator_=>":
+        return tree
+    else:
+        new.args = tuple(_fast_arg(a, engine) for a in tree.args)
+    return new
+
+
 def _yaql(tree: Any, engine: Any) -> Compiled:
-    """Evaluate a sub-tree with yaql's runner (no output conversion)."""
+    """Evaluate a sub-tree with yaql's runner (no output conversion); its arguments run
+    compiled (:func:`accelerated`)."""
+    tree = accelerated(tree, engine)
+
     def run(ctx):
         try:
             return tree(NO_VALUE, ctx, engine)
@@ -60,7 +118,10 @@ def _yaql(tree: Any, engine: Any) -> Compiled:
 
 def _generic(name: str, engine: Any, ctx: Any, *values: Any) -> Any:
     node = yexpr.Function(name, *[yexpr.Constant(v) for v in values])
-    return node(NO_VALUE, ctx, engine)
+    try:
+        return node(NO_VALUE, ctx, engine)
+    except WrappedException as exc:
+        raise exc.wrapped from None
 
 
 def _compile(tree: Any, engine: Any) -> Compiled:
@@ -81,6 +142,8 @@ def _compile(tree: Any, engine: Any) -> Compiled:
     if kind is yexpr.ListExpression:
         items = [_compile(a, engine) for a in tree.args]
         return lambda ctx: tuple([item(ctx) for item in items])   # yaql's list literal
+    if kind is yexpr.Wrap:
+        return _compile(tree.expr, engine)
     return _yaql(tree, engine)
 
 
@@ -256,7 +319,10 @@ def _compile_dot(left_tree: Any, right_tree: Any, engine: Any, whole: Any) -> Co
 
 def _generic_dot(ctx, receiver: Any, right_tree: Any, engine: Any) -> Any:
     node = yexpr.BinaryOperator(".", yexpr.Constant(receiver), right_tree, None)
-    return node(NO_VALUE, ctx, engine)
+    try:
+        return node(NO_VALUE, ctx, engine)
+    except WrappedException as exc:      # yaql's wrapper of a StopIteration: the original
+        raise exc.wrapped from None
 
 
 def _compile_new(call: Any, engine: Any) -> Compiled:
@@ -287,6 +353,7 @@ def _compile_args(call: Any, engine: Any) -> tuple[list, list]:
 def _compile_method_call(base: Compiled, call: Any, engine: Any) -> Compiled:
     name = call.name
     positional, keywords = _compile_args(call, engine)
+    call = accelerated(call, engine)        # for yaql's methods (select, where, ...)
 
     def run(ctx):
         receiver = base(ctx)

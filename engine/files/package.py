@@ -225,8 +225,11 @@ class Package:
     def _located(self, rel: str) -> list[tuple[int, Any]]:
         found = self._parsed.get(rel)
         if found is None:
+            path = self.display_path(rel)
             try:
-                found = load_located(self.read(rel), self.display_path(rel))
+                data = self.read(rel)
+                found = _shared_parse(data, path) if _shareable(rel) else \
+                    load_located(data, path)
             except SourceError as exc:
                 found = exc
             self._parsed[rel] = found
@@ -254,6 +257,31 @@ class Package:
         return sorted((rel for rel in self.files
                        if rel.startswith(prefix) and rel.endswith(_YAML_SUFFIXES)),
                       key=_walk_order)
+
+
+SHARED_PARSES = 512
+"""How many parsed class files the process keeps for further packages of the same bytes."""
+_SHARED: dict[tuple[str, bytes], list[tuple[int, Any]]] = {}
+
+
+def _shareable(rel: str) -> bool:
+    """Class files (and manifest-less folders' files): read-only documents once parsed.
+    A form (``UI/``) is not shared: the form filler works on its documents."""
+    return not rel.startswith("UI/")
+
+
+def _shared_parse(data: bytes, path: str) -> list[tuple[int, Any]]:
+    """The parse of ``data`` at ``path``, shared by every package of the process opened on
+    the same bytes (a test suite makes a fresh runtime per test): documents are read, never
+    changed. A file that does not parse raises as :func:`load_located` does."""
+    key = (path, bytes(data) if not isinstance(data, bytes) else data)
+    found = _SHARED.pop(key, None)
+    if found is None:
+        found = load_located(data, path)
+        if len(_SHARED) >= SHARED_PARSES:
+            del _SHARED[next(iter(_SHARED))]     # the least recently used
+    _SHARED[key] = found
+    return found
 
 
 def _walk_order(rel: str) -> list[tuple[int, str]]:

@@ -1,9 +1,11 @@
 """Murano's yaql functions on data: ``bind``, ``format`` (removed from yaql 3 but used by
-real packages), base64, string helpers and JSON ``patch``."""
+real packages), base64, string helpers, JSON ``patch``, and ``sum`` (yaql's, faster on
+numbers)."""
 
 from __future__ import annotations
 
 import base64
+import functools
 
 from yaql.language import specs, utils, yaqltypes
 
@@ -108,6 +110,26 @@ def patch_(obj, patch):
     return freeze(jsonpatch.apply_patch(thaw(obj), thaw(patch)))
 
 
+_NUMBERS = (int, float)
+
+
+@specs.parameter("collection", yaqltypes.Iterable())
+@specs.inject("operator", yaqltypes.Delegate("#operator_+"))
+@specs.method
+@specs.name("sum")
+def sum_(operator, collection, initial=utils.NO_VALUE):
+    """yaql's ``collection.sum(initial)``: the items folded with ``+``; two numbers are
+    added directly (what yaql's ``+`` of two numbers does) instead of a dispatch of
+    ``#operator_+`` for every item."""
+    def add(left, right):
+        if type(left) in _NUMBERS and type(right) in _NUMBERS:
+            return left + right
+        return operator(left, right)
+    if initial is utils.NO_VALUE:
+        return functools.reduce(add, collection)
+    return functools.reduce(add, collection, initial)
+
+
 FUNCTIONS = [bind_, bind_method, base64encode, base64decode, format_, format_method,
-             to_lower, to_upper, trim_, substr_, patch_]
+             to_lower, to_upper, trim_, substr_, patch_, sum_]
 """Registered into every root context."""
