@@ -46,19 +46,23 @@ def freeze(value: Any) -> Any:
     if kind in _SCALARS or kind in _OPAQUE:
         return value
     if kind is tuple:
-        items = [freeze(v) for v in value]
-        for old, new in zip(value, items):
-            if old is not new:
-                return tuple(items)
+        for i, item in enumerate(value):
+            sort = type(item)
+            if sort in _SCALARS or sort in _OPAQUE:
+                continue
+            frozen = freeze(item)
+            if frozen is not item:           # copy from the first item that changes
+                return value[:i] + (frozen,) + tuple([freeze(v) for v in value[i + 1:]])
         return value
     if kind is FrozenDict:
-        changed = False
-        pairs = []
-        for k, v in value.items():
-            fk, fv = freeze(k), freeze(v)
-            changed = changed or fk is not k or fv is not v
-            pairs.append((fk, fv))
-        return FrozenDict(pairs) if changed else value
+        pairs = getattr(value, "_d", value)  # yaql's FrozenDict keeps a dict: read it
+        for key, item in pairs.items():
+            sort = type(item)
+            if (sort in _SCALARS or sort in _OPAQUE) and type(key) is str:
+                continue
+            if freeze(key) is not key or freeze(item) is not item:
+                return FrozenDict([(freeze(k), freeze(v)) for k, v in pairs.items()])
+        return value
     if kind is list:
         return tuple([freeze(v) for v in value])
     if kind is dict:
