@@ -18,11 +18,11 @@ from yaql.language import expressions as yexpr
 from .exceptions import EngineFault, MuranoPlError, StackFrame
 from .expressions.data import compile_value, source_for
 from .expressions.expression import NO_VALUE, Expression
+from .files.located_yaml import position
 from .model.classes import PropertySpec
 from .model.object_models import normalize
 from .model.objects import OBJECT_TYPES
 from .syntax.expressions import ExpressionParser
-from .yaml_source import position
 
 
 def violation(path: str, detail: str) -> EngineFault:

@@ -27,13 +27,13 @@ from .executor.calls import call_method
 from .executor.frames import Frame
 from .executor.lifecycle import initialize_properties, run_destroy, run_init
 from .executor.properties import read_property, set_static_value, write_property
+from .files.package import Package
 from .functions.extensions import class_scope
 from .functions.library import package_context, root_context
 from .limits import Limits
 from .model.classes import MuranoClass, TypeRef
 from .model.object_models import normalize
 from .model.objects import OBJECT_TYPES, MuranoObject, from_python, to_python
-from .model.package import Package
 from .model_io import ModelLoad, dependency_order
 from .registry import ClassRegistry
 from .scheduler import Scheduler

@@ -11,12 +11,13 @@ from typing import Any
 
 from .bridge import attach_natives
 from .exceptions import EngineFault, MuranoPlError, StackFrame
+from .files.located_yaml import position
+from .files.package import Package
 from .functions.extensions import import_error
+from .loader import class_document
 from .model.build import build_class
 from .model.classes import MuranoClass, TypeRef
-from .model.package import Package
 from .native import NATIVE_CLASSES
-from .yaml_source import position
 
 
 class ClassRegistry:
@@ -59,7 +60,7 @@ class ClassRegistry:
                                 stack=[StackFrame(file, getattr(doc, "line", 1), 1, None, name)])
         self._building.append(name)
         try:
-            doc, file = pkg.documents[name]
+            doc, file = class_document(pkg, name)
             cls = build_class(doc, pkg, file, self._parent_lookup(file, doc), name=name)
             self._check_imports(cls)
             attach_natives(cls)

@@ -12,12 +12,13 @@ import sys
 import tempfile
 from typing import TextIO
 
+from muranokit.engine.files import Package
 from muranokit.tools.bundle import bundle_text, check_bundle_name
 from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_OK, InputError, OperationFailed
-from muranokit.tools.package import Package, load_package, select_package_paths
+from muranokit.tools.package import load_package, select_package_paths
 from muranokit.tools.progress import Progress
 from muranokit.tools.validate import ERROR, validate_packages
-from muranokit.tools.zipper import write_atomic, write_zip, zip_bytes
+from muranokit.tools.zipper import write_output, write_zip, zip_bytes
 
 
 def zip_name(package: Package) -> str:
@@ -77,7 +78,7 @@ def build(paths: list[str] | None, output: str, *, bundle: str | None = "bundle.
     progress.done()
     if bundle:
         dest = os.path.join(output, bundle)
-        write_atomic(dest, iter([bundle_text(packages).encode()]))
+        write_output(dest, [bundle_text(packages).encode()])
         if not quiet:
             print(dest, file=out)
     return EXIT_OK

@@ -21,11 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from muranokit.tools.exceptions import InputError
-from muranokit.tools.form_secrets import (
-    may_have_password_fields,
-    package_ui_path,
-    ui_secret_keys,
-)
+from muranokit.tools.form_secrets import may_have_password_fields, ui_secret_keys
 from muranokit.tools.model_file import line_of, object_paths
 from muranokit.tools.state import SavedState
 
@@ -37,7 +33,7 @@ ENVIRONMENT = "io.murano.Environment"
 def collect_packages(extra: list[str] | None = None, root: str = PACKAGES_ROOT) -> list[str]:
     """``-p`` packages first (they win over same-named defaults), then every package folder
     under ``root`` (``packages/`` and ``packages/apps/*``); absolute paths, no duplicates."""
-    from muranokit.tools.package import find_package_dirs
+    from muranokit.engine.files import find_package_dirs
     paths: list[str] = []
     for item in extra or []:
         if not os.path.exists(item):
@@ -196,10 +192,9 @@ class Session:
         for pkg in self.runtime.packages:
             if not used.intersection(pkg.documents):
                 continue
-            ui = package_ui_path(pkg)
-            if ui and may_have_password_fields(ui):
+            if may_have_password_fields(pkg):
                 try:
-                    self.masker.add_keys(ui_secret_keys(ui))
+                    self.masker.add_keys(ui_secret_keys(pkg))
                 except InputError:
                     pass  # a broken form does not stop a deployment from a JSON model
 
@@ -283,11 +278,11 @@ def write_model(path: str, outcome: Outcome, masker: Any) -> None:
     indented JSON with sorted keys, so the same run gives the same bytes."""
     import json
 
-    from muranokit.tools.state import write_text_atomic
+    from muranokit.engine.files import write_file
     model = outcome.trace("model").masked(masker).model
     try:
-        write_text_atomic(path, json.dumps(model, indent=2, sort_keys=True,
-                                           ensure_ascii=False) + "\n")
+        write_file(path, json.dumps(model, indent=2, sort_keys=True,
+                                    ensure_ascii=False) + "\n")
     except OSError as exc:
         raise InputError(f"cannot write the model: {exc.strerror}", path) from None
 
@@ -307,13 +302,13 @@ def emit_report(text: str, output: str | None) -> None:
     """Write a report to ``output`` (atomically) or to standard output."""
     import sys
 
-    from muranokit.tools.state import write_text_atomic
+    from muranokit.engine.files import write_file
     if not output:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     try:
-        write_text_atomic(output, text)
+        write_file(output, text)
     except OSError as exc:
         raise InputError(f"cannot write the report: {exc.strerror}", output) from None
 

@@ -8,8 +8,7 @@ import json
 import re
 from typing import Any
 
-import yaml
-
+from muranokit.engine.files import SourceError, YamlMap, YamlSeq, load_yaml
 from muranokit.tools.exceptions import InputError
 
 _TOKEN = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
@@ -50,27 +49,21 @@ def line_of(text: str, model_path: str) -> int | None:
     that should have held it.
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+        node = load_yaml(text)  # JSON is YAML: the one located loader knows every line
+    except SourceError:
         return None
-    if node is None:
-        return None
-    line = node.start_mark.line + 1
+    if not isinstance(node, (YamlMap, YamlSeq)):
+        return None if node is None else 1
+    line = node.line
     for part in split_path(model_path):
-        child = None
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            for key, value in node.value:
-                if key.value == part:
-                    child = value
-                    line = key.start_mark.line + 1
-                    break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part < len(node.value):
-                child = node.value[part]
-                line = child.start_mark.line + 1
-        if child is None:
+        if isinstance(node, YamlMap) and isinstance(part, str) and part in node:
+            line = node.key_line(part, line)
+            node = node[part]
+        elif isinstance(node, YamlSeq) and isinstance(part, int) and part < len(node):
+            line = node.line_of(part)
+            node = node[part]
+        else:
             break
-        node = child
     return line
 
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from muranokit.engine.files import write_file
 from muranokit.tools.exceptions import InputError
 
 STATE_FILE = "state.json"
@@ -122,35 +122,6 @@ def load(directory: str) -> SavedState:
                       list(body.get("history") or []))
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_text_atomic(path: str, text: str, *, private: bool = False) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename.
-
-    The file gets the usual umask-based mode, or 0600 when ``private`` (state files keep
-    the deployment's unmasked secrets).
-    """
-    directory = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp",
-                               dir=directory)
-    try:
-        if not private:
-            os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def save(directory: str, state: SavedState) -> None:
     """Write ``state`` into ``directory`` (created if needed), atomically file by file."""
     check_usable(directory)
@@ -166,11 +137,12 @@ def save(directory: str, state: SavedState) -> None:
         state_text = json.dumps(document, indent=1, sort_keys=True) + "\n"
         for name, text in ((MODEL_FILE, model_text), (TEMPLATES_FILE, templates_text),
                            (STATE_FILE, state_text)):   # state.json last: it marks completion
-            write_text_atomic(os.path.join(directory, name), text, private=True)
+            # 0600: state files keep the deployment's unmasked secrets
+            write_file(os.path.join(directory, name), text, mode=0o600)
     except OSError as exc:
         raise InputError(f"cannot write state: {exc.strerror}", exc.filename or directory
                          ) from exc
 
 
 __all__ = ["FORMAT_VERSION", "SavedState", "check_usable", "deployed_templates", "exists",
-           "load", "save", "write_text_atomic"]
+           "load", "save"]

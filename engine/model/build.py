@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..files.located_yaml import YamlMap, position
+from ..files.package import Package
 from ..syntax import schema
 from ..syntax.names import NamespaceResolver, is_type_name, namespace_problems
-from ..yaml_source import LocDict, position
 from .classes import ArgSpec, MethodSpec, MuranoClass, PropertySpec, syntax_error
-from .package import Package
 
 
 def _as_list(value: Any) -> list:
@@ -199,7 +199,7 @@ def _build_methods(cls: MuranoClass, methods: Any, file: str, pos: tuple) -> Non
                                position(spec, "Scope"), cls=cls.name, method=name)
         arguments = _parse_arguments(cls, name, spec.get("Arguments"), file, mpos)
         body = spec.get("Body")
-        body_pos = position(spec, "Body") if isinstance(spec, LocDict) else mpos
+        body_pos = position(spec, "Body") if isinstance(spec, YamlMap) else mpos
         method = MethodSpec(name, cls, usage, scope, arguments, body, body_pos)
         method.meta = spec.get("Meta")
         cls.methods[name] = method

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..exceptions import EngineFault, MuranoPlError, StackFrame
+from ..files.package import Package
 from ..syntax.names import NamespaceResolver
 from ..syntax.schema import STATIC_USAGES
-from .package import Package
 
 
 def syntax_error(message: str, file: str | None, pos: tuple | None = None,

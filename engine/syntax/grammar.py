@@ -17,9 +17,10 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from types import SimpleNamespace
 from typing import Any
+
+from ..files.atomic import write_file
 
 TABLES_FORMAT = 1
 
@@ -118,11 +119,4 @@ def _save_tables(path: str, tables: dict) -> None:
     """Write the tables next to where they are read (temp file + rename; errors ignored)."""
     with contextlib.suppress(OSError):
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(tables, handle)
-            os.replace(tmp, path)
-        except OSError:
-            os.unlink(tmp)
-            raise
+        write_file(path, json.dumps(tables), sync=False)

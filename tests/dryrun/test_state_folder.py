@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from dryrun_support import snapshot
 
+from muranokit.engine.files import write_file
 from muranokit.tools import state
 from muranokit.tools.exceptions import InputError
 
@@ -119,6 +120,6 @@ def test_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch) -> None:
         raise OSError(28, "No space left on device")
     monkeypatch.setattr("os.replace", broken_replace)
     with pytest.raises(OSError):
-        state.write_text_atomic(str(target), "new")
+        write_file(str(target), "new")
     assert target.read_text() == "old"
     assert [p.name for p in folder.iterdir()] == ["out.txt"]

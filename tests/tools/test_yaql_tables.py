@@ -10,8 +10,8 @@ import sys
 import pytest
 from packaging_helpers import FIXTURES
 
+from muranokit.engine.files import load_yaml_documents
 from muranokit.engine.syntax import grammar
-from muranokit.tools.yamlload import load_yaml_documents
 
 
 def fixture_strings():

@@ -7,6 +7,8 @@ import sys
 
 HELP = "validate packages and write reproducible zips (default: every package under packages/)"
 
+BATCH = True  # a short batch job: cli.main pauses the cycle collector while it runs
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PKG_DIR",

@@ -28,8 +28,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _application_from_form(session, fqn: str, values: list[str]) -> dict:
     """The application object the dashboard would build from the package's form."""
-    import os
-
     from muranokit.tools.exceptions import InputError
     from muranokit.tools.form_secrets import ui_secret_keys
     from muranokit.tools.forms import build_application, parse_set
@@ -38,15 +36,14 @@ def _application_from_form(session, fqn: str, values: list[str]) -> dict:
         known = ", ".join(sorted({p.name for p in session.runtime.packages})) or "none"
         raise InputError(f"--app {fqn}: no such package loaded (packages: {known})")
     package = packages[0]
-    ui_path = os.path.join(str(package.source), "UI", "ui.yaml")
-    if not os.path.isfile(ui_path):
-        raise InputError(f"--app {fqn}: the package has no UI/ui.yaml (only package folders "
-                         "with a form can be used with --app)", str(package.source))
+    if not package.exists(package.ui_path):
+        raise InputError(f"--app {fqn}: the package has no {package.ui_path} (only packages "
+                         "with a form can be used with --app)", package.location)
     fields = parse_set(values)
-    app_name = fields.get("name") or str(package.meta.get("Name") or fqn.rsplit(".", 1)[-1])
-    app, secret_fields = build_application(ui_path, fields, app_name)
+    app_name = fields.get("name") or str(package.manifest.get("Name") or fqn.rsplit(".", 1)[-1])
+    app, secret_fields = build_application(package, fields, app_name)
     session.masker.add_keys(secret_fields)
-    session.masker.add_keys(ui_secret_keys(ui_path))
+    session.masker.add_keys(ui_secret_keys(package))
     return app
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from dataclasses import dataclass
@@ -235,11 +236,18 @@ def _keep_backup(fqn: str, data: bytes) -> str:
     """Save a package zip that could not be put back; the path, or why it could not be."""
     import tempfile
 
+    from muranokit.engine.files import write_file
+
     try:
         fd, path = tempfile.mkstemp(prefix=f"{fqn}-previous-", suffix=".zip")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        os.close(fd)
     except OSError as exc:
+        return f"nowhere ({exc.strerror})"
+    try:
+        write_file(path, data)  # synced: it may be the only copy left
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
         return f"nowhere ({exc.strerror})"
     return path
 

@@ -8,6 +8,8 @@ import sys
 HELP = ("check Murano packages (folders or zips); exit 0 clean (warnings allowed), "
         "1 errors, 2 unusable input")
 
+BATCH = True  # a short batch job: cli.main pauses the cycle collector while it runs
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PKG_DIR|ZIP",

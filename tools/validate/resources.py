@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from muranokit.engine.files import key_line_of, line_of
 from muranokit.engine.syntax import plans
 from muranokit.tools.validate.context import PackageCheck
-from muranokit.tools.yamlload import key_line_of, line_of
 
 PLAN_SUFFIXES = (".template", ".yaml", ".yml")
 
@@ -62,7 +62,7 @@ def _check_plan(ctx: PackageCheck, rel: str, plan: dict) -> None:
                    "Scripts must be a non-empty mapping of script name to script")
         return
     for name, script in scripts.items():
-        line = scripts.key_lines.get(name)
+        line = scripts.key_line(name)
         if not isinstance(script, dict):
             ctx.report("R002", rel, line, f"script {name!r} must be a mapping")
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from muranokit.tools.package import MANIFEST, Package
+from muranokit.engine.files import MANIFEST, Package
 from muranokit.tools.validate.findings import Finding
 from muranokit.tools.validate.versions import describe, parse_spec, satisfies
 
@@ -21,12 +21,12 @@ def check(packages: list[Package], classes: dict[int, dict[str, str]],
         first = by_name.setdefault(name, package)
         if first is not package:
             findings.append(Finding(
-                package.display_path(MANIFEST), package.manifest.key_lines.get("FullName", 1),
+                package.display_path(MANIFEST), package.manifest.key_line("FullName", 1),
                 "S001", f"FullName {name} is also the FullName of {first.location}"))
     for package in packages:
         lines = package.manifest.get("Require")
         for fqn, spec in package.requires.items():
-            line = lines.key_lines.get(fqn, 1)
+            line = lines.key_line(fqn, 1)
             if fqn == CORE_LIBRARY:
                 continue
             provider = by_name.get(fqn)

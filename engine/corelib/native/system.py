@@ -6,15 +6,13 @@ import json
 import posixpath
 from typing import Any
 
-import yaml
-
 from muranokit.engine import events
 from muranokit.engine.corelib.cloud.backend import AgentFailure, AgentTarget, HeatError, PlanError
 from muranokit.engine.corelib.cloud.templates import security_group_fragment
 from muranokit.engine.corelib.native.support import call, cloud_of, environment_of, object_id
+from muranokit.engine.files.errors import SourceError
+from muranokit.engine.files.located_yaml import load_yaml, plain_copy
 from muranokit.engine.native import NativeThrow, native_class
-
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 
 @native_class("io.murano.system.HeatStack")
@@ -189,10 +187,11 @@ class Resources:
     @staticmethod
     def yaml(ctx, name: str) -> Any:
         try:
-            return yaml.load(Resources._read(ctx, name), Loader=_SAFE_LOADER)
-        except yaml.YAMLError as exc:
+            return plain_copy(load_yaml(Resources._read(ctx, name), f"Resources/{name}"))
+        except SourceError as exc:
             raise NativeThrow("io.murano.system.ResourceError",
-                              f"Resources/{name} is not valid YAML: {exc}") from exc
+                              f"{exc.path}:{exc.line or 0}: not valid YAML: {exc.message}"
+                              ) from exc
 
     @staticmethod
     def json(ctx, name: str) -> Any:
