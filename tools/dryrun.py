@@ -28,6 +28,9 @@ from muranokit.tools.package import PACKAGES_ROOT, default_package_dirs
 from muranokit.tools.state import SavedState
 
 ENVIRONMENT = "io.murano.Environment"
+#: Engine errors of a package source that does not load (a class file's YAML, syntax, ...).
+_LOAD_ERRORS = frozenset({"DslSyntaxError", "PackageLoadError", "PackageFormatError",
+                          "NoClassFound"})
 
 
 # --- packages ------------------------------------------------------------------------------
@@ -256,7 +259,8 @@ class Session:
         file, the added application, the model file's line or the saved state."""
         where = exc.model_path     # where in the model the problem is, when about it
         line = None
-        if not where and exc.file:     # a class file that does not load
+        if not where and exc.file and exc.type_name in _LOAD_ERRORS:
+            # a class file that does not load: its own file and line are the place to fix
             return InputError(f"cannot load class: {self.masker.mask(exc.message)}",
                               exc.file, exc.line)
         message = self.masker.mask(describe_error(exc))

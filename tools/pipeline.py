@@ -155,9 +155,9 @@ class DryRun:
         """A :class:`~muranokit.tools.dryrun.Session` on ``packages`` (then the saved
         state's) with the chosen cloud."""
         from muranokit.tools.dryrun import Session
+        from muranokit.tools.state import state_file
         if self.previous is not None:
             packages = packages + [p for p in self.previous.packages if p not in packages]
-        from muranokit.tools.state import state_file
         factory = CLOUDS[self.settings.cloud]
         saved = state_file(self.settings.state) if self.previous is not None else None
         return Session(packages, previous=self.previous,

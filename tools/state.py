@@ -46,6 +46,7 @@ FORMAT_VERSION = 1
 LOCK_FILE = ".lock"
 CURRENT = ".current"
 GENERATION_PREFIX = ".generation-"
+STALE_PREFIX = ".stale-"
 _OWN_FILES = (STATE_FILE, MODEL_FILE, TEMPLATES_FILE)
 _GENERATION_RE = re.compile(r"^\.generation-(\d+)$")
 #: Seconds a command waits for another one using the same state folder (``--lock-wait``).
@@ -251,8 +252,15 @@ def _replace_with_link(target: str, path: str) -> None:
 
 
 def _switch(directory: str, generation: str) -> None:
-    """Point ``.current`` at ``generation``: the moment the new state replaces the old."""
-    _replace_with_link(generation, os.path.join(directory, CURRENT))
+    """Point ``.current`` at ``generation``: the moment the new state replaces the old.
+
+    A folder copied by a tool that follows symlinks (``shutil.copytree``, ``cp -L``) has a
+    real folder there: it is moved aside first (the plain ``state.json`` beside it is
+    the state read until the new pointer is in place)."""
+    current = os.path.join(directory, CURRENT)
+    if os.path.lexists(current) and not os.path.islink(current):
+        os.rename(current, os.path.join(directory, f"{STALE_PREFIX}{os.getpid()}"))
+    _replace_with_link(generation, current)
     _sync_folder(directory)
 
 
@@ -268,11 +276,12 @@ def _link_names(directory: str) -> None:
 
 
 def _remove_old_generations(directory: str) -> None:
-    """Delete every generation but the current one (old ones, and any an interrupted save
-    left behind)."""
+    """Delete every generation but the current one (old ones, any an interrupted save left
+    behind, a pointer folder moved aside)."""
     with contextlib.suppress(OSError):
         current = os.readlink(os.path.join(directory, CURRENT))
-        for name in _generations(directory).values():
+        stale = [name for name in os.listdir(directory) if name.startswith(STALE_PREFIX)]
+        for name in [*_generations(directory).values(), *stale]:
             if name != current:
                 shutil.rmtree(os.path.join(directory, name), ignore_errors=True)
 

@@ -27,6 +27,7 @@ from typing import Any
 from .errors import SourceError
 from .located_yaml import load_located, single_document
 from .members import FolderFiles, PackageFile, is_junk, read_zip
+from .reading import check_regular_file
 
 MANIFEST = "manifest.yaml"
 NEWEST_FORMAT = (1, 4)
@@ -103,6 +104,7 @@ class Package:
             files = read_zip(path)
             is_zip = True
         elif os.path.lexists(path):
+            check_regular_file(path, what="this package")   # names a pipe, a device, ...
             raise SourceError("not a folder or a zip file", path, kind="PackageLoadError")
         else:
             raise SourceError("no such file or folder", path, kind="PackageLoadError")

@@ -135,6 +135,22 @@ def test_a_state_saved_as_plain_files_is_read_and_then_saved_whole(
     assert load_json(plain / "model.json")["Objects"]["applications"][0]["restarts"] == 1
 
 
+def test_a_state_folder_copied_through_its_symlinks_still_works(
+        cli, hello: Path, tmp_path: Path) -> None:
+    import shutil
+    folder = tmp_path / "st"
+    assert cli("deploy", "-p", HELLO_PKG, hello / "model.json", "--state", folder).code == 0
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)   # follows symlinks: .current and the names become copies
+    assert not (copy / ".current").is_symlink()
+    assert cli("action", APP_ID, "restart", "--state", copy).code == 0
+    assert (copy / ".current").is_symlink() and (copy / "state.json").is_symlink()
+    assert load_json(copy / "model.json")["Objects"]["applications"][0]["restarts"] == 1
+    assert sorted(p.name for p in copy.iterdir() if p.name.startswith(".")) == [
+        ".current", os.readlink(copy / ".current"), ".lock"]
+    assert load_json(folder / "model.json")["Objects"]["applications"][0]["restarts"] == 0
+
+
 # --- malformed states ----------------------------------------------------------------------
 def _tamper(folder: Path, change) -> None:
     """Change the body of a saved state and give it a valid checksum again."""

@@ -4,6 +4,7 @@ dependencies resolved as deploy resolves them."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -213,3 +214,15 @@ def test_a_bad_package_under_packages_is_not_blamed(capsys, tmp_path: Path,
     run = run_cli(capsys, "validate", str(PACKAGES / "apps" / "Redis"))
     assert run.code == 1 and "S002" in run.out and "Broken" not in run.out + run.err
     assert tree_snapshot(tmp_path / "packages") == before
+
+
+@pytest.mark.parametrize("command", [["validate"], ["upload", "--dry-run"], ["test"],
+                                     ["build", "-o", "dist"]])
+def test_a_package_that_is_a_named_pipe_is_refused_unread(capsys, tmp_path: Path,
+                                                          monkeypatch, command) -> None:
+    monkeypatch.chdir(tmp_path)
+    pipe = tmp_path / "pkg.zip"
+    os.mkfifo(pipe)
+    run = run_cli(capsys, *command, str(pipe))   # reading the pipe would block for ever
+    assert run.code == 2
+    assert f"{pipe}: this package is a named pipe, not a regular file: refused" in run.err

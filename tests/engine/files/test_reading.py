@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import threading
 
 import pytest
@@ -38,11 +39,12 @@ def test_a_named_pipe_is_refused_at_once_without_waiting_for_a_writer(tmp_path):
     assert "a named pipe, not a regular file: refused" in outcome[0]
 
 
-@pytest.mark.parametrize("path, kind", [("/dev/zero", "a character device"),
-                                        ("/dev/null", "a character device")])
-def test_a_device_is_refused_unread(path, kind):
-    assert kind in _error(read_file, path)
-    assert kind in _error(check_regular_file, path)
+def test_a_device_is_refused_unread():
+    path = "/dev/zero"   # endless: reading it would never end
+    if not stat.S_ISCHR(os.stat(path).st_mode):
+        pytest.skip(f"{path} is not a character device on this machine")
+    assert "a character device" in _error(read_file, path)
+    assert "a character device" in _error(check_regular_file, path)
 
 
 def test_a_folder_and_a_missing_file_are_refused(tmp_path):
