@@ -63,7 +63,8 @@ class Interpreter:
         self.api_roots: list[MuranoObject] = []      # objects made by Runtime.new
         self.subscriptions: dict[str, list] = {}     # GC.subscribeDestruction
         self.doomed: set[int] = set()                # id() of objects being collected
-        self.meta_objects: dict[int, tuple] = {}     # id(class) -> (class, typeinfo().meta)
+        self.meta_objects: dict[tuple, tuple] = {}   # (kind, id(x)) -> (x, meta objects)
+        self.lock_rules: dict[int, tuple] = {}       # id(method) -> Synchronize rule
         self._contexts: dict[tuple, Any] = {}
         self._class_contexts: dict[MuranoClass, Any] = {}
         self._random = random.Random(seed)
@@ -269,13 +270,16 @@ class Interpreter:
 
     def create_object(self, cls: MuranoClass, owner: MuranoObject | None, props: dict,
                       frame: Frame | None, name: str | None = None,
-                      object_id: str | None = None, loading: Any = None) -> MuranoObject:
-        """new(): make, fill properties (contracts), native parts, ``.init``."""
+                      object_id: str | None = None, loading: Any = None,
+                      store: bool = True) -> MuranoObject:
+        """new(): make, fill properties (contracts), native parts, ``.init``. An object
+        made with ``store=False`` (a meta object) is not one of the run's objects."""
         oid = object_id or self.new_id()
         if oid in self.objects:
             raise EngineFault("DuplicateObjectId", f"object id {oid!r} already exists")
         obj = MuranoObject(cls, oid, owner, self, name)
-        self.objects[oid] = obj
+        if store:
+            self.objects[oid] = obj
         initialize_properties(self, obj, props, loading)
         run_init(self, obj, frame, props)
         return obj
@@ -296,7 +300,12 @@ class Interpreter:
 
     def object_from_model(self, value: dict, env: ContractEnv, default_cls: MuranoClass,
                           path: str) -> MuranoObject:
-        """A dict met by a ``class()`` contract: a known object by id, or a new owned one."""
+        """A dict met by a ``class()`` contract: a known object by id, or a new owned one
+        (either spelling of an object model; the short one's class name is resolved in the
+        checking class's namespaces)."""
+        if "?" not in value:
+            value = normalize(value, env.frame.cls if env.frame is not None else None, self,
+                              deep=False)
         head = value.get("?") if isinstance(value.get("?"), dict) else None
         oid = str(head["id"]) if head and "id" in head else None
         loading: ModelLoad | None = env.loading

@@ -146,6 +146,7 @@ def load_new(runtime: Any, model: dict, owner: MuranoObject | None, frame: Any,
     for mid, (data, _owner_id, _path) in loading.entries.items():
         cls = runtime.resolve_class(type_name_of(data["?"]), None)
         obj = MuranoObject(cls, runtime.new_id(), None, runtime, data["?"].get("name"))
+        obj.metadata = data["?"].get("metadata")
         loading.objects[mid] = obj
         created.append(obj)
     for mid, (_data, owner_id, _path) in loading.entries.items():
@@ -189,6 +190,7 @@ def _create(runtime: Any, loading: ModelLoad, existing: set) -> list[MuranoObjec
         except (MuranoPlError, EngineFault) as exc:
             raise ModelError(exc.message, path + ".?.type", exc.type_name) from None
         obj = MuranoObject(cls, oid, None, runtime, head.get("name"))
+        obj.metadata = head.get("metadata")
         loading.objects[oid] = obj
         created.append(obj)
     for oid, (_data, owner_id, _path) in loading.entries.items():
@@ -316,6 +318,8 @@ def serialize(runtime: Any, root: MuranoObject | None) -> dict:
             head["name"] = obj.name
         head["classVersion"] = obj.cls.package.version
         head["package"] = obj.cls.package.name
+        if obj.metadata is not None:
+            head["metadata"] = obj.metadata
         subscribers = [{"subscriber": sub.id, "handler": handler}
                        for sub, handler in runtime.subscriptions.get(obj.id, ())
                        if not sub.destroyed]
