@@ -11,6 +11,7 @@ API: Python callers use the Runtime.
 
 from __future__ import annotations
 
+import linecache
 import random
 import sys
 import uuid
@@ -38,6 +39,19 @@ from .model_io import ModelLoad, dependency_order
 from .registry import ClassRegistry
 from .scheduler import Scheduler
 from .syntax.expressions import ExpressionParser, is_legacy
+
+
+def stack_frame_dict(frame: StackFrame) -> dict:
+    """A frame as io.murano.StackTrace keeps it: instruction (the statement's source
+    line), location ({file, line, column}, null for a Python function), method, class."""
+    location = None
+    instruction = None
+    if frame.file and frame.line:
+        location = {"file": frame.file, "line": frame.line, "column": frame.column}
+        text = linecache.getline(frame.file, frame.line).strip()
+        instruction = text[2:].strip() if text.startswith("- ") else text or None
+    return {"instruction": instruction, "location": location, "methodName": frame.method,
+            "typeName": frame.type}
 
 
 class Interpreter:
@@ -206,9 +220,17 @@ class Interpreter:
         obj = MuranoObject(cls, self.new_id(), None, self)
         obj.props.update(
             name=name or error.names[0], names=list(error.names), message=error.message,
-            extra=error.extra, stackTrace=[f.as_dict() for f in error.stack],
+            extra=error.extra, stackTrace=self.stack_trace_object(error.stack),
+            nativeException=error,
             cause=self.exception_object(error.cause) if error.cause is not None else None)
         obj.natives["#error"] = error
+        obj.initialized = True
+        return obj
+
+    def stack_trace_object(self, stack: list[StackFrame]) -> MuranoObject:
+        """An io.murano.StackTrace of ``stack``: one frame per call, outermost first."""
+        obj = MuranoObject(self.get_class("io.murano.StackTrace"), self.new_id(), None, self)
+        obj.props["frames"] = [stack_frame_dict(frame) for frame in stack]
         obj.initialized = True
         return obj
 
