@@ -67,8 +67,9 @@ class ModelLoad:
                 self.collect(item, owner_id, f"{path}[{i}]")
 
 
-def references(obj: MuranoObject) -> list[MuranoObject]:
-    """Objects a given object's properties point at (owned or not), in property order."""
+def references(obj: MuranoObject, private: bool = True) -> list[MuranoObject]:
+    """Objects a given object's properties (declared, then - with ``private`` - its
+    classes' undeclared ones) point at (owned or not), in property order."""
     found: list[MuranoObject] = []
 
     def walk(value: Any) -> None:
@@ -81,6 +82,8 @@ def references(obj: MuranoObject) -> list[MuranoObject]:
             for v in value:
                 walk(v)
     for value in obj.props.values():
+        walk(value)
+    for value in (obj.private or {}).values() if private else ():
         walk(value)
     return found
 
@@ -291,7 +294,7 @@ def serialize(runtime: Any, root: MuranoObject | None) -> dict:
     def holds(owner: MuranoObject, target: MuranoObject) -> bool:
         ids = held.get(id(owner))
         if ids is None:
-            ids = held[id(owner)] = {id(o) for o in references(owner)}
+            ids = held[id(owner)] = {id(o) for o in references(owner, private=False)}
         return id(target) in ids
 
     def value_of(value: Any, holder: MuranoObject) -> Any:

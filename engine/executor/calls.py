@@ -61,6 +61,8 @@ def invoke(runtime, method: MethodSpec, this: Any, args: tuple, kwargs: dict,
     cls = method.declaring
     frame = Frame(runtime, method, cls, this, caller, cls.file, method.name)
     frame.line, frame.column = method.pos if method.pos else (None, None)
+    if method.name == ".init":
+        frame.privileged = True
     base = runtime.class_context(cls)
     ctx = base.create_child_context()
     ctx["#f"] = frame

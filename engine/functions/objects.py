@@ -170,14 +170,14 @@ def sleep_(context, seconds=0):
 @specs.extension_method
 @specs.name("type")
 def type_legacy(obj):
-    return None if obj is None else obj.real.cls.name
+    return None if obj is None else obj.start_class.name
 
 
 @specs.parameter("obj", _OBJ_OR_NULL)
 @specs.extension_method
 @specs.name("type")
 def type_ref(obj):
-    return None if obj is None else obj.real.cls.type_ref
+    return None if obj is None else obj.start_class.type_ref
 
 
 @specs.parameter("name", yaqltypes.PythonType((str, TypeRef), nullable=False))
@@ -198,6 +198,8 @@ def typeinfo_(context, obj):
     """The reflection of an object's class, or of a class given by reference or name."""
     if obj is None:
         return None
+    if isinstance(obj, OBJECT_TYPES):
+        return obj.start_class.type_info       # a cast object: the class it is seen as
     return to_type(_frame(context), obj).type_info
 
 

@@ -38,8 +38,8 @@ def meta_targets(value: object) -> frozenset:
 PROPERTY_KEYS = frozenset(("Contract", "Usage", "Default", "Meta"))
 PROPERTY_USAGES = frozenset(("In", "Out", "InOut", "Runtime", "Const", "Config", "Static"))
 DEFAULT_PROPERTY_USAGE = "In"
-WRITABLE_USAGES = frozenset(("Out", "InOut", "Runtime"))
-"""Usages a class may write from its own methods."""
+WRITABLE_USAGES = frozenset(("Out", "InOut", "Runtime", "Static", "Config"))
+"""Usages a class may write from its own methods (In and Const only its ``.init``)."""
 HIDDEN_USAGES = frozenset(("Runtime", "Static", "Config"))
 """Usages whose values never leave the engine in an object model."""
 

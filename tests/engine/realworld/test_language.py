@@ -214,3 +214,79 @@ def test_synchronize_meta_is_inherited_by_an_overriding_method():
     engine = Engine("sync")
     engine.run("rw.sync.Overriding", "runFree")
     assert engine.notes == TOGETHER
+
+
+# -- undeclared properties are per class; declared ones along a hierarchy --------------------
+
+
+@pytest.fixture
+def family():
+    engine = Engine("usage")
+    return engine, engine.rt.new("rw.usage.Child"), engine.rt.new("rw.usage.Peer")
+
+
+def test_init_and_what_it_calls_may_write_in_properties(family):
+    _engine, child, _peer = family
+    assert child.get_property("fixed") == "set_by_helper"
+
+
+def test_in_property_is_read_only_after_init(family):
+    engine, child, _peer = family
+    with pytest.raises(MuranoPlError) as info:
+        engine.rt.call(child, "writeFixedLater")
+    assert info.value.type_name == "NoWriteAccessError"
+
+
+def test_each_class_keeps_its_own_undeclared_properties(family):
+    engine, child, _peer = family
+    assert engine.rt.call(child, "baseSecret") == "from_base"
+    with pytest.raises(MuranoPlError) as info:
+        engine.rt.call(child, "childReadsBaseSecret")
+    assert info.value.type_name == "UninitializedPropertyAccessError"
+    assert engine.rt.call(child, "ownSecret") == ["from_child", "from_base"]
+
+
+def test_a_parent_does_not_see_properties_its_child_declares(family):
+    engine, child, _peer = family
+    with pytest.raises(MuranoPlError) as info:
+        engine.rt.call(child, "readChildProperty")
+    assert info.value.type_name == "UninitializedPropertyAccessError"
+
+
+@pytest.mark.parametrize(("method", "type_name"), [
+    ("readSecret", "PropertyReadError"), ("writeSecret", "PropertyWriteError")])
+def test_other_classes_cannot_reach_undeclared_properties(family, method, type_name):
+    engine, child, peer = family
+    with pytest.raises(MuranoPlError) as info:
+        engine.rt.call(peer, method, child)
+    assert info.value.type_name == type_name
+
+
+def test_other_classes_read_any_declared_property(family):
+    engine, child, peer = family
+    assert engine.rt.call(peer, "readRuntime", child) == ["runtime_default", "set_by_helper"]
+
+
+def test_a_class_writes_its_static_property(family):
+    engine, child, _peer = family
+    assert engine.rt.call(child, "bump") == engine.rt.call(child, "bump") - 1
+
+
+def test_every_place_a_class_name_is_written_uses_the_namespaces():
+    engine = Engine("nsall")
+    box = engine.rt.new("rw.nsall.app.Box", gear={"size": 2})
+    assert engine.rt.call(box, "check") == {
+        "is": [True, True, True, False],
+        "static": "part 2",
+        "staticProperty": 10,
+        "defaultStatic": "part 4",
+        "type": "rw.nsall.lib.Gear",
+        "typeOfObject": True,
+        "cast": "rw.nsall.lib.Part",
+        "find": True,
+        "names": ["rw.nsall.lib.Gear", "rw.nsall.lib.Gear", "rw.nsall.app.Box"],
+        "template": ["rw.nsall.lib.Gear", 5],
+        "meta": "boxed",
+        "contract": "rw.nsall.lib.Gear"}
+    assert engine.rt.call(box, "catchIt") == "rw.nsall.lib.Broken"
+    assert engine.rt.call(box, "throwIt") == "caught"
