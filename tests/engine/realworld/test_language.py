@@ -203,6 +203,8 @@ TOGETHER = ["1-in", "2-in", "1-out", "2-out"]
     ("sameObject", SERIAL),     # objects as onArgs values: the same object
     ("otherObjects", TOGETHER),
     ("static", SERIAL),         # a static method locks on its class
+    ("parallel", SERIAL),       # the same from the branches of a Parallel block
+    ("parallelFree", TOGETHER),
 ])
 def test_synchronize_decides_which_calls_wait(case, order):
     engine = Engine("sync")
