@@ -17,7 +17,7 @@ from typing import Any
 from ..exceptions import EngineFault
 from ..expressions.data import compile_value, source_for
 from ..files.package import Package
-from ..model.classes import MetaEntry, MethodSpec, MuranoClass, PropertySpec
+from ..model.classes import ArgSpec, MetaEntry, MethodSpec, MuranoClass, PropertySpec
 from ..model.meta import meta_entries
 from ..syntax.names import NamespaceResolver
 
@@ -112,7 +112,7 @@ def property_meta(runtime: Any, prop: PropertySpec, frame: Any = None) -> list:
     return list(_merged(runtime, ("property", id(prop)), prop.declaring, producer, prop))
 
 
-def argument_meta(runtime: Any, method: MethodSpec, arg: Any, frame: Any = None) -> list:
+def argument_meta(runtime: Any, method: MethodSpec, arg: ArgSpec, frame: Any = None) -> list:
     """An argument's own meta (arguments inherit none)."""
     return list(_own(runtime, arg, arg.meta_entries, method.declaring, frame))
 
@@ -164,9 +164,10 @@ def _may_synchronize(method: MethodSpec) -> bool:
 def serialized_as_reference(runtime: Any, prop: PropertySpec) -> bool:
     """True when the property's Serialize meta says ``as: reference`` (dump() writes the
     object's id there)."""
-    if not any(e.meta_cls.name == SERIALIZE for c in [prop.declaring] +
-               prop.declaring.ancestors() for e in getattr(c.properties.get(prop.name),
-                                                           "meta_entries", ())):
+    declarations = [c.properties.get(prop.name) for c in
+                    [prop.declaring] + prop.declaring.ancestors()]
+    if not any(e.meta_cls.name == SERIALIZE for spec in declarations if spec is not None
+               for e in spec.meta_entries):
         return False
     return any(obj.cls.name == SERIALIZE and obj.props.get("as") == "reference"
                for obj in property_meta(runtime, prop))

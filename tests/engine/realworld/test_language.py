@@ -288,6 +288,7 @@ def test_every_place_a_class_name_is_written_uses_the_namespaces():
         "find": True,
         "names": ["rw.nsall.lib.Gear", "rw.nsall.lib.Gear", "rw.nsall.app.Box"],
         "template": ["rw.nsall.lib.Gear", 5],
+        "spec": ["rw.nsall.lib.Gear", 6],
         "meta": "boxed",
         "contract": "rw.nsall.lib.Gear"}
     assert engine.rt.call(box, "catchIt") == "rw.nsall.lib.Broken"
