@@ -141,17 +141,19 @@ class Session:
                  seed: int = 0, cloud: Callable[[Any], Any] | None = None) -> None:
         from muranokit.engine import MuranoPlError, Runtime
         from muranokit.engine.corelib.cloud import Cloud, CloudError
-        from muranokit.engine.events import Masker
+        from muranokit.tools.masking import current_masker
         self.packages = list(packages)
         self.previous = previous
-        self.masker = Masker(keys=set(secret_keys or ()))
+        self.masker = current_masker()
+        self.masker.add_keys(secret_keys or ())
         try:
             self.cloud = cloud(self.masker) if cloud is not None else Cloud(
                 rules=rules, masker=self.masker, state=previous.cloud if previous else None)
         except CloudError as exc:
             raise InputError(f"saved cloud state unusable: {exc}") from None
         try:
-            self.runtime = Runtime(self.packages, seed=seed, cloud=self.cloud)
+            self.runtime = Runtime(self.packages, seed=seed, cloud=self.cloud,
+                                   masker=self.masker)
         except MuranoPlError as exc:
             raise InputError(f"cannot load package: {exc.message}", exc.file,
                              exc.line) from None
@@ -232,6 +234,7 @@ class Session:
         """Run the ``Usage: Action`` method ``name`` of object ``object_id``."""
         from muranokit.engine import ActionError
         self._load(model, None, None)
+        self.masker.learn(args)
         try:
             return self._run(lambda: self.runtime.run_action(object_id, name, **args))
         except ActionError as exc:   # refused before anything ran

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from muranokit.engine.events import is_secret_name
 from muranokit.engine.files import Package, SourceError, atomic_folder, find_package_dirs
 from muranokit.tools.exceptions import InputError, OperationFailed
 from muranokit.tools.placeholder_logo import placeholder_logo
@@ -35,9 +36,6 @@ _CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _NAMESPACE = re.compile(r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*$")
 _ENV_KEY = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
 _VOLUME = re.compile(r"^/[^\s'\"\\:]*$")
-_SECRET = re.compile(r"(?i)(password|passwd|secret|token|credential|_pass$|^pass$|_key$|^key$)")
-# switches about secrets, not secrets: ALLOW_EMPTY_PASSWORD, SKIP_..., NO_...
-_SWITCH = re.compile(r"(?i)^(allow|skip|no|disable|enable|use|require)_")
 # properties every scaffolded class defines itself (or inherits)
 _RESERVED = {"name", "host", "image", "portScope", "applicationEndpoints"}
 
@@ -222,7 +220,7 @@ def make_spec(image: str, name: str | None = None, ports: list[str] | None = Non
         while prop in used:
             prop += "Env"
         used.add(prop)
-        secret = bool(_SECRET.search(key)) and not _SWITCH.match(key)
+        secret = is_secret_name(key)
         spec.env.append(EnvVar(key, value, prop, secret))
     for path in volumes or []:
         path = check_volume(path)

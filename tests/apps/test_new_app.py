@@ -115,6 +115,14 @@ def test_secret_values_are_never_written(scaffolded):
     assert fields["name"]["initial"] == "redis"
 
 
+def test_new_app_decides_by_the_same_rule() -> None:
+    spec = make_spec("bitnami/redis:7.2", env=["REDIS_PASSWORD=", "ALLOW_EMPTY_PASSWORD=no",
+                                               "API_KEY=", "ROUTING_KEY=jobs"])
+    assert {var.key: var.secret for var in spec.env} == {
+        "REDIS_PASSWORD": True, "ALLOW_EMPTY_PASSWORD": False, "API_KEY": True,
+        "ROUTING_KEY": False}
+
+
 def test_form_builds_the_application(scaffolded):
     app, passwords = build_application(scaffolded / "UI" / "ui.yaml",
                                        {"host": "pod-1", "redisPassword": "pw-123"}, "r")

@@ -18,7 +18,7 @@ def cloud_of(ctx: Any) -> CloudBackend:
     services = ctx.runtime.services
     cloud = services.get("cloud")
     if cloud is None:
-        cloud = Cloud(emit=ctx.runtime.emit)
+        cloud = Cloud(emit=ctx.runtime.emit, masker=ctx.runtime.masker)
         services["cloud"] = cloud
     return cloud
 
