@@ -4,14 +4,16 @@ An event is a plain dict, JSON-ready, with ``kind`` and the fields below; the ru
 them in emission order (``Runtime.events``), so the same run always yields the same list.
 Every kind is declared here, whoever emits it: the engine, the core library or a cloud.
 
-- ``report``      object (id), text, level ("info"|"error"), details       (StatusReporter)
+- ``report``      object (id), type and name (of the object), text, level ("info"|"error"),
+                  details                                                   (StatusReporter)
 - ``log``         level, logger, message                                    (Logger)
 - ``heat_push``   stack, status ("ok"|"failed"), diff (unified diff lines of the template),
                   added / removed (resource names), servers (VM names in the template),
                   outputs (new or changed ones), error                      (cloud)
 - ``heat_delete`` stack                                                     (cloud)
 - ``agent_plan``  vm, host (object id), mode ("call"|"send"), name, id, stamp, scripts
-                  (script names), files ([{name, type, body}]), parameters, body, status
+                  (script names), entry_points (script name -> the file or command it
+                  runs), files ([{name, type, body}]), parameters, body, status
                   ("ok"|"failed"), result, error                            (cloud)
 - ``vm_created`` / ``vm_deleted``  vm, stack (an OS::Nova::Server of a pushed template)
 - ``exception``   type, message, stack (MuranoPL frames)   (the error that ended the work)
@@ -50,10 +52,12 @@ KINDS = (REPORT, LOG, HEAT_PUSH, HEAT_DELETE, AGENT_PLAN, VM_CREATED, VM_DELETED
 
 
 # --- events ---------------------------------------------------------------------------------
-def report(obj: str | None, text: str, level: str = "info",
-           details: str | None = None) -> dict[str, Any]:
-    """A StatusReporter message about object ``obj``."""
-    return {"kind": REPORT, "object": obj, "text": text, "level": level, "details": details}
+def report(obj: str | None, text: str, level: str = "info", details: str | None = None,
+           type_name: str | None = None, name: str | None = None) -> dict[str, Any]:
+    """A StatusReporter message about object ``obj`` (its id; ``type_name`` its class,
+    ``name`` its name, for people to tell which object it is)."""
+    return {"kind": REPORT, "object": obj, "type": type_name, "name": name, "text": text,
+            "level": level, "details": details}
 
 
 def log(level: str, logger: str, message: str) -> dict[str, Any]:
@@ -89,9 +93,15 @@ def agent_plan(vm_name: str, host: str | None, mode: str, plan: dict[str, Any],
               "body": f.get("Body", f.get("URL"))}
              for _fid, f in sorted(plan.get("Files", {}).items(),
                                    key=lambda kv: str(kv[1].get("Name")))]
+    names = {fid: f.get("Name") for fid, f in plan.get("Files", {}).items()
+             if isinstance(f, dict)}
+    entry_points = {name: names.get(script.get("EntryPoint"), script.get("EntryPoint"))
+                    for name, script in sorted(plan.get("Scripts", {}).items())
+                    if isinstance(script, dict)}
     return {"kind": AGENT_PLAN, "vm": vm_name, "host": host, "mode": mode,
             "name": plan.get("Name"), "id": plan.get("ID"), "stamp": plan.get("Stamp"),
-            "scripts": sorted(plan.get("Scripts", {})), "files": files,
+            "scripts": sorted(plan.get("Scripts", {})), "entry_points": entry_points,
+            "files": files,
             "parameters": plan.get("Parameters", {}), "body": plan.get("Body"),
             "status": status, "result": result, "error": error}
 

@@ -24,6 +24,7 @@ from muranokit.tools.exceptions import InputError
 from muranokit.tools.form_secrets import may_have_password_fields, ui_secret_keys
 from muranokit.tools.model_file import line_of, object_paths
 from muranokit.tools.state import SavedState
+from muranokit.tools.wording import frame_text
 
 PACKAGES_ROOT = "packages"
 ENVIRONMENT = "io.murano.Environment"
@@ -96,11 +97,7 @@ def describe_error(error: Any) -> str:
     frames = frame_dicts(error)
     if frames:
         lines.append("MuranoPL stack (most recent call last):")
-        for f in frames:
-            where = f.get("file") or "<python>"
-            if f.get("file") and f.get("line"):
-                where += f":{f['line']}"
-            lines.append(f"  {where} in {f.get('type')}.{f.get('method')}")
+        lines += ["  " + frame_text(f) for f in frames]
     cause = getattr(error, "cause", None)
     if cause is not None and cause is not error:
         lines.append("caused by: " + describe_error(cause))

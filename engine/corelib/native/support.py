@@ -52,6 +52,14 @@ def object_id(value: Any) -> str | None:
     return getattr(value, "id", None) if value is not None else None
 
 
+def object_name(value: Any) -> str | None:
+    """What people call an object: its ``?: {name:}`` or else its ``name`` property."""
+    if value is None:
+        return None
+    name = getattr(value, "name", None) or _property_or_none(value, "name")
+    return name if isinstance(name, str) and name else None
+
+
 def _property_or_none(obj: Any, name: str) -> Any:
     try:
         return obj.get_property(name)
