@@ -18,6 +18,7 @@ from pathlib import Path
 from muranokit.engine.events import is_secret_name
 from muranokit.engine.files import Package, SourceError, atomic_folder, find_package_dirs
 from muranokit.tools.exceptions import InputError, OperationFailed
+from muranokit.tools.masking import current_masker
 from muranokit.tools.placeholder_logo import placeholder_logo
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "new_app"
@@ -158,8 +159,8 @@ def parse_env(text: str) -> tuple[str, str]:
         raise InputError(f"--env {text!r} is not KEY=VALUE")
     key, value = text.split("=", 1)
     if not _ENV_KEY.match(key):
-        raise InputError(f"--env {text!r}: {key!r} is not a valid variable name (letters, "
-                         "digits, '_', '-', '.'; not starting with a digit)")
+        raise InputError(f"--env {key!r} is not a valid variable name (letters, digits, "
+                         "'_', '-', '.'; not starting with a digit)")   # no value shown
     if any(ord(c) < 32 for c in value):
         raise InputError(f"--env {key}: the value contains control characters")
     return key, value
@@ -221,6 +222,8 @@ def make_spec(image: str, name: str | None = None, ports: list[str] | None = Non
             prop += "Env"
         used.add(prop)
         secret = is_secret_name(key)
+        if secret:
+            current_masker().learn({key: value})   # no message of the command shows it
         spec.env.append(EnvVar(key, value, prop, secret))
     for path in volumes or []:
         path = check_volume(path)

@@ -256,6 +256,13 @@ BAD = [
 ]
 
 
+def test_a_refused_variable_does_not_show_its_value(tmp_path, capsys):
+    code, out, err = run(["nginx", "--env", "DB PASSWORD=hunter2-secret", "-o",
+                          str(tmp_path / "Out")], capsys)
+    assert code == 2 and "'DB PASSWORD' is not a valid variable name" in err
+    assert "hunter2-secret" not in out + err
+
+
 @pytest.mark.parametrize("argv, message", BAD, ids=[" ".join(a) or "empty" for a, _ in BAD])
 def test_bad_input_is_refused_and_nothing_written(argv, message, tmp_path, capsys):
     target = tmp_path / "Out"
