@@ -30,6 +30,7 @@ masker of a run.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -171,8 +172,11 @@ def is_secret_name(name: Any) -> bool:
     token, credential or API key, but not a switch or setting about one
     (``ALLOW_EMPTY_PASSWORD``, ``passwordLength``). The one rule muranokit decides by, from
     masking the trace to the password fields ``new-app`` writes."""
-    if not isinstance(name, str):
-        return False
+    return isinstance(name, str) and _is_secret_name(name)
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_secret_name(name: str) -> bool:
     words = name_words(name)
     if not words or _ABOUT_WORDS.intersection(words):
         return False
