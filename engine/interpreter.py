@@ -60,7 +60,8 @@ class Interpreter:
     def __init__(self, packages: list[Package], library: Any, *,
                  functions: dict[str, Callable] | None = None,
                  class_configs: dict[str, dict] | None = None,
-                 limits: Limits | None = None, seed: int = 0) -> None:
+                 limits: Limits | None = None, seed: int = 0,
+                 masker: events.Masker | None = None) -> None:
         if sys.getrecursionlimit() < 20000:
             sys.setrecursionlimit(20000)
         self.limits = limits or Limits()
@@ -68,6 +69,7 @@ class Interpreter:
         self.class_configs = dict(class_configs or {})
         self.registry = ClassRegistry(packages, library)
         self.events: list[dict] = []
+        self.masker = masker or events.Masker()       # how error messages show values
         self.services: dict[str, Any] = {}           # "cloud": the cloud backend
         self.objects: dict[str, MuranoObject] = {}
         self.attributes: dict[tuple, Any] = {}
