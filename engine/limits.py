@@ -26,6 +26,9 @@ from .exceptions import EngineFault
 POLL_EVERY = 1024
 """Steps (or yaql calls) between two looks at the clock."""
 
+BUDGET_ERRORS = frozenset({"StepBudgetExceeded", "TimeBudgetExceeded"})
+"""The MuranoPL error types of a whole-run budget exceeded."""
+
 
 class Limits:
     """Configurable guards (``None`` or a negative number: no limit, for the whole-run

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import corelib
+from .events import Masker
 from .exceptions import ActionError
 from .files.package import Package
 from .interpreter import Interpreter
@@ -33,7 +34,7 @@ class Runtime:
                  default_format: str | None = None,
                  class_configs: dict[str, dict] | None = None, *,
                  limits: Limits | dict | None = None, seed: int = 0,
-                 eager: bool = False, cloud: Any = None) -> None:
+                 eager: bool = False, cloud: Any = None, masker: Masker | None = None) -> None:
         """``paths``: packages to load, as paths or :class:`~.files.package.Package` objects
         (a class found in several: the first wins);
         ``functions``: Python functions MuranoPL can call by name; ``default_format``: the
@@ -44,12 +45,15 @@ class Runtime:
         ids and ``randomName()``; ``eager``: read every class file now (a broken file fails
         here, not when its class is first needed); ``cloud``:
         the :class:`~muranokit.engine.corelib.cloud.backend.CloudBackend` the core library
-        talks to (a simulated cloud by default). MuranoPlError when a package is unusable."""
+        talks to (a simulated cloud by default); ``masker``: the run's secret masker (error
+        messages never show a value given under a secret name, nor a secret it knows).
+        MuranoPlError when a package is unusable."""
         if isinstance(limits, dict):
             limits = Limits(**limits)
         packages = [open_package(p, default_format, eager) for p in paths]
         self._interpreter = Interpreter(packages, corelib.shared(), functions=functions,
-                                        class_configs=class_configs, limits=limits, seed=seed)
+                                        class_configs=class_configs, limits=limits, seed=seed,
+                                        masker=masker or getattr(cloud, "masker", None))
         if cloud is not None:
             cloud.connect(self._interpreter.emit)
             self._interpreter.services["cloud"] = cloud

@@ -28,10 +28,12 @@ from muranokit.engine.files import (
     YamlMap,
     YamlSeq,
     load_yaml,
+    read_file,
 )
 from muranokit.engine.syntax import grammar
 from muranokit.engine.syntax.expressions import DASHBOARD_PLAIN_TEXT, is_plain_text
 from muranokit.tools.exceptions import InputError
+from muranokit.tools.masking import current_masker
 
 _ID_NAMESPACE = uuid.UUID("3f6f7d1a-7c59-4a8e-b5a1-646173686264")
 _YAQL_OPTIONS = {"yaql.limitIterators": 10000, "yaql.memoryQuota": 1000000,
@@ -156,6 +158,18 @@ class UiForm:
         return [f["name"] for _form, f in self.fields() if f.get("type") == "password"]
 
 
+def dashboard_regexp(pattern: str) -> re.Pattern[str]:
+    """A ``regexpValidator`` as the dashboard compiles it (``/re/flags`` or a bare
+    pattern); ``re.error`` when it does not compile."""
+    flags = 0
+    whole = re.fullmatch(r"/(.*)/([A-Za-z]*)", pattern)
+    if whole:
+        pattern = whole.group(1)
+        for flag in whole.group(2).upper():
+            flags |= getattr(re, flag, 0)
+    return re.compile(pattern, flags)
+
+
 def load_ui(source: str | Path | Package) -> UiForm:
     """Parse a ``ui.yaml`` file, or the UI form of a package (folder or zip alike); bad
     YAML or structure raises :class:`InputError` with the line."""
@@ -166,9 +180,9 @@ def load_ui(source: str | Path | Package) -> UiForm:
     else:
         path = str(source)
         try:
-            text = Path(path).read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read {exc.strerror}", path) from exc
+            text, _mode = read_file(path, what="the UI file")
+        except SourceError as exc:
+            raise InputError.from_source(exc) from None
     try:
         data = source.ui() if isinstance(source, Package) else load_yaml(text, path)
     except SourceError as exc:
@@ -196,6 +210,8 @@ class FormFiller:
     def __init__(self, ui: UiForm, app_name: str) -> None:
         self.ui = ui
         self.app_name = app_name
+        self.masker = current_masker()     # password values never show in its messages
+        self.masker.add_keys(ui.password_fields())
         self.context = legacy.create_context()
         self._ids = 0
         self._register_functions()
@@ -251,6 +267,10 @@ class FormFiller:
     def _field_error(self, form: str, field: YamlMap, message: str) -> InputError:
         return InputError(f"field {form}.{field['name']}: {message}", self.ui.path, field.line)
 
+    def _shown(self, field: YamlMap, value: Any) -> str:
+        """``value`` of ``field`` as a message shows it (``***`` for a password)."""
+        return self.masker.shown(value, field["name"])
+
     def _attr(self, field: YamlMap, key: str, default: Any = None) -> Any:
         value = field.get(key, default)
         return self._eval(value, self.data) if isinstance(value, Expr) else value
@@ -263,14 +283,16 @@ class FormFiller:
             try:
                 return int(str(raw).strip())
             except ValueError:
-                raise self._field_error(form, field, f"{raw!r} is not an integer") from None
+                raise self._field_error(form, field, f"{self._shown(field, raw)} is not an "
+                                        "integer") from None
         if kind in BOOLEAN_TYPES:
             if isinstance(raw, bool):
                 return raw
             text = str(raw).strip().lower()
             if text in _TRUE or text in _FALSE:
                 return text in _TRUE
-            raise self._field_error(form, field, f"{raw!r} is not a boolean (true/false)")
+            raise self._field_error(form, field, f"{self._shown(field, raw)} is not a boolean "
+                                    "(true/false)")
         return raw if isinstance(raw, (dict, list)) else ("" if raw is None else str(raw))
 
     def _validate(self, form: str, field: YamlMap, value: Any) -> None:
@@ -279,9 +301,11 @@ class FormFiller:
         if kind == "integer" and value is not None:
             low, high = self._attr(field, "minValue"), self._attr(field, "maxValue")
             if low is not None and value < low:
-                raise self._field_error(form, field, f"{value} is less than minValue {low}")
+                raise self._field_error(form, field, f"{self._shown(field, value)} is less than "
+                                        f"minValue {low}")
             if high is not None and value > high:
-                raise self._field_error(form, field, f"{value} is greater than maxValue {high}")
+                raise self._field_error(form, field, f"{self._shown(field, value)} is greater "
+                                        f"than maxValue {high}")
         if isinstance(value, str):
             low, high = self._attr(field, "minLength"), self._attr(field, "maxLength")
             if low is not None and len(value) < low:
@@ -292,12 +316,12 @@ class FormFiller:
             if regexp and value != "":
                 if not self._regexp(form, field, str(regexp)).search(value):
                     raise self._field_error(form, field, messages.get(
-                        "invalid", f"{value!r} does not match {regexp}"))
+                        "invalid", f"{self._shown(field, value)} does not match {regexp}"))
         if kind == "choice" and value not in ("", None):
             choices = [c[0] if isinstance(c, (list, tuple)) else c
                        for c in self._attr(field, "choices", []) or []]
             if value not in choices:
-                raise self._field_error(form, field, f"{value!r} is not one of "
+                raise self._field_error(form, field, f"{self._shown(field, value)} is not one of "
                                         f"{', '.join(map(str, choices))}")
         for validator in field.get("validators") or []:
             expr = validator.get("expr") if isinstance(validator, dict) else None
@@ -314,14 +338,8 @@ class FormFiller:
                     "message", "validation failed"))
 
     def _regexp(self, form: str, field: YamlMap, pattern: str) -> re.Pattern[str]:
-        flags = 0
-        whole = re.fullmatch(r"/(.*)/([A-Za-z]*)", pattern)
-        if whole:
-            pattern = whole.group(1)
-            for flag in whole.group(2).upper():
-                flags |= getattr(re, flag, 0)
         try:
-            return re.compile(pattern, flags)
+            return dashboard_regexp(pattern)
         except re.error as exc:
             raise self._field_error(form, field, f"invalid regexpValidator: {exc}") from exc
 
@@ -348,6 +366,7 @@ class FormFiller:
             full = f"{form}.{field['name']}"
             kind = field["type"]
             if full in wanted:
+                self.masker.learn({field["name"]: wanted[full]})
                 value = self._coerce(form, field, wanted[full])
             elif "initial" in field:
                 value = self._coerce(form, field, self._attr(field, "initial"))

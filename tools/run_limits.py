@@ -8,6 +8,7 @@ deployment comes near (README: "Runaway MuranoPL" gives the measured head-room).
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 OPTIONS = (
@@ -19,11 +20,26 @@ OPTIONS = (
      "counted (default {default:g}; -1: no limit)"),
     ("--max-collection", "max_collection", int, "N",
      "largest collection a yaql function takes or a lazy sequence becomes, as upstream's "
-     "yaql limit (default {default})"),
+     "yaql limit (default {default}; -1: no limit)"),
     ("--max-value-bytes", "max_value_bytes", int, "BYTES",
      "largest value a yaql function returns, as upstream's yaql memory quota "
-     "(default {default})"),
+     "(default {default}; -1: no limit)"),
 )
+
+
+def _parser(kind: type) -> Any:
+    """An argparse type: a number of ``kind``, ``-1`` (no limit) or not below 0."""
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if math.isnan(value) or math.isinf(value) or (value < 0 and value != -1):
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: give a number from 0 up, or -1 for no limit")
+        return value
+    parse.__name__ = kind.__name__       # argparse names the type in its messages
+    return parse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = Limits()
     group = parser.add_argument_group("guards against runaway MuranoPL")
     for flag, field, kind, metavar, text in OPTIONS:
-        group.add_argument(flag, dest=field, type=kind, metavar=metavar,
+        group.add_argument(flag, dest=field, type=_parser(kind), metavar=metavar,
                            help=text.format(default=getattr(defaults, field)))
 
 

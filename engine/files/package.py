@@ -3,8 +3,10 @@
 :meth:`Package.open` lists a package's members once (:mod:`.members`: junk left out,
 unsafe members refused, zip bombs stopped). Each member is read once (a zip's when the
 package opens, a folder's when first asked for, or all at once with
-:meth:`Package.read_all`) and each YAML member parsed once, so the validator, the zip
-writer, the forms reader and the engine share one reading.
+:meth:`Package.read_all`), so the validator, the zip writer, the forms reader and the
+engine share one reading; YAML members are parsed by the one located loader when asked for
+(the caller keeps what it needs: holding every parsed tree of every package would cost a
+build more than parsing a file twice).
 
 A folder without ``manifest.yaml`` is a folder of class files: every YAML file in it is a
 class file, the package is named after the folder and runs as the newest Format (or the
@@ -25,6 +27,7 @@ from typing import Any
 from .errors import SourceError
 from .located_yaml import load_located, single_document
 from .members import FolderFiles, PackageFile, is_junk, read_zip
+from .reading import check_regular_file
 
 MANIFEST = "manifest.yaml"
 NEWEST_FORMAT = (1, 4)
@@ -33,6 +36,23 @@ SUPPORTED_FORMATS = frozenset({(1, 0), (1, 1), (1, 2), (1, 3), (1, 4)})
 _FQN_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 _FORMAT_RE = re.compile(r"^(?:MuranoPL/)?(\d+)(?:\.(\d+))?(?:\.\d+)?$")
 _YAML_SUFFIXES = (".yaml", ".yml")
+_DRIVE_RE = re.compile(r"^[A-Za-z]:")
+RESOURCES = "Resources"
+
+
+def contained_path(folder: str, name: Any) -> str | None:
+    """``folder/name`` normalised, or None when ``name`` may not be read from there: not
+    a string, empty, an absolute path (``/x``, ``\\x``, ``C:x``) or one whose ``..`` lead
+    outside ``folder``. The one check of the file names that plans, templates and
+    Resources calls give (a package reads only its own files)."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    text = name.replace("\\", "/")
+    if text.startswith("/") or _DRIVE_RE.match(text):
+        return None
+    base = folder.strip("/")
+    member = posixpath.normpath(f"{base}/{text}")
+    return member if member.startswith(base + "/") else None
 
 
 def is_dotted_name(value: Any) -> bool:
@@ -71,7 +91,6 @@ class Package:
         self.manifest = manifest
         self.files = files
         self.default_format = default_format
-        self._parsed: dict[str, Any] = {}
         #: class full name -> (class document, file path), filled by the engine's loader
         self.documents: Mapping[str, tuple[Any, str]] | None = None
 
@@ -85,6 +104,7 @@ class Package:
             files = read_zip(path)
             is_zip = True
         elif os.path.lexists(path):
+            check_regular_file(path, what="this package")   # names a pipe, a device, ...
             raise SourceError("not a folder or a zip file", path, kind="PackageLoadError")
         else:
             raise SourceError("no such file or folder", path, kind="PackageLoadError")
@@ -200,10 +220,9 @@ class Package:
     # --- Resources ------------------------------------------------------------------
     @staticmethod
     def resource_member(name: str) -> str | None:
-        """The member path of ``Resources/<name>``; None when ``name`` leads outside the
-        package."""
-        member = posixpath.normpath("Resources/" + str(name).lstrip("/"))
-        return None if member == ".." or member.startswith("../") else member
+        """The member path of ``Resources/<name>``; None when ``name`` is absolute or
+        leads outside ``Resources/`` (see :func:`contained_path`)."""
+        return contained_path(RESOURCES, name)
 
     def resource_exists(self, name: str) -> bool:
         """True if the package has ``Resources/<name>``."""
@@ -222,29 +241,24 @@ class Package:
         return [rel[len("Resources/"):] for rel in self.under("Resources")]
 
     # --- YAML -----------------------------------------------------------------------
-    def _located(self, rel: str) -> list[tuple[int, Any]]:
-        found = self._parsed.get(rel)
-        if found is None:
-            path = self.display_path(rel)
-            try:
-                data = self.read(rel)
-                found = _shared_parse(data, path) if _shareable(rel) else \
-                    load_located(data, path)
-            except SourceError as exc:
-                found = exc
-            self._parsed[rel] = found
-        if isinstance(found, SourceError):
-            raise found
-        return found
-
     def yaml(self, rel: str, *, allow_empty: bool = True) -> Any:
-        """The single YAML document of the member ``rel``, parsed once (located)."""
-        return single_document(self._located(rel), self.display_path(rel),
+        """The single YAML document of the member ``rel`` (located; SourceError)."""
+        path = self.display_path(rel)
+        return single_document(load_located(self.read(rel), path), path,
                                allow_empty=allow_empty)
 
     def yaml_documents(self, rel: str) -> list[Any]:
-        """Every YAML document of the member ``rel``, parsed once (located)."""
-        return [document for _, document in self._located(rel)]
+        """Every YAML document of the member ``rel`` (located; SourceError)."""
+        return [document for _, document in load_located(self.read(rel),
+                                                          self.display_path(rel))]
+
+    def class_documents(self, rel: str) -> list[Any]:
+        """Every YAML document of the class file ``rel``, from the process's one parse of
+        these bytes (see :func:`_shared_parse`): read-only for the engine's class loader,
+        so that a further runtime over the same class files reuses their parse and
+        compiled bodies. Other readers take :meth:`yaml_documents` (a fresh parse)."""
+        return [document for _, document in _shared_parse(self.read(rel),
+                                                           self.display_path(rel))]
 
     def ui(self) -> Any:
         """The UI form's document, or None when the package has no UI file."""
@@ -264,16 +278,12 @@ SHARED_PARSES = 512
 _SHARED: dict[tuple[str, bytes], list[tuple[int, Any]]] = {}
 
 
-def _shareable(rel: str) -> bool:
-    """Class files (and manifest-less folders' files): read-only documents once parsed.
-    A form (``UI/``) is not shared: the form filler works on its documents."""
-    return not rel.startswith("UI/")
-
-
 def _shared_parse(data: bytes, path: str) -> list[tuple[int, Any]]:
     """The parse of ``data`` at ``path``, shared by every package of the process opened on
-    the same bytes (a test suite makes a fresh runtime per test): documents are read, never
-    changed. A file that does not parse raises as :func:`load_located` does."""
+    the same bytes (a test suite makes a fresh runtime per test): documents are read, not
+    changed (but for the Namespaces of the file's header that the class loader gives a
+    document, the same each time). A file that does not parse raises as
+    :func:`load_located` does."""
     key = (path, bytes(data) if not isinstance(data, bytes) else data)
     found = _SHARED.pop(key, None)
     if found is None:
@@ -314,5 +324,6 @@ def find_package_dirs(root: str) -> list[str]:
     return sorted(found)
 
 
-__all__ = ["MANIFEST", "NEWEST_FORMAT", "SUPPORTED_FORMATS", "Package", "PackageFile",
-           "find_package_dirs", "is_dotted_name", "is_junk", "parse_format"]
+__all__ = ["MANIFEST", "NEWEST_FORMAT", "RESOURCES", "SUPPORTED_FORMATS", "Package",
+           "PackageFile", "contained_path", "find_package_dirs", "is_dotted_name", "is_junk",
+           "parse_format"]

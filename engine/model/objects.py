@@ -7,7 +7,7 @@ from typing import Any
 
 from ..exceptions import EngineFault, MuranoPlError
 from ..values import FrozenDict, freeze
-from .classes import MuranoClass, TypeRef
+from .classes import MuranoClass, TypeInfo, TypeRef, VersionInfo
 
 
 class MuranoObject:
@@ -16,7 +16,8 @@ class MuranoObject:
     ``runtime`` is the interpreter that made it (what reading a property asks)."""
 
     __slots__ = ("id", "cls", "owner", "props", "name", "natives", "initialized",
-                 "destroyed", "dead", "_proxy", "runtime", "views", "__weakref__")
+                 "destroyed", "dead", "_proxy", "runtime", "views", "private", "metadata",
+                 "__weakref__")
 
     def __init__(self, cls: MuranoClass, object_id: str, owner: MuranoObject | None,
                  runtime: Any, name: str | None = None) -> None:
@@ -33,6 +34,8 @@ class MuranoObject:
         #                                  redeclared along the hierarchy, per declaration
         self._proxy: ObjectProxy | None = None
         self.runtime = runtime
+        self.private: dict | None = None  # (class, name) -> value of an undeclared property
+        self.metadata: Any = None         # "?": {metadata} of the object model
 
     @property
     def real(self) -> MuranoObject:
@@ -150,8 +153,6 @@ def to_python(value: Any) -> Any:
         return value.proxy
     if kind is CastView:
         return value.real.proxy
-    if kind is TypeRef:
-        return value.cls.name
     if kind is tuple or kind is list:
         return [to_python(v) for v in value]
     if isinstance(value, Mapping):
@@ -160,6 +161,10 @@ def to_python(value: Any) -> Any:
         return str(value)
     if isinstance(value, (Set, tuple, list)):
         return [to_python(v) for v in value]
+    if isinstance(value, (TypeRef, TypeInfo)):
+        return value.cls.name
+    if isinstance(value, VersionInfo):
+        return str(value)
     return value
 
 

@@ -42,5 +42,5 @@ def test_muranopl_error_shows_its_stack(monkeypatch, capsys, tmp_path, type_name
     assert cli.main(["validate", str(tmp_path)]) == code
     err = capsys.readouterr().err
     assert f"internal error: {type_name}: bad thing" in err
-    assert "Classes/App.yaml:12 in ns.App.deploy" in err
+    assert "Classes/App.yaml:12 in deploy of ns.App" in err
     assert "Traceback" not in err

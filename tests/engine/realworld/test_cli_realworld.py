@@ -3,6 +3,7 @@ format-1 agent plans, and Python errors reported without a traceback."""
 
 import json
 
+import pytest
 from realworld_support import environment, fixture, gap, instance
 
 APP = "c0000000000000000000000000000001"
@@ -75,3 +76,21 @@ def test_budget_flags_of_muranokit_test(cli):
     assert "LoopTest.testShort ... ok" in result.out
     assert "LoopTest.testCounting ... FAILED" in result.out
     assert "StepBudgetExceeded" in result.out and "LoopTest.yaml" in result.out
+
+
+def test_budget_exceeded_while_loading_the_model_is_failed_work_not_bad_input(cli, tmp_path):
+    result = cli("deploy", write_model(tmp_path), "-p", fixture("clipkg"), "--max-steps", "1")
+    assert result.code == 1, result.err
+    assert "loading the object model stopped" in result.err
+    assert "StepBudgetExceeded" in result.err and "unusable" not in result.err
+
+
+@pytest.mark.parametrize(("flag", "value"), [
+    ("--max-seconds", "nan"), ("--max-seconds", "inf"), ("--max-steps", "-2"),
+    ("--max-collection", "many")])
+def test_budget_flags_refuse_what_is_not_a_limit(cli, tmp_path, capsys, flag, value):
+    with pytest.raises(SystemExit) as info:
+        cli("deploy", write_model(tmp_path), "-p", fixture("clipkg"), flag, value)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {flag}:" in err and repr(value) in err and "Traceback" not in err
