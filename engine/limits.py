@@ -4,8 +4,8 @@ Per call and per loop: the call depth and the iterations of one loop. Per value,
 Murano sets yaql's options: a collection a yaql function takes, or a lazy sequence made
 into a value, holds at most ``max_collection`` items (upstream: 2000), and a value a yaql
 function returns takes at most ``max_value_bytes`` (upstream: 512 KiB, measured as yaql
-does, ``sys.getsizeof``). For the whole run: ``max_steps`` steps (statements, method calls
-and yaql function calls), and
+does, ``sys.getsizeof``). For the whole run: ``max_steps`` steps (statements, loop
+iterations, method calls and yaql function calls), and
 ``max_seconds`` of the engine's own time (time spent in native methods, where a cloud is
 waited for, does not count). Each exceeded is a MuranoPL error with its stack.
 
@@ -118,8 +118,9 @@ class Budget:
 
     # -- steps -----------------------------------------------------------------------------
     def step(self) -> None:
-        """One step: a statement, a method call or a yaql function call (cheap: the real
-        check runs every POLL_EVERY steps, and at the step that goes over the budget)."""
+        """One step: a statement, a loop iteration, a method call or a yaql function call
+        (cheap: the real check runs every POLL_EVERY steps, and at the step that goes over
+        the budget)."""
         self.countdown -= 1
         if self.countdown <= 0:
             self.poll()
@@ -141,8 +142,8 @@ class Budget:
         if _bounded(limits.max_steps) and self.steps > limits.max_steps:
             self._stop("StepBudgetExceeded",
                        f"the run exceeded its budget of {limits.max_steps} steps "
-                       "(statements, method calls and yaql function calls): a loop "
-                       "that never ends?")
+                       "(statements, loop iterations, method calls and yaql function "
+                       "calls): a loop that never ends?")
         if _bounded(limits.max_seconds) and self.seconds() > limits.max_seconds:
             self._stop("TimeBudgetExceeded",
                        f"the run exceeded its budget of {limits.max_seconds:g} s of engine "

@@ -13,7 +13,8 @@ from typing import Any
 
 OPTIONS = (
     ("--max-steps", "max_steps", int, "N",
-     "stop the run after N steps: statements, method calls and yaql function calls "
+     "stop the run after N steps: statements, loop iterations, method calls and yaql "
+     "function calls "
      "(default {default}; -1: no limit)"),
     ("--max-seconds", "max_seconds", float, "S",
      "stop the run after S seconds of engine time; time the cloud backend spends is not "

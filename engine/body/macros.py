@@ -88,7 +88,12 @@ def _build_if(item, src, pos, c):
 
 
 def _iteration(body, frame) -> bool:
-    """Run one loop iteration; False when the body ended the loop with Break."""
+    """Run one loop iteration (a step of the run's budget, even with an empty body); False
+    when the body ended the loop with Break."""
+    budget = frame.runtime.budget
+    budget.countdown -= 1
+    if budget.countdown <= 0:
+        budget.poll()
     try:
         body.run(frame)
     except BreakSignal:

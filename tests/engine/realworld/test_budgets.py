@@ -30,6 +30,12 @@ def test_nested_loops_each_under_the_loop_limit_hit_the_step_budget():
     assert [f.method for f in err.stack] == ["nestedLoops"]
 
 
+def test_loops_with_empty_bodies_spend_a_step_per_iteration():
+    err = failure("emptyNestedLoops", max_steps=50_000, max_seconds=None)
+    assert err.type_name == "StepBudgetExceeded"
+    assert err.line == line_of("While: true")
+
+
 def test_a_huge_list_is_refused_as_upstream_refuses_it():
     err = failure("hugeList")
     assert err.names == ["yaql.language.exceptions.CollectionTooLargeException"]
@@ -73,6 +79,6 @@ def test_work_within_the_budgets_is_untouched_and_measured():
     engine = Engine("budgets")
     assert engine.run(RUNAWAY, "withinBudget") == sum(range(2000))
     usage = engine.rt.usage()
-    assert 2000 < usage["steps"] < 3000
+    assert 4000 < usage["steps"] < 5000     # 2000 iterations, each running one statement
     assert usage["largest_collection"] == 2000
     assert usage["seconds"] >= 0
