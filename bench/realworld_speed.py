@@ -330,6 +330,9 @@ def main() -> int:
         runtime_reuse(folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    if sys.flags.dont_write_bytecode:
+        print("note: PYTHONDONTWRITEBYTECODE is set: a module without an up-to-date .pyc is "
+              "compiled again by every command, which figures 3 and 4 then include")
     whole_command(args.repeat, args.profile)
     if args.corpus and (failed := corpus_figures(args.corpus)):
         raise BenchFailure(f"{failed} corpus flow(s) failed (rows marked FAILED above)")
