@@ -46,11 +46,12 @@ class Interpreter:
     def __init__(self, packages: list[Package], library: Any, *,
                  functions: dict[str, Callable] | None = None,
                  class_configs: dict[str, dict] | None = None,
-                 limits: Limits | None = None, seed: int = 0) -> None:
+                 limits: Limits | None = None, seed: int = 0, testing: bool = False) -> None:
         if sys.getrecursionlimit() < 20000:
             sys.setrecursionlimit(20000)
         self.limits = limits or Limits()
         self.functions = dict(functions or {})
+        self.library_functions = list(library.yaql_functions(testing))
         self.class_configs = dict(class_configs or {})
         self.registry = ClassRegistry(packages, library)
         self.events: list[dict] = []
@@ -124,7 +125,8 @@ class Interpreter:
         key = tuple(package.format)
         ctx = self._contexts.get(key)
         if ctx is None:
-            ctx = self._contexts[key] = package_context(key, is_legacy(key), self.functions)
+            ctx = self._contexts[key] = package_context(key, is_legacy(key), self.functions,
+                                                          self.library_functions)
         return ctx
 
     def class_context(self, cls: MuranoClass):

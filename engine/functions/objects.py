@@ -218,8 +218,13 @@ def name_(obj):
 
 # --- attributes ------------------------------------------------------------------------------
 
-def _attr_key(frame, obj, name):
-    cls = frame.cls.name if frame.cls is not None else obj.real.cls.name
+def _attr_key(frame, obj, name, owner=None):
+    """Attributes are kept per (object, class): the calling class's, or ``owner``'s (a
+    type or a class name in the calling class's namespaces)."""
+    if owner is not None:
+        cls = to_type(frame, owner).name
+    else:
+        cls = frame.cls.name if frame.cls is not None else obj.real.cls.name
     return (obj.real.id, cls, name)
 
 
@@ -227,9 +232,9 @@ def _attr_key(frame, obj, name):
 @specs.parameter("name", yaqltypes.String())
 @specs.method
 @specs.name("getAttr")
-def get_attr_method(context, obj, name, default=None):
+def get_attr_method(context, obj, name, default=None, owner=None):
     frame = _frame(context)
-    value = frame.runtime.attributes.get(_attr_key(frame, obj, name))
+    value = frame.runtime.attributes.get(_attr_key(frame, obj, name, owner))
     return default if value is None else value
 
 
@@ -237,24 +242,24 @@ def get_attr_method(context, obj, name, default=None):
 @specs.parameter("name", yaqltypes.String())
 @specs.method
 @specs.name("setAttr")
-def set_attr_method(context, obj, name, value):
+def set_attr_method(context, obj, name, value, owner=None):
     frame = _frame(context)
-    frame.runtime.attributes[_attr_key(frame, obj, name)] = to_plain(value)
+    frame.runtime.attributes[_attr_key(frame, obj, name, owner)] = to_plain(value)
 
 
 @specs.parameter("name", yaqltypes.String())
 @specs.name("getAttr")
-def get_attr(context, name, default=None):
+def get_attr(context, name, default=None, owner=None):
     frame = _frame(context)
-    value = frame.runtime.attributes.get(_attr_key(frame, frame.this, name))
+    value = frame.runtime.attributes.get(_attr_key(frame, frame.this, name, owner))
     return default if value is None else value
 
 
 @specs.parameter("name", yaqltypes.String())
 @specs.name("setAttr")
-def set_attr(context, name, value):
+def set_attr(context, name, value, owner=None):
     frame = _frame(context)
-    frame.runtime.attributes[_attr_key(frame, frame.this, name)] = to_plain(value)
+    frame.runtime.attributes[_attr_key(frame, frame.this, name, owner)] = to_plain(value)
 
 
 # --- calls, concurrency ------------------------------------------------------------------------

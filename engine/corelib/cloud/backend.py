@@ -209,6 +209,16 @@ class CloudBackend(ABC):
         """Add ingress rules to security group ``group`` (each rule once); returns every
         rule of the group, which the core library writes into the stack's template."""
 
+    # -- the key manager (not abstract: backends written before it keep working) ------------
+    def store_secret(self, value: str) -> str:
+        """Keep a secret (``encryptData``); returns the key that reads it back. Upstream: a
+        Barbican secret through Castellan, its id a UUID."""
+        raise PlanError("this cloud has no key manager (encryptData)")
+
+    def read_secret(self, key: str) -> str:
+        """The secret stored under ``key`` (``decryptData``); KeyError if there is none."""
+        raise KeyError(key)
+
     # -- state -----------------------------------------------------------------------------
     @abstractmethod
     def to_state(self) -> dict[str, Any]:

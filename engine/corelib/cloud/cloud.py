@@ -21,6 +21,7 @@ from muranokit.engine.corelib.cloud.backend import (
     Sink,
 )
 from muranokit.engine.corelib.cloud.heat import Stack
+from muranokit.engine.corelib.cloud.keys import KeyManager
 from muranokit.engine.corelib.cloud.rules import RuleSet
 from muranokit.engine.events import Masker
 
@@ -63,6 +64,8 @@ class Cloud(CloudBackend):
         self.agents = AgentSimulator(self, state.get("agents"))
         self.env_cidrs: dict[str, str] = state.get("env_cidrs", {})
         self.security_rules: dict[str, list[dict[str, Any]]] = state.get("security_rules", {})
+        self.keys = KeyManager(self.allocator.make_id, state.get("key_manager"))
+        self.masker.add_values(self.keys.values())
 
     # -- events ----------------------------------------------------------------------------
     def connect(self, sink: Sink) -> None:
@@ -140,6 +143,17 @@ class Cloud(CloudBackend):
                 known.append(copy.deepcopy(rule))
         return known
 
+    # -- the key manager -------------------------------------------------------------------
+    def store_secret(self, value: str) -> str:
+        """Encrypt ``value`` with this environment's key; its id reads it back. The masker
+        learns the value (``***`` wherever it would be shown)."""
+        self.masker.add_values([value])
+        return self.keys.store(value)
+
+    def read_secret(self, key: str) -> str:
+        """The secret stored under ``key`` (KeyError if there is none)."""
+        return self.keys.read(key)
+
     # -- state -----------------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:
         """A JSON-serialisable snapshot; ``Cloud(state=...)`` continues from it."""
@@ -147,4 +161,5 @@ class Cloud(CloudBackend):
             "version": STATE_VERSION, "allocator": self.allocator.to_state(),
             "stacks": {name: s.to_state() for name, s in sorted(self.stacks.items())},
             "agents": self.agents.to_state(), "env_cidrs": self.env_cidrs,
-            "security_rules": self.security_rules, "rule_hits": self.rules.hits})
+            "security_rules": self.security_rules, "rule_hits": self.rules.hits,
+            **({"key_manager": self.keys.to_state()} if self.keys.to_state() else {})})

@@ -51,12 +51,10 @@ def test_agent_accepts_a_format_1_plan():
     assert probe().rt.call(APP, "agentV1") is None
 
 
-@gap("encryptData()/decryptData() are not yaql functions of the engine")
 def test_encrypt_and_decrypt_round_trip():
     assert probe().rt.call(APP, "crypto") == [True, "s3cret"]
 
 
-@gap("the global logger() function is missing")
 def test_logger_function_returns_a_logger():
     assert probe().rt.call(APP, "logs") == "io.murano.system.Logger"
 
@@ -74,7 +72,6 @@ def test_unknown_core_class_is_an_error_not_a_crash():
              "instance": instance(VM, "io.murano.resources.NoSuchInstance")}))
 
 
-@gap("the test runner's global inject() function is missing")
 def test_runner_inject_mocks_classes_and_objects(cli):
     result = cli("test", fixture("testpkg"))
     assert result.code == 0, result.out + result.err
