@@ -274,6 +274,8 @@ class Interpreter:
                       object_id: str | None = None, loading: Any = None) -> MuranoObject:
         """new(): make, fill properties (contracts), native parts, ``.init``."""
         oid = object_id or self.new_id()
+        while object_id is None and oid in self.objects:   # a saved model holds ids made
+            oid = self.new_id()                             # by an earlier run's seed
         if oid in self.objects:
             raise EngineFault("DuplicateObjectId", f"object id {oid!r} already exists")
         obj = MuranoObject(cls, oid, owner, self, name)

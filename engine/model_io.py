@@ -18,6 +18,9 @@ from .executor.lifecycle import initialize_properties, run_init
 from .model.objects import OBJECT_TYPES, MuranoObject
 from .syntax.schema import HIDDEN_USAGES
 
+METADATA = "#metadata"
+"""Where an object keeps the ``metadata`` of its ``?`` header (what ``metadata()`` reads)."""
+
 
 class ModelError(MuranoPlError):
     """A malformed object model (duplicate ids, dangling references, unknown classes);
@@ -189,6 +192,8 @@ def _create(runtime: Any, loading: ModelLoad, existing: set) -> list[MuranoObjec
         except (MuranoPlError, EngineFault) as exc:
             raise ModelError(exc.message, path + ".?.type", exc.type_name) from None
         obj = MuranoObject(cls, oid, None, runtime, head.get("name"))
+        if isinstance(head.get("metadata"), dict):
+            obj.natives[METADATA] = copy.deepcopy(head["metadata"])
         loading.objects[oid] = obj
         created.append(obj)
     for oid, (_data, owner_id, _path) in loading.entries.items():
@@ -314,6 +319,8 @@ def serialize(runtime: Any, root: MuranoObject | None) -> dict:
         head = {"type": obj.cls.name, "id": obj.id}
         if obj.name is not None:
             head["name"] = obj.name
+        if obj.natives.get(METADATA) is not None:
+            head["metadata"] = copy.deepcopy(obj.natives[METADATA])
         head["classVersion"] = obj.cls.package.version
         head["package"] = obj.cls.package.name
         subscribers = [{"subscriber": sub.id, "handler": handler}

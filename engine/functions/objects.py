@@ -216,6 +216,19 @@ def name_(obj):
     return None if obj is None else obj.real.name
 
 
+@specs.parameter("obj", _OBJ_OR_NULL)
+@specs.name("metadata")
+def metadata_(obj):
+    """The ``metadata`` of the object's ``?`` header in the object model (null if none)."""
+    return None if obj is None else obj.real.natives.get("#metadata")
+
+
+@specs.name("isObject")
+def is_object(value):
+    """True for MuranoPL objects and class references."""
+    return isinstance(value, OBJECT_TYPES + (TypeRef,))
+
+
 # --- attributes ------------------------------------------------------------------------------
 
 def _attr_key(frame, obj, name, owner=None):
@@ -311,6 +324,7 @@ def template_(context, type_, **props):
 FUNCTIONS = [object_method_call, static_method_call, object_property, static_property,
              ns_resolve, ns_resolve_default, is_instance, new_, id_, id_method, cast_, super_,
              psuper_, require_, find_, sleep_, type_by_name, class_by_name, typeinfo_, name_,
+             metadata_, is_object,
              get_attr_method, set_attr_method, get_attr, set_attr, call_method_by_name,
              call_function_with_receiver, pselect_, random_name, template_]
 """Registered into every root context."""

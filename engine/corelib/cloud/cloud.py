@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from muranokit.engine.corelib.cloud.agent import AgentSimulator
-from muranokit.engine.corelib.cloud.allocator import Allocator
+from muranokit.engine.corelib.cloud.allocator import FLOATING_POOL, Allocator
 from muranokit.engine.corelib.cloud.backend import (
     AgentTarget,
     CloudBackend,
@@ -133,6 +133,70 @@ class Cloud(CloudBackend):
     def external_network(self) -> str:
         """The id of the public network behind the default router."""
         return self.allocator.make_id("net", EXTERNAL_NETWORK)
+
+    def networks(self) -> list[dict[str, Any]]:
+        """The public network and the networks of every stack (as Neutron lists them)."""
+        found = super().networks()
+        subnets = self.subnets()
+        for net in found:
+            net["subnets"] = [s["id"] for s in subnets if s["network_id"] == net["id"]]
+            net["tenant_id"] = self.identity()["project"]["id"] if not net[
+                "router:external"] else None
+        for stack in self._live_stacks():
+            for name, body in sorted(stack.deployed.get("resources", {}).items()):
+                if isinstance(body, dict) and body.get("type") == "OS::Neutron::Net":
+                    net_id = stack.attributes.get(name, {}).get("id")
+                    found.append({"id": net_id, "name": (body.get("properties") or {}).get(
+                        "name", name), "router:external": False, "status": "ACTIVE",
+                        "tenant_id": self.identity()["project"]["id"],
+                        "subnets": [s["id"] for s in subnets if s["network_id"] == net_id]})
+        return found
+
+    def subnets(self) -> list[dict[str, Any]]:
+        """The public subnet and the subnets of every stack: gateway the first address,
+        DHCP on unless the template turns it off."""
+        found = [self._subnet(self.allocator.make_id("subnet", EXTERNAL_NETWORK),
+                              "public-subnet", self.external_network(), FLOATING_POOL, [],
+                              True)]
+        for stack in self._live_stacks():
+            resources = stack.deployed.get("resources", {})
+            for name, body in sorted(resources.items()):
+                if not isinstance(body, dict) or body.get("type") != "OS::Neutron::Subnet":
+                    continue
+                props = body.get("properties") or {}
+                net = props.get("network", props.get("network_id"))
+                if isinstance(net, dict) and len(net) == 1:
+                    net = stack.attributes.get(next(iter(net.values())), {}).get("id")
+                cidr = stack.attributes.get(name, {}).get("cidr") or props.get("cidr")
+                found.append(self._subnet(stack.attributes.get(name, {}).get("id"),
+                                          props.get("name", name), net, cidr,
+                                          props.get("dns_nameservers") or [],
+                                          props.get("enable_dhcp", True),
+                                          props.get("gateway_ip")))
+        return found
+
+    def _subnet(self, subnet_id: Any, name: str, network_id: Any, cidr: Any, dns: list,
+                dhcp: bool, gateway: Any = None) -> dict[str, Any]:
+        if gateway is None and isinstance(cidr, str):
+            try:
+                gateway = str(next(ipaddress.ip_network(cidr, strict=False).hosts()))
+            except (ValueError, StopIteration):
+                gateway = None
+        return {"id": subnet_id, "name": name, "network_id": network_id, "cidr": cidr,
+                "gateway_ip": gateway, "dns_nameservers": list(dns), "ip_version": 4,
+                "enable_dhcp": bool(dhcp), "tenant_id": self.identity()["project"]["id"]}
+
+    def _live_stacks(self) -> list[Any]:
+        return [stack for _name, stack in sorted(self.stacks.items())
+                if stack.status != "NOT_FOUND"]
+
+    def identity(self) -> dict[str, dict[str, Any]]:
+        """One project and one user (deterministic ids)."""
+        return {"project": {"id": self.allocator.make_id("project", "dry-run").replace(
+                    "-", ""), "name": "dry-run", "domain": "Default",
+                    "description": "the simulated cloud's project"},
+                "user": {"id": self.allocator.make_id("user", "dry-run").replace("-", ""),
+                         "name": "dry-run", "domain": "Default", "email": None}}
 
     # -- security groups -------------------------------------------------------------------
     def add_group_ingress(self, group: str, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -39,11 +39,19 @@ class Realiser:
         return props if isinstance(props, dict) else {}
 
     def _ref_target(self, value: Any) -> str | None:
-        """The resource a ``{get_resource: X}`` / ``{Ref: X}`` value points to."""
+        """The resource a ``{get_resource: X}`` / ``{Ref: X}`` value points to, or whose
+        id a plain string is (a network of this stack given by its id)."""
         if isinstance(value, dict) and len(value) == 1:
             (func, arg), = value.items()
             if func in ("get_resource", "Ref") and arg in self.resources:
                 return arg
+        if isinstance(value, str) and value not in self.resources:
+            for name in sorted(self.resources):
+                body = self.resources[name]
+                if isinstance(body, dict) and body.get("type") in (
+                        "OS::Neutron::Net", "OS::Neutron::Subnet") and \
+                        self._id(name) == value:
+                    return name
         return None
 
     def _network(self, value: Any, subnet: Any = None) -> tuple[str, str, str]:

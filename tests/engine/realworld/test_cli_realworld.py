@@ -18,7 +18,6 @@ def write_model(tmp_path, **props):
     return path
 
 
-@gap("a quoted YAML default reaches the Heat template as QuotedStr: saving the state fails")
 def test_quoted_default_reaches_state_and_json_report(cli, tmp_path):
     state = tmp_path / "state"
     result = cli("deploy", write_model(tmp_path), "-p", fixture("clipkg"),
@@ -30,7 +29,6 @@ def test_quoted_default_reaches_state_and_json_report(cli, tmp_path):
     assert CIDR in (state / "heat-templates.yaml").read_text()
 
 
-@gap("a quoted YAML default reaches the Heat template as QuotedStr: the HTML report fails")
 def test_quoted_default_in_html_report(cli, tmp_path):
     report = tmp_path / "report.html"
     result = cli("deploy", write_model(tmp_path), "-p", fixture("clipkg"),

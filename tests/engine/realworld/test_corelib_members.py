@@ -16,17 +16,14 @@ def probe(kind: str = "io.murano.resources.LinuxMuranoInstance") -> Engine:
     return engine
 
 
-@gap("io.murano.resources.Instance has no getRegion() (io.murano.CloudResource missing)")
 def test_instance_get_region_returns_the_cloud_region():
     assert probe().rt.call(APP, "region") == [True, ""]
 
 
-@gap("io.murano.resources.Instance has no joinedNetworks property")
 def test_joined_networks_after_deploy():
     assert probe().rt.call(APP, "joined") == [["io.murano.resources.NeutronNetwork", 1]]
 
 
-@gap("NeutronNetwork.describe() lacks subnetId (and gateway, dns)")
 def test_network_describe_has_subnet_and_gateway():
     described = probe().rt.call(APP, "describeNetwork")
     assert described["provider"] == "Neutron"
@@ -35,7 +32,6 @@ def test_network_describe_has_subnet_and_gateway():
         assert key in described
 
 
-@gap("io.murano.resources.WindowsInstance does not exist")
 def test_windows_instance_opens_rdp():
     template = probe("io.murano.resources.WindowsInstance").rt.call(APP, "windowsTemplate")
     servers = [r for r in template["resources"].values() if r["type"] == "OS::Nova::Server"]
