@@ -37,7 +37,6 @@ def test_quoted_default_in_html_report(cli, tmp_path):
     assert CIDR in report.read_text()
 
 
-@gap("agent execution plans of FormatVersion 1.x are refused")
 def test_format_1_plan_is_sent_to_the_agent(cli, tmp_path):
     result = cli("deploy", write_model(tmp_path, pushTemplate=False, useV1Plan=True),
                  "-p", fixture("clipkg"), "--report", "json")

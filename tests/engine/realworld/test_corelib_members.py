@@ -1,7 +1,7 @@
 """Core-library members catalog packages call (issue 10 item 4), per upstream's io.murano."""
 
 import pytest
-from realworld_support import Engine, environment, fixture, gap, instance
+from realworld_support import Engine, environment, fixture, instance
 
 from muranokit.engine import MuranoPlError
 
@@ -42,7 +42,6 @@ def test_windows_instance_opens_rdp():
     assert any(rule.get("port_range_min") == 3389 for rule in rules)
 
 
-@gap("agent execution plans of FormatVersion 1.x are refused")
 def test_agent_accepts_a_format_1_plan():
     assert probe().rt.call(APP, "agentV1") is None
 
