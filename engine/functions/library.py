@@ -43,7 +43,7 @@ def root_context(legacy: bool) -> Any:
         else:
             base = yaql.create_context(convention=CONVENTION, finalizer=_finalize)
         ctx = base.create_child_context()
-        for func in FUNCTIONS:
+        for func in FUNCTIONS + (data.LEGACY_FUNCTIONS if legacy else []):
             ctx.register_function(func)
         ctx = _ROOTS[legacy] = ctx
     return ctx

@@ -143,7 +143,7 @@ class Cloud(CloudBackend):
             net["tenant_id"] = self.identity()["project"]["id"] if not net[
                 "router:external"] else None
         for stack in self._live_stacks():
-            for name, body in sorted(stack.deployed.get("resources", {}).items()):
+            for name, body in stack.deployed.get("resources", {}).items():
                 if isinstance(body, dict) and body.get("type") == "OS::Neutron::Net":
                     net_id = stack.attributes.get(name, {}).get("id")
                     found.append({"id": net_id, "name": (body.get("properties") or {}).get(
@@ -160,7 +160,7 @@ class Cloud(CloudBackend):
                               True)]
         for stack in self._live_stacks():
             resources = stack.deployed.get("resources", {})
-            for name, body in sorted(resources.items()):
+            for name, body in resources.items():   # in the order they joined the stack
                 if not isinstance(body, dict) or body.get("type") != "OS::Neutron::Subnet":
                     continue
                 props = body.get("properties") or {}

@@ -66,7 +66,7 @@ class Realiser:
             return self._owner(net_res or subnet_res), str(cidr), str(name)
         net_res = self._ref_target(value)
         if net_res:
-            for name in sorted(self.resources):
+            for name in self.resources:   # the first subnet the network got
                 body = self.resources[name]
                 if not isinstance(body, dict) or body.get("type") != "OS::Neutron::Subnet":
                     continue

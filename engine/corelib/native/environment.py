@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from muranokit.engine.contracts import object_template
-from muranokit.engine.native import native_class
+from muranokit.engine.native import NativeThrow, native_class
 
 
 @native_class("io.murano.Environment")
@@ -33,6 +33,20 @@ class Environment:
     def regionStackDescription(self, regionName: str | None) -> str:
         text = self.stackDescription()
         return f"{text} - region {regionName}" if regionName else text
+
+    def regionByName(self, regionName: str | None) -> Any:
+        """The environment's region of that name (the home region's name means ''); a
+        region it does not have is a KeyError naming it, as upstream's ``regions[name]``."""
+        regions = self.ctx.this.get_property("regions") or {}
+        name = regionName or ""
+        if name not in regions and name == self.ctx.this.get_property("homeRegionName"):
+            name = ""
+        if name not in regions:
+            known = ", ".join(repr(r) for r in sorted(regions))
+            raise NativeThrow("KeyError", f'region "{regionName}" is not a region of '
+                                          f"environment {self.ctx.this.get_property('name')} "
+                                          f"(its regions: {known}; regionConfigs names them)")
+        return regions[name]
 
     def regionNetwork(self, network: Any, regionName: str) -> dict | None:
         """A template of one of the environment's default networks for another region
