@@ -20,7 +20,7 @@ from .exceptions import MuranoPlError, StackFrame
 from .files.errors import SourceError
 from .files.located_yaml import YamlMap, position
 from .files.package import MANIFEST, SUPPORTED_FORMATS, Package, parse_format
-from .syntax.documents import class_documents
+from .syntax.documents import class_documents, file_classes
 from .syntax.names import NamespaceResolver
 
 
@@ -132,16 +132,13 @@ class ClassDocuments(Mapping):
             self._read_files.add(rel)
             raise self._manifest_error(f"class file for {names[0]} not found: {rel}",
                                        names[0], "PackageLoadError")
-        docs = self._classes_of(rel)
+        defined, missing = file_classes(names, self._classes_of(rel))
         path = self._package.display_path(rel)
-        for name, doc in docs:
+        for name, doc in defined.items():
             self._docs[name] = (doc, path)
-        for name in names:
-            if name not in self._docs and len(docs) == 1:
-                self._docs[name] = (docs[0][1], path)
-            if name not in self._docs:
-                raise self._manifest_error(f"class {name} is not defined in {rel}", name,
-                                           "NoClassFound")
+        if missing:
+            raise self._manifest_error(f"class {missing[0]} is not defined in {rel}",
+                                       missing[0], "NoClassFound")
 
     def load_all(self) -> None:
         """Read every class file the manifest names now (errors surface here)."""

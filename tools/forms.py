@@ -32,6 +32,7 @@ from muranokit.engine.files import (
     SourceError,
     YamlMap,
     YamlSeq,
+    YaqlStr,
     load_yaml,
 )
 from muranokit.engine.syntax import grammar
@@ -88,6 +89,8 @@ def _with_expressions(value: Any, line: int) -> Any:
     :class:`Expr`, keys too, as the dashboard reads ui.yaml; positions are kept."""
     if type(value) is str:
         return Expr(value, line) if _is_expression(value) else value
+    if isinstance(value, YaqlStr):  # tagged !yaql: always an expression
+        return Expr(str(value), line)
     if isinstance(value, QuotedStr):  # a quoted or block scalar is never an expression
         return str(value)
     if isinstance(value, YamlMap):

@@ -15,6 +15,7 @@ from .located_yaml import (
     QuotedStr,
     YamlMap,
     YamlSeq,
+    YaqlStr,
     key_line_of,
     line_of,
     load_yaml,
@@ -35,7 +36,7 @@ from .package import (
 )
 
 __all__ = ["MANIFEST", "Package", "PackageFile", "QuotedStr", "SUPPORTED_FORMATS",
-           "SourceError", "YamlMap", "YamlSeq", "atomic_folder", "atomic_write",
+           "SourceError", "YamlMap", "YamlSeq", "YaqlStr", "atomic_folder", "atomic_write",
            "find_package_dirs", "is_dotted_name", "is_junk", "key_line_of", "line_of",
            "load_yaml", "load_yaml_documents", "load_yaml_file", "move_into_place",
            "parse_format", "plain_copy", "position", "write_file"]

@@ -8,7 +8,8 @@ agent rules, ...) goes through :func:`load_yaml` or :func:`load_yaml_documents`.
   of each key, of each value and of each item.
 - **Quoting kept**: a quoted or block scalar is a :class:`QuotedStr` (a ``str``); for
   MuranoPL it is always a literal, never a yaql expression, as upstream Murano resolves
-  expressions on plain scalars only.
+  expressions on plain scalars only. A scalar tagged ``!yaql`` is a :class:`YaqlStr`:
+  always an expression, quoted or not (upstream's loader has the same tag).
 - **Guarded**: only safe tags are built; a file over :data:`MAX_BYTES`, nesting deeper
   than :data:`MAX_DEPTH`, aliases expanding to more than :data:`MAX_EXPANDED_NODES` nodes
   (an "alias bomb") or a recursive alias, text that is not UTF-8 and a key given twice in
@@ -60,6 +61,15 @@ class QuotedStr(str):
     """A quoted or block scalar: always a literal string, never a yaql expression."""
 
     __slots__ = ()
+
+
+class YaqlStr(str):
+    """A scalar tagged ``!yaql``: always a yaql expression, whatever its form."""
+
+    __slots__ = ()
+
+
+YAQL_TAG = "!yaql"
 
 
 class YamlMap(dict):
@@ -210,6 +220,13 @@ _FLATTEN_TAGS = frozenset({_MERGE_TAG, "tag:yaml.org,2002:value"})
 _resolve = functools.lru_cache(maxsize=16_384)(Resolver().resolve)
 
 
+def _construct_yaql(constructor: SafeConstructor, node: Node) -> YaqlStr:
+    if type(node) is not ScalarNode:
+        raise ConstructorError(None, None, "the !yaql tag is for scalars only",
+                               node.start_mark)
+    return YaqlStr(node.value)
+
+
 class _LocatedConstructor(SafeConstructor):
     """SafeConstructor that builds YamlMap/YamlSeq/QuotedStr instead of dict/list/str.
 
@@ -275,6 +292,9 @@ class _LocatedConstructor(SafeConstructor):
                 self._duplicate(explicit, node, memo)
             return mapping
         # !!set, !!pairs, or a tag safe loading refuses
+        if tag == YAQL_TAG:
+            raise ConstructorError(None, None, "the !yaql tag is for scalars only",
+                                   node.start_mark)
         value = self.construct_object(node, deep=True)
         memo[id(node)] = value
         return value
@@ -306,6 +326,9 @@ class _LocatedConstructor(SafeConstructor):
                 raise SourceError(f"duplicate key {key!r} (first at line "
                                   f"{first.start_mark.line + 1})", self.path, mark.line + 1,
                                   mark.column + 1)
+
+
+_LocatedConstructor.add_constructor(YAQL_TAG, _construct_yaql)
 
 
 class _LocatedLoader(_Parser, _LocatedConstructor, Resolver):
@@ -489,5 +512,5 @@ def load_yaml_file(path: str) -> Any:
 
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_EXPANDED_NODES", "QuotedStr", "YamlMap", "YamlSeq",
-           "key_line_of", "line_of", "load_located", "load_yaml", "load_yaml_documents",
+           "YaqlStr", "key_line_of", "line_of", "load_located", "load_yaml", "load_yaml_documents",
            "load_yaml_file", "plain_copy", "position", "single_document"]

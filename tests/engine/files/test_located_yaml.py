@@ -118,3 +118,11 @@ def test_syntax_errors_carry_line_and_column():
     with pytest.raises(SourceError) as info:
         load_yaml(b"a: 1\nbb: \xff\n", "latin.yaml")
     assert (info.value.line, info.value.column) == (2, 5)
+
+
+def test_yaql_tag_marks_an_expression_quoted_or_not():
+    data = located_yaml.load_yaml('a: !yaql "$.x + 1"\nb: !yaql plain\nc: [!yaql "$y"]\n', "t")
+    assert all(isinstance(v, located_yaml.YaqlStr) for v in (data["a"], data["b"], data["c"][0]))
+    assert (data["a"], data["b"], data["c"][0]) == ("$.x + 1", "plain", "$y")
+    with pytest.raises(SourceError, match="!yaql tag is for scalars"):
+        located_yaml.load_yaml("a: !yaql [1, 2]\n", "t")
