@@ -118,13 +118,23 @@ class Package:
         return kind if isinstance(kind, str) else None
 
     def fields(self) -> list[dict[str, Any]]:
+        return [item for _form, item in self.form_fields()]
+
+    def form_fields(self) -> list[tuple[str, dict[str, Any]]]:
+        """(form name, field) of every field of the UI form."""
         found = []
         for form in (self.ui or {}).get("Forms") or []:
-            for body in (form.values() if isinstance(form, dict) else []):
+            for name, body in (form.items() if isinstance(form, dict) else []):
                 for item in (body or {}).get("fields") or []:
                     if isinstance(item, dict) and "name" in item:
-                        found.append(item)
+                        found.append((str(name), item))
         return found
+
+    def field_key(self, form: str, item: dict[str, Any]) -> str:
+        """How --set names a field: by itself, or form.field when several forms have it."""
+        name = str(item["name"])
+        repeated = sum(1 for _f, other in self.form_fields() if str(other["name"]) == name)
+        return f"{form}.{name}" if repeated > 1 else name
 
 
 def _read_classes(pkg: Package, manifest: dict[str, Any]) -> None:
@@ -299,12 +309,12 @@ class Unresolvable(Exception):
 
 def _plain_values(pkg: Package, extra: dict[str, str]) -> dict[str, str]:
     values = {}
-    for item in pkg.fields():
+    for form, item in pkg.form_fields():
         if field_types(item):
             continue
         value = plain_value(item, pkg.short)
         if value is not None:
-            values[str(item["name"])] = value
+            values[pkg.field_key(form, item)] = value
     values.update(extra)
     return values
 

@@ -277,6 +277,29 @@ def object_template(obj: Any) -> dict:
     return result
 
 
+def template_values(contract: Contract, value: Any) -> list[Any]:
+    """The parts of ``value`` that ``contract`` takes as object templates (``template()``):
+    data to keep, not objects of the model to create."""
+    if isinstance(contract, ChainContract):
+        return [value] if any(getattr(s, "is_template", False) for s in contract.steps) \
+            else []
+    if isinstance(contract, ListContract) and contract.items and \
+            isinstance(value, (list, tuple)):
+        last = len(contract.items) - 1
+        return [found for i, item in enumerate(value)
+                for found in template_values(contract.items[min(i, last)], item)]
+    if isinstance(contract, DictContract) and isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            sub = contract.fixed.get(key)
+            if sub is None and contract.generic:
+                sub = contract.generic[0][1]
+            if sub is not None:
+                found += template_values(sub, item)
+        return found
+    return []
+
+
 def _make_template_step(type_arg: _TypeArg, exclude: Any):
     def step(value, env, path):
         if value is None:
@@ -312,6 +335,7 @@ def _make_template_step(type_arg: _TypeArg, exclude: Any):
                 ready_property(spec)
                 spec.contract.transform(result[spec.name], check_env, f"{path}.{spec.name}")
         return result
+    step.is_template = True
     return step
 
 

@@ -104,6 +104,7 @@ class ClassDocuments(Mapping):
         self._files = {name: "Classes/" + rel for name, rel in package.classes.items()}
         self._docs: dict[str, tuple[Any, str]] = {}
         self._read_files: set[str] = set()
+        self._missing: dict[str, str] = {}   # manifest key -> the file that lacks it
 
     def _manifest_error(self, message: str, name: str, kind: str) -> SourceError:
         line, column = position(self._package.manifest.get("Classes"), name)
@@ -136,14 +137,19 @@ class ClassDocuments(Mapping):
         path = self._package.display_path(rel)
         for name, doc in defined.items():
             self._docs[name] = (doc, path)
-        if missing:
-            raise self._manifest_error(f"class {missing[0]} is not defined in {rel}",
-                                       missing[0], "NoClassFound")
+        for name in missing:
+            self._missing[name] = rel
+
+    def _missing_error(self, name: str) -> SourceError:
+        return self._manifest_error(f"class {name} is not defined in {self._missing[name]}",
+                                    name, "NoClassFound")
 
     def load_all(self) -> None:
         """Read every class file the manifest names now (errors surface here)."""
         for rel in dict.fromkeys(self._files.values()):
             self._load_file(rel)
+        for name in self._missing:
+            raise self._missing_error(name)
 
     def index(self, folder: str, errors: list[SourceError] | None = None) -> None:
         """Add the classes of every YAML file under ``folder`` ("" for the whole package).
@@ -174,6 +180,8 @@ class ClassDocuments(Mapping):
             if rel is None:
                 raise KeyError(name)
             self._load_file(rel)
+            if name in self._missing:
+                raise self._missing_error(name)
             found = self._docs[name]
         return found
 

@@ -13,6 +13,7 @@ import copy
 from typing import Any
 
 from . import events
+from .contracts import ready_property, template_values
 from .exceptions import EngineFault, MuranoPlError
 from .executor.lifecycle import initialize_properties, run_init
 from .model.objects import OBJECT_TYPES, MuranoObject
@@ -51,8 +52,14 @@ class ModelLoad:
     def __init__(self) -> None:
         self.entries: dict[str, tuple[dict, str | None, str]] = {}  # id -> (dict, owner, path)
         self.objects: dict[str, MuranoObject] = {}
+        self._skip: set[int] = set()   # id() of template values met so far
 
-    def collect(self, value: Any, owner_id: str | None, path: str) -> None:
+    def collect(self, value: Any, owner_id: str | None, path: str,
+                templates: Any = None) -> None:
+        """Register every object of ``value``; ``templates(head, data)`` names the parts of
+        an object's data its contracts take as templates (they are data, not objects)."""
+        if self._skip and id(value) in self._skip:
+            return
         head = _header(value)
         if head is not None:
             oid = str(head["id"])
@@ -61,13 +68,36 @@ class ModelLoad:
                                  f"{self.entries[oid][2]})", path, "DuplicateObjectId")
             self.entries[oid] = (value, owner_id, path)
             owner_id = oid
+            if templates is not None:
+                self._skip.update(id(part) for part in templates(head, value))
         if isinstance(value, dict):
             for key, item in value.items():
                 if key != "?":
-                    self.collect(item, owner_id, f"{path}.{key}")
+                    self.collect(item, owner_id, f"{path}.{key}", templates)
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                self.collect(item, owner_id, f"{path}[{i}]")
+                self.collect(item, owner_id, f"{path}[{i}]", templates)
+
+
+def _template_finder(runtime: Any):
+    """``templates(head, data)`` for :meth:`ModelLoad.collect`: the property values of an
+    object that its class's contracts take as ``template()`` (a class that does not load
+    is reported later, where the object is created)."""
+    def templates(head: dict, data: dict) -> list[Any]:
+        try:
+            cls = runtime.resolve_class(type_name_of(head), None)
+        except (MuranoPlError, EngineFault):
+            return []
+        found = []
+        for key, value in data.items():
+            spec = cls.find_property(key) if key != "?" else None
+            if spec is not None and isinstance(value, (dict, list)):
+                try:
+                    found += template_values(ready_property(spec).contract, value)
+                except (MuranoPlError, EngineFault):
+                    continue
+        return found
+    return templates
 
 
 def references(obj: MuranoObject) -> list[MuranoObject]:
@@ -121,7 +151,7 @@ def load(runtime: Any, model: Any) -> MuranoObject | None:
     if root_dict is not None:
         if _header(root_dict) is None:
             raise ModelError('the root object has no "?": {type, id} header', "Objects")
-        loading.collect(root_dict, None, "Objects")
+        loading.collect(root_dict, None, "Objects", _template_finder(runtime))
     _restore_attributes(runtime, attributes)
     created = _create(runtime, loading, set(runtime.objects))
     root = loading.objects.get(str(root_dict["?"]["id"])) if root_dict is not None else None

@@ -194,3 +194,18 @@ def test_runner_inject_forms():
     assert len(results) == 3
     for method, result in results.items():
         assert result.passed, (method, result.error)
+
+
+def test_templates_in_a_model_are_data_even_with_ids():
+    """The dashboard gives every ``?`` an id, templates included; they stay templates."""
+    template = {"?": {"type": "io.murano.resources.LinuxMuranoInstance", "id": "tpl-1"},
+                "flavor": "m1.small", "image": "debian"}
+    rt = Runtime([MEMBERS], cloud=Cloud())
+    factory = rt.load_model({"Objects": {
+        "?": {"id": "f0000000000000000000000000000001", "type": "cm.Factory"},
+        "template": template, "templates": [dict(template, **{"?": {
+            "type": "io.murano.resources.LinuxMuranoInstance", "id": "tpl-2"}})]}})
+    assert rt.get_object("tpl-1") is None and rt.get_object("tpl-2") is None
+    made = rt.call(factory, "make", "vm-a")
+    assert made.type_name == "io.murano.resources.LinuxMuranoInstance"
+    assert made.get_property("name") == "vm-a" and made.id != "tpl-1"

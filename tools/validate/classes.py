@@ -14,7 +14,12 @@ from typing import Any
 
 from muranokit.engine.files import key_line_of, line_of
 from muranokit.engine.syntax import schema
-from muranokit.engine.syntax.documents import class_documents, file_classes, is_header
+from muranokit.engine.syntax.documents import (
+    class_documents,
+    file_classes,
+    is_header,
+    renamed_by_manifest,
+)
 from muranokit.engine.syntax.expressions import target_problem
 from muranokit.engine.syntax.names import NamespaceResolver, is_type_name, namespace_problems
 from muranokit.tools.validate.context import PackageCheck
@@ -66,10 +71,11 @@ def check(ctx: PackageCheck) -> dict[str, str]:
         defined, missing = file_classes(keys, declared)
         for fqn in defined:
             found.setdefault(fqn, rel)
-        if declared and len(declared) == 1 and keys and declared[0][0] not in keys:
+        renamed = renamed_by_manifest(keys, declared)
+        if renamed:
             ctx.report("C013", rel, _name_line(documents),
                        f"declares {declared[0][0]}; Murano names the class by the manifest: "
-                       f"{', '.join(keys)}")
+                       f"{', '.join(renamed)}")
         for fqn in missing:
             what = ", ".join(name for name, _doc in declared) if declared else "no class"
             ctx.report("C003", rel, _name_line(documents),
