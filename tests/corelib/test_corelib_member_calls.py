@@ -57,7 +57,9 @@ def test_an_unknown_region_is_a_key_error_naming_it():
 
 def test_deploy_joins_networks_and_reads_addresses_back():
     result = call("deployServer")
-    assert result["joined"] == [["io.murano.resources.NeutronNetwork", ["10.0.0.3"]]]
+    # Nova lists the floating IP with the network too
+    assert result["joined"] == [["io.murano.resources.NeutronNetwork",
+                                 ["10.0.0.3", "172.24.4.10"]]]
     assert result["ips"] == ["10.0.0.3", "172.24.4.10"]
     server = result["template"]["resources"]["srv"]
     assert server["properties"]["metadata"] == {"overridden": "marked"}   # prepareStackTemplate
