@@ -18,7 +18,7 @@ from typing import Any
 
 from .exceptions import MuranoPlError, StackFrame
 from .files.errors import SourceError
-from .files.located_yaml import YamlMap, position
+from .files.located_yaml import position
 from .files.package import MANIFEST, SUPPORTED_FORMATS, Package, parse_format
 from .syntax.documents import class_documents, file_classes
 from .syntax.names import NamespaceResolver
@@ -112,15 +112,13 @@ class ClassDocuments(Mapping):
                            kind=kind)
 
     def _classes_of(self, rel: str) -> list[tuple[str, Any]]:
-        """(full name, document) of every class of the member ``rel``; a document read
-        with the Namespaces of a header gets them in a copy (the parse is shared with the
-        validator)."""
+        """(full name, document) of every class of the member ``rel`` (a document read with
+        the Namespaces of a header is given them)."""
         self._read_files.add(rel)
         path = self._package.display_path(rel)
         found = []
         for doc, namespaces in class_documents(self._package.yaml_documents(rel)):
             if isinstance(doc, dict) and "Namespaces" not in doc and namespaces is not None:
-                doc = doc.located_copy() if isinstance(doc, YamlMap) else dict(doc)
                 doc["Namespaces"] = namespaces
             found.append((_class_name(doc, path), doc))
         return found

@@ -19,9 +19,6 @@ from .executor.lifecycle import initialize_properties, run_init
 from .model.objects import OBJECT_TYPES, MuranoObject
 from .syntax.schema import HIDDEN_USAGES
 
-METADATA = "#metadata"
-"""Where an object keeps the ``metadata`` of its ``?`` header (what ``metadata()`` reads)."""
-
 
 class ModelError(MuranoPlError):
     """A malformed object model (duplicate ids, dangling references, unknown classes);
@@ -100,8 +97,9 @@ def _template_finder(runtime: Any):
     return templates
 
 
-def references(obj: MuranoObject) -> list[MuranoObject]:
-    """Objects a given object's properties point at (owned or not), in property order."""
+def references(obj: MuranoObject, private: bool = True) -> list[MuranoObject]:
+    """Objects a given object's properties (declared, then - with ``private`` - its
+    classes' undeclared ones) point at (owned or not), in property order."""
     found: list[MuranoObject] = []
 
     def walk(value: Any) -> None:
@@ -114,6 +112,8 @@ def references(obj: MuranoObject) -> list[MuranoObject]:
             for v in value:
                 walk(v)
     for value in obj.props.values():
+        walk(value)
+    for value in (obj.private or {}).values() if private else ():
         walk(value)
     return found
 
@@ -179,6 +179,7 @@ def load_new(runtime: Any, model: dict, owner: MuranoObject | None, frame: Any,
     for mid, (data, _owner_id, _path) in loading.entries.items():
         cls = runtime.resolve_class(type_name_of(data["?"]), None)
         obj = MuranoObject(cls, runtime.new_id(), None, runtime, data["?"].get("name"))
+        obj.metadata = data["?"].get("metadata")
         loading.objects[mid] = obj
         created.append(obj)
     for mid, (_data, owner_id, _path) in loading.entries.items():
@@ -222,8 +223,7 @@ def _create(runtime: Any, loading: ModelLoad, existing: set) -> list[MuranoObjec
         except (MuranoPlError, EngineFault) as exc:
             raise ModelError(exc.message, path + ".?.type", exc.type_name) from None
         obj = MuranoObject(cls, oid, None, runtime, head.get("name"))
-        if isinstance(head.get("metadata"), dict):
-            obj.natives[METADATA] = copy.deepcopy(head["metadata"])
+        obj.metadata = head.get("metadata")
         loading.objects[oid] = obj
         created.append(obj)
     for oid, (_data, owner_id, _path) in loading.entries.items():
@@ -324,7 +324,7 @@ def serialize(runtime: Any, root: MuranoObject | None) -> dict:
     def holds(owner: MuranoObject, target: MuranoObject) -> bool:
         ids = held.get(id(owner))
         if ids is None:
-            ids = held[id(owner)] = {id(o) for o in references(owner)}
+            ids = held[id(owner)] = {id(o) for o in references(owner, private=False)}
         return id(target) in ids
 
     def value_of(value: Any, holder: MuranoObject) -> Any:
@@ -349,10 +349,10 @@ def serialize(runtime: Any, root: MuranoObject | None) -> dict:
         head = {"type": obj.cls.name, "id": obj.id}
         if obj.name is not None:
             head["name"] = obj.name
-        if obj.natives.get(METADATA) is not None:
-            head["metadata"] = copy.deepcopy(obj.natives[METADATA])
         head["classVersion"] = obj.cls.package.version
         head["package"] = obj.cls.package.name
+        if obj.metadata is not None:
+            head["metadata"] = obj.metadata
         subscribers = [{"subscriber": sub.id, "handler": handler}
                        for sub, handler in runtime.subscriptions.get(obj.id, ())
                        if not sub.destroyed]

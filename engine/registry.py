@@ -17,6 +17,7 @@ from .functions.extensions import import_error
 from .loader import class_document
 from .model.build import build_class
 from .model.classes import MuranoClass, TypeRef
+from .model.meta import attach_meta
 from .native import NATIVE_CLASSES
 
 NO_PACKAGE = "NoPackageForClassFound"
@@ -73,7 +74,21 @@ class ClassRegistry:
         finally:
             self._building.pop()
         self._classes[name] = cls
+        try:
+            attach_meta(cls, self.meta_lookup(cls))
+        except MuranoPlError:
+            del self._classes[name]
+            raise
         return cls
+
+    def meta_lookup(self, cls: MuranoClass):
+        """How ``cls``'s Meta sections name classes: its namespaces, then this registry."""
+        def lookup(name: str) -> MuranoClass:
+            try:
+                return self.get_class(cls.resolve_name(name))
+            except KeyError as exc:
+                raise EngineFault("NoClassFound", str(exc.args[0])) from None
+        return lookup
 
     def _parent_lookup(self, file: str, doc: Any):
         def lookup(parent: str, child: MuranoClass) -> MuranoClass:

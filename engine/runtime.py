@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import corelib
+from .events import Masker
 from .exceptions import ActionError
 from .files.package import Package
 from .interpreter import Interpreter
@@ -33,7 +34,8 @@ class Runtime:
                  default_format: str | None = None,
                  class_configs: dict[str, dict] | None = None, *,
                  limits: Limits | dict | None = None, seed: int = 0,
-                 eager: bool = False, cloud: Any = None, testing: bool = False) -> None:
+                 eager: bool = False, cloud: Any = None, masker: Masker | None = None,
+                 testing: bool = False) -> None:
         """``paths``: packages to load, as paths or :class:`~.files.package.Package` objects
         (a class found in several: the first wins);
         ``functions``: Python functions MuranoPL can call by name; ``default_format``: the
@@ -42,14 +44,17 @@ class Runtime:
         guards; ``seed``: of object ids and ``randomName()``; ``eager``: read every class
         file now (a broken file fails here, not when its class is first needed); ``cloud``:
         the :class:`~muranokit.engine.corelib.cloud.backend.CloudBackend` the core library
-        talks to (a simulated cloud by default); ``testing``: a MuranoPL unit-test run, as
-        murano-test-runner's (the global ``inject()`` and ``withOriginal()`` exist).
+        talks to (a simulated cloud by default); ``masker``: the run's secret masker (error
+        messages never show a value given under a secret name, nor a secret it knows);
+        ``testing``: a MuranoPL unit-test run, as murano-test-runner's (the global
+        ``inject()`` and ``withOriginal()`` exist).
         MuranoPlError when a package is unusable."""
         if isinstance(limits, dict):
             limits = Limits(**limits)
         packages = [open_package(p, default_format, eager) for p in paths]
         self._interpreter = Interpreter(packages, corelib.shared(), functions=functions,
                                         class_configs=class_configs, limits=limits, seed=seed,
+                                        masker=masker or getattr(cloud, "masker", None),
                                         testing=testing)
         if cloud is not None:
             cloud.connect(self._interpreter.emit)

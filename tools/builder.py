@@ -18,6 +18,7 @@ from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_OK, InputError, Opera
 from muranokit.tools.package import load_package, select_package_paths
 from muranokit.tools.progress import Progress
 from muranokit.tools.validate import ERROR, validate_packages
+from muranokit.tools.wording import plural
 from muranokit.tools.zipper import write_output, write_zip, zip_bytes
 
 
@@ -64,7 +65,7 @@ def build(paths: list[str] | None, output: str, *, bundle: str | None = "bundle.
         for finding in findings:
             print(finding.text(), file=err)
     if errors:
-        raise OperationFailed(f"validation found {len(errors)} error(s); nothing was built")
+        raise OperationFailed(f"validation found {plural(len(errors), 'error')}; nothing was built")
     if check:
         return _check(packages, output, bundle, quiet, out)
     ensure_output_folder(output)

@@ -17,6 +17,7 @@ from muranokit.engine.files.errors import SourceError
 from muranokit.tools.commands import COMMANDS
 from muranokit.tools.exceptions import EXIT_USAGE, MuranokitError
 from muranokit.tools.interrupts import Terminated, exit_code, terminate_as_exception
+from muranokit.tools.masking import command_masker, masked
 from muranokit.tools.streams import tolerant_output
 
 
@@ -88,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     # SIGTERM stops a command as Ctrl-C does (the same cleanup runs); a reader that goes
-    # away neither stops the work nor changes the exit code.
-    with tolerant_output():
+    # away neither stops the work nor changes the exit code; nothing printed shows a secret.
+    with command_masker(), tolerant_output(masked):
         try:
             with terminate_as_exception(), _process_tuning(args._batch):
                 return int(args._run(args) or 0)

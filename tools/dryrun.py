@@ -24,6 +24,7 @@ from muranokit.tools.exceptions import InputError
 from muranokit.tools.form_secrets import may_have_password_fields, ui_secret_keys
 from muranokit.tools.model_file import line_of, object_paths
 from muranokit.tools.state import SavedState
+from muranokit.tools.wording import frame_text
 
 PACKAGES_ROOT = "packages"
 ENVIRONMENT = "io.murano.Environment"
@@ -96,11 +97,7 @@ def describe_error(error: Any) -> str:
     frames = frame_dicts(error)
     if frames:
         lines.append("MuranoPL stack (most recent call last):")
-        for f in frames:
-            where = f.get("file") or "<python>"
-            if f.get("file") and f.get("line"):
-                where += f":{f['line']}"
-            lines.append(f"  {where} in {f.get('type')}.{f.get('method')}")
+        lines += ["  " + frame_text(f) for f in frames]
     cause = getattr(error, "cause", None)
     if cause is not None and cause is not error:
         lines.append("caused by: " + describe_error(cause))
@@ -141,17 +138,19 @@ class Session:
                  seed: int = 0, cloud: Callable[[Any], Any] | None = None) -> None:
         from muranokit.engine import MuranoPlError, Runtime
         from muranokit.engine.corelib.cloud import Cloud, CloudError
-        from muranokit.engine.events import Masker
+        from muranokit.tools.masking import current_masker
         self.packages = list(packages)
         self.previous = previous
-        self.masker = Masker(keys=set(secret_keys or ()))
+        self.masker = current_masker()
+        self.masker.add_keys(secret_keys or ())
         try:
             self.cloud = cloud(self.masker) if cloud is not None else Cloud(
                 rules=rules, masker=self.masker, state=previous.cloud if previous else None)
         except CloudError as exc:
             raise InputError(f"saved cloud state unusable: {exc}") from None
         try:
-            self.runtime = Runtime(self.packages, seed=seed, cloud=self.cloud)
+            self.runtime = Runtime(self.packages, seed=seed, cloud=self.cloud,
+                                   masker=self.masker)
         except MuranoPlError as exc:
             raise InputError(f"cannot load package: {exc.message}", exc.file,
                              exc.line) from None
@@ -232,6 +231,7 @@ class Session:
         """Run the ``Usage: Action`` method ``name`` of object ``object_id``."""
         from muranokit.engine import ActionError
         self._load(model, None, None)
+        self.masker.learn(args)
         try:
             return self._run(lambda: self.runtime.run_action(object_id, name, **args))
         except ActionError as exc:   # refused before anything ran

@@ -38,6 +38,7 @@ from muranokit.engine.files import (
 from muranokit.engine.syntax import grammar
 from muranokit.engine.syntax.expressions import DASHBOARD_PLAIN_TEXT, is_plain_text
 from muranokit.tools.exceptions import InputError
+from muranokit.tools.masking import current_masker
 
 _ID_NAMESPACE = uuid.UUID("3f6f7d1a-7c59-4a8e-b5a1-646173686264")
 _YAQL_OPTIONS = {"yaql.limitIterators": 10000, "yaql.memoryQuota": 1000000,
@@ -215,6 +216,8 @@ class FormFiller:
         self.ui = ui
         self.app_name = app_name
         self.encrypt = encrypt
+        self.masker = current_masker()     # password values never show in its messages
+        self.masker.add_keys(ui.password_fields())
         self.context = legacy.create_context()
         self._ids = 0
         self._register_functions()
@@ -277,6 +280,10 @@ class FormFiller:
     def _field_error(self, form: str, field: YamlMap, message: str) -> InputError:
         return InputError(f"field {form}.{field['name']}: {message}", self.ui.path, field.line)
 
+    def _shown(self, field: YamlMap, value: Any) -> str:
+        """``value`` of ``field`` as a message shows it (``***`` for a password)."""
+        return self.masker.shown(value, field["name"])
+
     def _attr(self, field: YamlMap, key: str, default: Any = None) -> Any:
         value = field.get(key, default)
         return self._eval(value, self.data) if isinstance(value, Expr) else value
@@ -291,14 +298,16 @@ class FormFiller:
             try:
                 return int(str(raw).strip())
             except ValueError:
-                raise self._field_error(form, field, f"{raw!r} is not an integer") from None
+                raise self._field_error(form, field, f"{self._shown(field, raw)} is not an "
+                                        "integer") from None
         if kind in BOOLEAN_TYPES:
             if isinstance(raw, bool):
                 return raw
             text = str(raw).strip().lower()
             if text in _TRUE or text in _FALSE:
                 return text in _TRUE
-            raise self._field_error(form, field, f"{raw!r} is not a boolean (true/false)")
+            raise self._field_error(form, field, f"{self._shown(field, raw)} is not a boolean "
+                                    "(true/false)")
         return raw if isinstance(raw, (dict, list)) else ("" if raw is None else str(raw))
 
     def _network(self, form: str, field: YamlMap, raw: Any) -> list[Any]:
@@ -330,9 +339,11 @@ class FormFiller:
         if kind == "integer" and value is not None:
             low, high = self._attr(field, "minValue"), self._attr(field, "maxValue")
             if low is not None and value < low:
-                raise self._field_error(form, field, f"{value} is less than minValue {low}")
+                raise self._field_error(form, field, f"{self._shown(field, value)} is less than "
+                                        f"minValue {low}")
             if high is not None and value > high:
-                raise self._field_error(form, field, f"{value} is greater than maxValue {high}")
+                raise self._field_error(form, field, f"{self._shown(field, value)} is greater "
+                                        f"than maxValue {high}")
         if isinstance(value, str):
             low, high = self._attr(field, "minLength"), self._attr(field, "maxLength")
             if low is not None and len(value) < low:
@@ -343,12 +354,12 @@ class FormFiller:
             if regexp and value != "":
                 if not self._regexp(form, field, str(regexp)).search(value):
                     raise self._field_error(form, field, messages.get(
-                        "invalid", f"{value!r} does not match {regexp}"))
+                        "invalid", f"{self._shown(field, value)} does not match {regexp}"))
         if kind == "choice" and value not in ("", None):
             choices = [c[0] if isinstance(c, (list, tuple)) else c
                        for c in self._attr(field, "choices", []) or []]
             if value not in choices:
-                raise self._field_error(form, field, f"{value!r} is not one of "
+                raise self._field_error(form, field, f"{self._shown(field, value)} is not one of "
                                         f"{', '.join(map(str, choices))}")
         for validator in field.get("validators") or []:
             expr = validator.get("expr") if isinstance(validator, dict) else None
@@ -406,6 +417,7 @@ class FormFiller:
             full = f"{form}.{field['name']}"
             kind = field["type"]
             if full in wanted:
+                self.masker.learn({field["name"]: wanted[full]})
                 value = self._coerce(form, field, wanted[full])
             elif "initial" in field:
                 value = self._coerce(form, field, self._attr(field, "initial"))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from muranokit.tools.exceptions import InputError
+from muranokit.tools.wording import plural
 
 CHECKSUM = re.compile(r"^(?:sha256:)?[0-9a-f]{64}$|^sha512:[0-9a-f]{128}$")
 OVERRIDE_VARIABLE = "DIB_MURANOKIT_PINS_OVERRIDE"
@@ -181,7 +182,7 @@ def unpinned(pins: list[Pin], env: Mapping[str, str]) -> list[Pin]:
 
 def unpinned_message(missing: list[Pin], cache: Path) -> str:
     """Which files lack a checksum and the two ways to supply one."""
-    lines = [f"no published checksum is pinned for {len(missing)} release file(s):"]
+    lines = [f"no published checksum is pinned for {plural(len(missing), 'release file')}:"]
     lines += [f"  {pin.name} ({pin.where}, {pin.url})" for pin in missing]
     lines += [
         f"To supply one, put the file you trust into the cache folder ({cache}, set with",
@@ -229,8 +230,9 @@ def cache_problem(pin: Pin, cache: Path) -> str | None:
 
 def missing_files_message(missing: list[Pin], cache: Path) -> str:
     """Each file an offline build lacks: name, URL and checksum, and what to do."""
-    lines = [f"offline build (DIB_MURANOKIT_OFFLINE=1): {len(missing)} pinned release "
-             f"file(s) are not in the cache folder {cache}:"]
+    lines = [f"offline build (DIB_MURANOKIT_OFFLINE=1): "
+             f"{plural(len(missing), 'pinned release file')} "
+             f"{'is' if len(missing) == 1 else 'are'} not in the cache folder {cache}:"]
     for pin in missing:
         lines.append(f"  {pin.name}  {pin.checksum}  {pin.url}")
     lines.append("Download each file from its URL into the cache folder under its NAME "

@@ -15,8 +15,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from muranokit.engine.events import is_secret_name
 from muranokit.engine.files import Package, SourceError, atomic_folder, find_package_dirs
 from muranokit.tools.exceptions import InputError, OperationFailed
+from muranokit.tools.masking import current_masker
 from muranokit.tools.placeholder_logo import placeholder_logo
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "new_app"
@@ -35,9 +37,6 @@ _CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _NAMESPACE = re.compile(r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*$")
 _ENV_KEY = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
 _VOLUME = re.compile(r"^/[^\s'\"\\:]*$")
-_SECRET = re.compile(r"(?i)(password|passwd|secret|token|credential|_pass$|^pass$|_key$|^key$)")
-# switches about secrets, not secrets: ALLOW_EMPTY_PASSWORD, SKIP_..., NO_...
-_SWITCH = re.compile(r"(?i)^(allow|skip|no|disable|enable|use|require)_")
 # properties every scaffolded class defines itself (or inherits)
 _RESERVED = {"name", "host", "image", "portScope", "applicationEndpoints"}
 
@@ -160,8 +159,8 @@ def parse_env(text: str) -> tuple[str, str]:
         raise InputError(f"--env {text!r} is not KEY=VALUE")
     key, value = text.split("=", 1)
     if not _ENV_KEY.match(key):
-        raise InputError(f"--env {text!r}: {key!r} is not a valid variable name (letters, "
-                         "digits, '_', '-', '.'; not starting with a digit)")
+        raise InputError(f"--env {key!r} is not a valid variable name (letters, digits, "
+                         "'_', '-', '.'; not starting with a digit)")   # no value shown
     if any(ord(c) < 32 for c in value):
         raise InputError(f"--env {key}: the value contains control characters")
     return key, value
@@ -222,7 +221,9 @@ def make_spec(image: str, name: str | None = None, ports: list[str] | None = Non
         while prop in used:
             prop += "Env"
         used.add(prop)
-        secret = bool(_SECRET.search(key)) and not _SWITCH.match(key)
+        secret = is_secret_name(key)
+        if secret:
+            current_masker().learn({key: value})   # no message of the command shows it
         spec.env.append(EnvVar(key, value, prop, secret))
     for path in volumes or []:
         path = check_volume(path)

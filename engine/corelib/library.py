@@ -20,6 +20,7 @@ from ..exceptions import EngineFault, MuranoPlError, StackFrame
 from ..loader import load_error, open_package
 from ..model.build import build_class
 from ..model.classes import MuranoClass
+from ..model.meta import attach_meta
 from ..native import NATIVE_CLASSES
 from ..syntax.names import NamespaceResolver
 from . import functions
@@ -73,7 +74,20 @@ class CoreLibrary:
                 return None
             attach_natives(cls)
             self.classes[name] = cls
+            try:
+                attach_meta(cls, self._meta_lookup(cls, runtime))
+            except MuranoPlError:
+                del self.classes[name]
+                raise
             return cls
+
+    def _meta_lookup(self, cls: MuranoClass, runtime: Any):
+        def lookup(name: str) -> MuranoClass:
+            try:
+                return self._parent(cls.resolve_name(name), runtime)
+            except KeyError as exc:
+                raise EngineFault("NoClassFound", str(exc.args[0])) from None
+        return lookup
 
     def _parent(self, name: str, runtime: Any):
         cls = self.get_class(name, runtime) if name in self.package.documents or \

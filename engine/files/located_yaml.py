@@ -110,14 +110,6 @@ class YamlMap(dict):
         mark = marks.get(key)
         return (self.line, self.column) if mark is None else (mark.line + 1, mark.column + 1)
 
-    def located_copy(self) -> YamlMap:
-        """A shallow copy that keeps every position."""
-        copy = YamlMap(self.line, self.column)
-        copy.update(self)
-        copy.key_marks = dict(self.key_marks)
-        copy.value_marks = dict(self.value_marks)
-        return copy
-
     @property
     def key_lines(self) -> dict[Any, int]:
         """{key: line of the key}."""

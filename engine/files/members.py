@@ -91,7 +91,7 @@ def _walk_folder(folder: str, rel: str, real_folder: str, real_root: str,
             continue
         member = f"{rel}{entry.name}"
         full = entry.path
-        if not _is_utf8(entry.name):  # a zip member name is UTF-8 (Murano reads it so)
+        if not entry.name.isascii() and not _is_utf8(entry.name):  # zip names are UTF-8
             raise SourceError("file name is not valid UTF-8; rename it",
                               os.fsencode(full).decode("utf-8", "backslashreplace"),
                               kind="PackageLoadError")

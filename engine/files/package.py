@@ -3,8 +3,10 @@
 :meth:`Package.open` lists a package's members once (:mod:`.members`: junk left out,
 unsafe members refused, zip bombs stopped). Each member is read once (a zip's when the
 package opens, a folder's when first asked for, or all at once with
-:meth:`Package.read_all`) and each YAML member parsed once, so the validator, the zip
-writer, the forms reader and the engine share one reading.
+:meth:`Package.read_all`), so the validator, the zip writer, the forms reader and the
+engine share one reading; YAML members are parsed by the one located loader when asked for
+(the caller keeps what it needs: holding every parsed tree of every package would cost a
+build more than parsing a file twice).
 
 A folder without ``manifest.yaml`` is a folder of class files: every YAML file in it is a
 class file, the package is named after the folder and runs as the newest Format (or the
@@ -71,7 +73,6 @@ class Package:
         self.manifest = manifest
         self.files = files
         self.default_format = default_format
-        self._parsed: dict[str, Any] = {}
         #: class full name -> (class document, file path), filled by the engine's loader
         self.documents: Mapping[str, tuple[Any, str]] | None = None
 
@@ -222,26 +223,16 @@ class Package:
         return [rel[len("Resources/"):] for rel in self.under("Resources")]
 
     # --- YAML -----------------------------------------------------------------------
-    def _located(self, rel: str) -> list[tuple[int, Any]]:
-        found = self._parsed.get(rel)
-        if found is None:
-            try:
-                found = load_located(self.read(rel), self.display_path(rel))
-            except SourceError as exc:
-                found = exc
-            self._parsed[rel] = found
-        if isinstance(found, SourceError):
-            raise found
-        return found
-
     def yaml(self, rel: str, *, allow_empty: bool = True) -> Any:
-        """The single YAML document of the member ``rel``, parsed once (located)."""
-        return single_document(self._located(rel), self.display_path(rel),
+        """The single YAML document of the member ``rel`` (located; SourceError)."""
+        path = self.display_path(rel)
+        return single_document(load_located(self.read(rel), path), path,
                                allow_empty=allow_empty)
 
     def yaml_documents(self, rel: str) -> list[Any]:
-        """Every YAML document of the member ``rel``, parsed once (located)."""
-        return [document for _, document in self._located(rel)]
+        """Every YAML document of the member ``rel`` (located; SourceError)."""
+        return [document for _, document in load_located(self.read(rel),
+                                                          self.display_path(rel))]
 
     def ui(self) -> Any:
         """The UI form's document, or None when the package has no UI file."""

@@ -3,25 +3,7 @@ folder or a zip: the form is read through the one Package."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from dryrun_support import HELLO_PKG, VAULT_MODEL, VAULT_PKG
-
-from muranokit.tools.package import load_package
-from muranokit.tools.zipper import write_zip
-
-
-@pytest.fixture(params=["folder", "zip"])
-def as_given(request, tmp_path):
-    """A package as a folder, or as the zip `muranokit build` would make of it."""
-    def give(folder: Path) -> Path:
-        if request.param == "folder":
-            return folder
-        dest = tmp_path / f"{folder.name}.zip"
-        write_zip(load_package(str(folder)), str(dest))
-        return dest
-    return give
 
 
 def test_a_property_the_form_marks_as_password_is_masked(cli, as_given) -> None:

@@ -15,7 +15,7 @@ def test_fixtures_are_clean(capsys):
     result = run_cli(capsys, "validate", *fixture_paths())
     assert result.code == 0
     assert result.out == ""
-    assert "3 package(s) checked: 0 error(s), 0 warning(s)" in result.err
+    assert "3 packages checked: 0 errors, 0 warnings" in result.err
 
 
 def test_zips_validate_like_folders(tmp_path, capsys):

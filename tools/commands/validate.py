@@ -29,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from muranokit.tools.progress import Progress
     from muranokit.tools.validate import ERROR, WARNING, validate_packages
     from muranokit.tools.validate.findings import count, to_json
+    from muranokit.tools.wording import plural
 
     paths = select_package_paths(args.paths)
     progress = Progress(len(paths), args.quiet)
@@ -61,8 +62,10 @@ def run(args: argparse.Namespace) -> int:
     for exc in unusable:
         print(f"muranokit: error: {exc}", file=sys.stderr)
     if not args.quiet and args.format == "text":
-        print(f"{len(packages)} package(s) checked: {errors} error(s), {warnings} warning(s)"
-              + (f", {len(unusable)} unusable input(s)" if unusable else ""), file=sys.stderr)
+        print(f"{plural(len(packages), 'package')} checked: {plural(errors, 'error')}, "
+              f"{plural(warnings, 'warning')}"
+              + (f", {plural(len(unusable), 'unusable input')}" if unusable else ""),
+              file=sys.stderr)
     if unusable:
         return EXIT_USAGE
     if errors or (args.strict and warnings):

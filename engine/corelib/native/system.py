@@ -15,6 +15,7 @@ from muranokit.engine.corelib.native.support import (
     cloud_of,
     environment_of,
     object_id,
+    object_name,
 )
 from muranokit.engine.files.errors import SourceError
 from muranokit.engine.files.located_yaml import load_yaml, plain_copy
@@ -230,8 +231,9 @@ class StatusReporter:
         self.ctx = ctx
 
     def _report(self, obj: Any, msg: Any, level: str, details: Any = None) -> None:
-        cloud_of(self.ctx).emit(events.report(object_id(obj), str(msg), level,
-                                              None if details is None else str(details)))
+        cloud_of(self.ctx).emit(events.report(
+            object_id(obj), str(msg), level, None if details is None else str(details),
+            getattr(obj, "type_name", None), object_name(obj)))
 
     def report(self, obj: Any, msg: Any) -> None:
         self._report(obj, msg, "info")
