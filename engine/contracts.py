@@ -257,7 +257,8 @@ def _make_class_step(type_arg: _TypeArg, default_arg: _TypeArg | None):
             obj = env.runtime.object_by_id(value, env)
             if obj is None:
                 raise EngineFault("NoObjectFoundError",
-                                  f'{path}: Object "{value}" is not found in object store')
+                                  f'{path}: Object "{value}" is not found in object store',
+                                  {"class": cls.name})
         else:
             raise violation(path, f"value {_shown(value, env, path)} is not an object of "
                                   f"class {cls.name}")

@@ -113,14 +113,15 @@ class ClassDocuments(Mapping):
 
     def _classes_of(self, rel: str) -> list[tuple[str, Any]]:
         """(full name, document) of every class of the member ``rel`` (a document read with
-        the Namespaces of a header is given them)."""
-        self._read_files.add(rel)
+        the Namespaces of a header is given them). A file that does not load is not marked
+        read: asking again raises its error again."""
         path = self._package.display_path(rel)
         found = []
         for doc, namespaces in class_documents(self._package.yaml_documents(rel)):
             if isinstance(doc, dict) and "Namespaces" not in doc and namespaces is not None:
                 doc["Namespaces"] = namespaces
             found.append((_class_name(doc, path), doc))
+        self._read_files.add(rel)
         return found
 
     def _load_file(self, rel: str) -> None:

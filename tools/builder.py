@@ -15,7 +15,12 @@ from typing import TextIO
 from muranokit.engine.files import Package
 from muranokit.tools.bundle import bundle_text, check_bundle_name
 from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_OK, InputError, OperationFailed
-from muranokit.tools.package import load_package, select_package_paths
+from muranokit.tools.package import (
+    load_package,
+    outside_providers,
+    parse_in_catalog,
+    select_package_paths,
+)
 from muranokit.tools.progress import Progress
 from muranokit.tools.validate import ERROR, validate_packages
 from muranokit.tools.wording import plural
@@ -49,16 +54,19 @@ def load_all(paths: list[str]) -> list[Package]:
 
 def build(paths: list[str] | None, output: str, *, bundle: str | None = "bundle.json",
           check: bool = False, quiet: bool = False, out: TextIO = sys.stdout,
-          err: TextIO = sys.stderr) -> int:
-    """Validate and zip ``paths`` (default: packages under ./packages) into ``output``.
+          err: TextIO = sys.stderr, in_catalog: list[str] | None = None) -> int:
+    """Validate and zip ``paths`` (default: packages under ./packages) into ``output``
+    (``in_catalog``: ``FQN[=VERSION]`` of required packages the catalog already has).
 
     Returns the exit code; raises InputError/OperationFailed for unusable input.
     """
     if bundle:
         check_bundle_name(bundle)
+    declared = parse_in_catalog(in_catalog)
     packages = load_all(select_package_paths(paths))
     progress = Progress(len(packages), quiet, err)
-    findings = validate_packages(packages, lambda i, p: progress.step(i, f"validate {p.label}"))
+    findings = validate_packages(packages, lambda i, p: progress.step(i, f"validate {p.label}"),
+                                 outside_providers(packages, declared))
     progress.done()
     errors = [f for f in findings if f.severity == ERROR]
     if errors or not quiet:

@@ -34,6 +34,7 @@ from muranokit.engine.files import (
     YamlSeq,
     YaqlStr,
     load_yaml,
+    read_file,
 )
 from muranokit.engine.syntax import grammar
 from muranokit.engine.syntax.expressions import DASHBOARD_PLAIN_TEXT, is_plain_text
@@ -174,6 +175,18 @@ class UiForm:
         return [f["name"] for _form, f in self.fields() if f.get("type") == "password"]
 
 
+def dashboard_regexp(pattern: str) -> re.Pattern[str]:
+    """A ``regexpValidator`` as the dashboard compiles it (``/re/flags`` or a bare
+    pattern); ``re.error`` when it does not compile."""
+    flags = 0
+    whole = re.fullmatch(r"/(.*)/([A-Za-z]*)", pattern)
+    if whole:
+        pattern = whole.group(1)
+        for flag in whole.group(2).upper():
+            flags |= getattr(re, flag, 0)
+    return re.compile(pattern, flags)
+
+
 def load_ui(source: str | Path | Package) -> UiForm:
     """Parse a ``ui.yaml`` file, or the UI form of a package (folder or zip alike); bad
     YAML or structure raises :class:`InputError` with the line."""
@@ -184,9 +197,9 @@ def load_ui(source: str | Path | Package) -> UiForm:
     else:
         path = str(source)
         try:
-            text = Path(path).read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read {exc.strerror}", path) from exc
+            text, _mode = read_file(path, what="the UI file")
+        except SourceError as exc:
+            raise InputError.from_source(exc) from None
     try:
         data = source.ui() if isinstance(source, Package) else load_yaml(text, path)
     except SourceError as exc:
@@ -376,14 +389,8 @@ class FormFiller:
                     "message", "validation failed"))
 
     def _regexp(self, form: str, field: YamlMap, pattern: str) -> re.Pattern[str]:
-        flags = 0
-        whole = re.fullmatch(r"/(.*)/([A-Za-z]*)", pattern)
-        if whole:
-            pattern = whole.group(1)
-            for flag in whole.group(2).upper():
-                flags |= getattr(re, flag, 0)
         try:
-            return re.compile(pattern, flags)
+            return dashboard_regexp(pattern)
         except re.error as exc:
             raise self._field_error(form, field, f"invalid regexpValidator: {exc}") from exc
 

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from muranokit.engine.files import SourceError, read_file
 from muranokit.tools.exceptions import InputError
 from muranokit.tools.wording import plural
 
@@ -134,19 +135,14 @@ def source_problem(pin: Pin) -> str | None:
 def regular_file_text(path: Path, what: str) -> str:
     """The text of ``path``; InputError (at once) for a special, binary or unreadable file."""
     try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        raise InputError(f"{what} cannot be read: {exc.strerror}", path=str(path)) from None
-    if not stat.S_ISREG(mode):
-        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-        raise InputError(f"{what} is {kind}", path=str(path))
+        data, _mode = read_file(path, what=what)
+    except SourceError as exc:
+        raise InputError.from_source(exc) from None
     try:
-        return path.read_bytes().decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{what} is not a text file (expected 'NAME CHECKSUM' lines)",
                          path=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"{what} cannot be read: {exc.strerror}", path=str(path)) from None
 
 
 def read_overrides(path: Path) -> dict[str, str]:

@@ -4,11 +4,18 @@ walking and merging object models."""
 from __future__ import annotations
 
 import copy
-import json
+import os
 import re
 from typing import Any
 
-from muranokit.engine.files import SourceError, YamlMap, YamlSeq, load_yaml
+from muranokit.engine.files import (
+    SourceError,
+    YamlMap,
+    YamlSeq,
+    load_json,
+    load_yaml,
+    read_text,
+)
 from muranokit.tools.exceptions import InputError
 
 _TOKEN = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
@@ -16,18 +23,13 @@ _TOKEN = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 
 def read_model(path: str) -> tuple[dict[str, Any], str]:
     """(model, text) of a Murano object-model JSON file; bad files raise InputError."""
+    if not os.path.lexists(path):
+        raise InputError("model file not found", path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except FileNotFoundError:
-        raise InputError("model file not found", path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read model file: {exc}", path) from exc
-    try:
-        model = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", path,
-                         exc.lineno) from exc
+        text = read_text(path, what="the model file")
+        model = load_json(text, path)
+    except SourceError as exc:
+        raise InputError.from_source(exc) from None
     if not isinstance(model, dict):
         raise InputError("an object model must be a JSON object "
                          '({"Objects": {...}, "Attributes": [...]})', path, 1)

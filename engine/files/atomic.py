@@ -33,6 +33,15 @@ def _umask() -> int:
     return mask
 
 
+def _is_special(path: str) -> bool:
+    """True when ``path`` exists and is neither a regular file nor a folder."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, *, mode: int | None = None,
                  sync: bool = True) -> Iterator[BinaryIO]:
@@ -44,8 +53,15 @@ def atomic_write(path: str | os.PathLike, *, mode: int | None = None,
     umask) and renamed over ``path``. On any exception, KeyboardInterrupt and SystemExit
     included, the temporary file is removed and ``path`` keeps its previous content. An
     OSError creating the temporary file names the folder (``filename``).
+
+    A ``path`` that is a device or a pipe (``/dev/null``, ``/dev/stdout``, a FIFO) is
+    written directly: renaming over it would replace the device node with a file.
     """
     path = os.fspath(path)
+    if _is_special(path):
+        with open(path, "wb") as stream:
+            yield stream
+        return
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp",
@@ -75,13 +91,15 @@ def write_file(path: str | os.PathLike, data: bytes | str, *, mode: int | None =
 
 def move_into_place(source: str | os.PathLike, dest: str | os.PathLike) -> None:
     """Move the finished file ``source`` to ``dest`` in one step: a rename on the same
-    file system, else a copy through :func:`atomic_write` (mode kept) and a removal."""
-    try:
-        os.replace(source, dest)
-        return
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:
-            raise
+    file system, else (another file system, or ``dest`` a device or pipe) a copy through
+    :func:`atomic_write` (mode kept) and a removal."""
+    if not _is_special(os.fspath(dest)):
+        try:
+            os.replace(source, dest)
+            return
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
     mode = stat.S_IMODE(os.stat(source).st_mode)
     with open(source, "rb") as reader, atomic_write(dest, mode=mode) as writer:
         shutil.copyfileobj(reader, writer, 1 << 20)

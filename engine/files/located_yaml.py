@@ -31,9 +31,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from .errors import SourceError
+from .reading import read_file
 
 if yaml.__with_libyaml__:  # libyaml parses several times faster
     from yaml.cyaml import CParser as _Parser
+
+    _BYTE_POSITIONS = True
 else:  # pragma: no cover - depends on how PyYAML was built
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -46,6 +49,8 @@ else:  # pragma: no cover - depends on how PyYAML was built
             Scanner.__init__(self)
             Parser.__init__(self)
             Composer.__init__(self)
+
+    _BYTE_POSITIONS = False
 
 #: Largest YAML text accepted, in bytes (real class files and templates are a few KiB).
 MAX_BYTES = 16 * 1024 * 1024
@@ -388,7 +393,18 @@ def _decode(data: bytes | str, path: str | None) -> str:
         raise SourceError(f"not UTF-8 text: {exc.reason}", path, line, column) from None
 
 
-def _yaml_error(exc: yaml.YAMLError, path: str | None) -> SourceError:
+def _yaml_error(exc: yaml.YAMLError, path: str | None, text: str) -> SourceError:
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+        offset = max(0, exc.position)
+        if _BYTE_POSITIONS:  # libyaml counts UTF-8 bytes, PyYAML's reader characters
+            offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+        offset = min(offset, len(text))
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        char = text[offset] if offset < len(text) else "\0"
+        return SourceError(f"YAML error: character #x{ord(char):04x} is not allowed (YAML "
+                           "refuses control and other non-printable characters)", path, line,
+                           column)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
@@ -431,7 +447,7 @@ def _check_depth(text: str, path: str | None) -> None:
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     except yaml.YAMLError as exc:
-        raise _yaml_error(exc, path) from None
+        raise _yaml_error(exc, path, text) from None
     finally:
         loader.dispose()
 
@@ -450,7 +466,7 @@ def _load(data: bytes | str, path: str | None) -> list[tuple[int, Any]]:
                 _check_expansion(node, path)
             documents.append((node.start_mark.line + 1, loader.build(node, {})))
     except yaml.YAMLError as exc:
-        raise _yaml_error(exc, path) from None
+        raise _yaml_error(exc, path, text) from None
     except RecursionError:
         raise SourceError("YAML nesting too deep", path) from None
     finally:
@@ -495,11 +511,8 @@ def load_located(data: bytes | str, path: str | None = None) -> list[tuple[int, 
 
 def load_yaml_file(path: str) -> Any:
     """Read ``path`` and return its single document (see :func:`load_yaml`)."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise SourceError(f"cannot read file: {exc.strerror}", path) from None
+    data, _mode = read_file(path, limit=MAX_BYTES, what="this YAML file",
+                            kind="DslSyntaxError")
     return load_yaml(data, path)
 
 

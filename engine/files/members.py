@@ -12,12 +12,12 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import SourceError
+from .reading import check_regular_file, read_file
 
 #: Largest zip member accepted once inflated.
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
@@ -131,32 +131,15 @@ def _is_utf8(name: str) -> bool:
 
 
 def _read_file(path: str) -> PackageFile:
-    """The bytes and executable bit of the regular file ``path`` (one open, no buffering)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise SourceError(f"cannot read file: {exc.strerror}", path,
-                          kind="PackageLoadError") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):  # replaced since the folder was listed
-            raise SourceError("not a regular file (device, pipe or socket)", path,
-                              kind="PackageLoadError")
-        chunks = [os.read(fd, st.st_size + 1)]
-        while chunks[-1]:
-            chunks.append(os.read(fd, 1 << 20))
-    except OSError as exc:
-        raise SourceError(f"cannot read file: {exc.strerror}", path,
-                          kind="PackageLoadError") from None
-    finally:
-        os.close(fd)
-    data = chunks[0] if len(chunks) == 2 else b"".join(chunks)
-    return PackageFile(data, bool(st.st_mode & 0o111))
+    """The bytes and executable bit of the regular file ``path``."""
+    data, mode = read_file(path, what="this package file")
+    return PackageFile(data, bool(mode & 0o111))
 
 
 def read_zip(path: str) -> dict[str, PackageFile]:
     import zipfile  # only zips need it
 
+    check_regular_file(path, what="this zip")
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:

@@ -27,6 +27,7 @@ from typing import Any
 from .errors import SourceError
 from .located_yaml import load_located, single_document
 from .members import FolderFiles, PackageFile, is_junk, read_zip
+from .reading import check_regular_file
 
 MANIFEST = "manifest.yaml"
 NEWEST_FORMAT = (1, 4)
@@ -35,6 +36,23 @@ SUPPORTED_FORMATS = frozenset({(1, 0), (1, 1), (1, 2), (1, 3), (1, 4)})
 _FQN_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 _FORMAT_RE = re.compile(r"^(?:MuranoPL/)?(\d+)(?:\.(\d+))?(?:\.\d+)?$")
 _YAML_SUFFIXES = (".yaml", ".yml")
+_DRIVE_RE = re.compile(r"^[A-Za-z]:")
+RESOURCES = "Resources"
+
+
+def contained_path(folder: str, name: Any) -> str | None:
+    """``folder/name`` normalised, or None when ``name`` may not be read from there: not
+    a string, empty, an absolute path (``/x``, ``\\x``, ``C:x``) or one whose ``..`` lead
+    outside ``folder``. The one check of the file names that plans, templates and
+    Resources calls give (a package reads only its own files)."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    text = name.replace("\\", "/")
+    if text.startswith("/") or _DRIVE_RE.match(text):
+        return None
+    base = folder.strip("/")
+    member = posixpath.normpath(f"{base}/{text}")
+    return member if member.startswith(base + "/") else None
 
 
 def is_dotted_name(value: Any) -> bool:
@@ -86,6 +104,7 @@ class Package:
             files = read_zip(path)
             is_zip = True
         elif os.path.lexists(path):
+            check_regular_file(path, what="this package")   # names a pipe, a device, ...
             raise SourceError("not a folder or a zip file", path, kind="PackageLoadError")
         else:
             raise SourceError("no such file or folder", path, kind="PackageLoadError")
@@ -201,10 +220,9 @@ class Package:
     # --- Resources ------------------------------------------------------------------
     @staticmethod
     def resource_member(name: str) -> str | None:
-        """The member path of ``Resources/<name>``; None when ``name`` leads outside the
-        package."""
-        member = posixpath.normpath("Resources/" + str(name).lstrip("/"))
-        return None if member == ".." or member.startswith("../") else member
+        """The member path of ``Resources/<name>``; None when ``name`` is absolute or
+        leads outside ``Resources/`` (see :func:`contained_path`)."""
+        return contained_path(RESOURCES, name)
 
     def resource_exists(self, name: str) -> bool:
         """True if the package has ``Resources/<name>``."""
@@ -277,5 +295,6 @@ def find_package_dirs(root: str) -> list[str]:
     return sorted(found)
 
 
-__all__ = ["MANIFEST", "NEWEST_FORMAT", "SUPPORTED_FORMATS", "Package", "PackageFile",
-           "find_package_dirs", "is_dotted_name", "is_junk", "parse_format"]
+__all__ = ["MANIFEST", "NEWEST_FORMAT", "RESOURCES", "SUPPORTED_FORMATS", "Package",
+           "PackageFile", "contained_path", "find_package_dirs", "is_dotted_name", "is_junk",
+           "parse_format"]

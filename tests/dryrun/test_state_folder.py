@@ -79,8 +79,10 @@ def test_half_written_state_file_is_refused_with_its_line(tmp_path: Path) -> Non
 
 
 def test_folder_with_companions_but_no_state_file_is_half_written(tmp_path: Path) -> None:
-    folder = _saved(tmp_path)
-    (folder / "state.json").unlink()
+    folder = tmp_path / "st"   # as an interrupted save of a plain-files state left it
+    folder.mkdir()
+    (folder / "model.json").write_text("{}")
+    (folder / "heat-templates.yaml").write_text("{}")
     with pytest.raises(InputError, match="half-written"):
         state.check_usable(str(folder))
     with pytest.raises(InputError, match="half-written"):

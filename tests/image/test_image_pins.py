@@ -129,7 +129,7 @@ def test_malformed_pins_line_names_file_and_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("content, message", [
-    (None, "cannot be read"),
+    (None, "cannot read the file named by DIB_MURANOKIT_PINS_OVERRIDE"),
     (b"\xff\xfe\x00binary", "not a text file"),
 ])
 def test_unusable_override_file_is_an_input_error(tmp_path: Path, content, message) -> None:

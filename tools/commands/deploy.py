@@ -21,8 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", dest="values", action="append", default=[],
                         metavar="FIELD=VALUE", help="a ui.yaml field value (with --app)")
     parser.add_argument("-p", "--package", dest="packages", action="append", default=[],
-                        metavar="PKG", help="package folder or zip to load, before the "
-                        "packages under ./packages/ (repeatable)")
+                        metavar="PKG", help="package folder or zip (or a folder of class "
+                        "files) to load, before the packages under ./packages/ (repeatable)")
     pipeline.add_arguments(parser)
 
 
@@ -50,6 +50,18 @@ def _application_from_form(session, fqn: str, values: list[str]) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    from muranokit.tools.exceptions import InputError
+    from muranokit.tools.pipeline import DryRun, Settings
+
+    if args.values and not args.app:
+        raise InputError("--set needs --app FQN")
+    with DryRun(Settings.from_arguments(
+            args, "deploy", f"muranokit deploy {args.model or args.app or args.state}")
+            ) as dry_run:
+        return _run(args, dry_run)
+
+
+def _run(args: argparse.Namespace, dry_run) -> int:
     from muranokit.tools.dryrun import collect_packages
     from muranokit.tools.exceptions import InputError
     from muranokit.tools.forms import environment_model
@@ -59,12 +71,7 @@ def run(args: argparse.Namespace) -> int:
         read_model,
         wrap_model,
     )
-    from muranokit.tools.pipeline import DryRun, Settings
 
-    if args.values and not args.app:
-        raise InputError("--set needs --app FQN")
-    dry_run = DryRun(Settings.from_arguments(
-        args, "deploy", f"muranokit deploy {args.model or args.app or args.state}"))
     previous = dry_run.prepare().previous
     if not args.model and not args.app:
         if previous is None:

@@ -253,11 +253,11 @@ def _keep_backup(fqn: str, data: bytes) -> str:
 
 
 def _read_bytes(path: str) -> bytes:
+    from muranokit.engine.files import SourceError, read_file
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path) from None
+        return read_file(path, what="this zip")[0]
+    except SourceError as exc:
+        raise InputError.from_source(exc) from None
 
 
 def _print_summary(outcomes: list[Outcome], quiet: bool) -> None:

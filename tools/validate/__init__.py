@@ -10,6 +10,7 @@ compile checks from ``yaqlcheck``), ``resources`` (Resources calls, execution pl
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from muranokit.engine.files import Package
 from muranokit.tools.validate import assets, classes, manifest, resources, suite, ui
@@ -31,8 +32,11 @@ def validate_package(package: Package, findings: list[Finding]) -> dict[str, str
 
 
 def validate_packages(packages: list[Package],
-                      progress: Callable[[int, Package], None] | None = None) -> list[Finding]:
-    """Validate each package and the set as a whole; findings sorted by place."""
+                      progress: Callable[[int, Package], None] | None = None,
+                      outside: dict[str, Any] | None = None) -> list[Finding]:
+    """Validate each package and the set as a whole (``outside``: providers of required
+    packages outside the set, see :func:`muranokit.tools.package.outside_providers`);
+    findings sorted by place."""
     findings: list[Finding] = []
     found: dict[int, dict[str, str]] = {}
     for index, package in enumerate(packages):
@@ -43,5 +47,5 @@ def validate_packages(packages: list[Package],
         except RecursionError:  # YAML depth is capped, so only absurd code gets here
             findings.append(Finding(package.location, 0, "P001",
                                     "structures nested too deeply to check"))
-    suite.check(packages, found, findings)
+    suite.check(packages, found, findings, outside)
     return sorted(set(findings))

@@ -11,8 +11,8 @@ from muranokit.engine.files import (
     line_of,
     parse_format,
 )
+from muranokit.engine.files.versions import parse_spec
 from muranokit.tools.validate.context import PackageCheck
-from muranokit.tools.validate.versions import parse_spec
 
 KNOWN_KEYS = frozenset({"Format", "Type", "FullName", "Name", "Version", "Description",
                         "Author", "Supplier", "Tags", "Classes", "Require", "UI", "Logo"})

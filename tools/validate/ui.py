@@ -113,6 +113,8 @@ def _check_fields(ctx: PackageCheck, rel: str, form: str, fields: list, names: s
             key_line = line_of(field, key, where)
             if key in STRING_KEYS and not isinstance(value, str):
                 ctx.report("U003", rel, key_line, f"{label}: {key} must be a string")
+            elif key == "regexpValidator":
+                _check_regexp(ctx, rel, key_line, f"{label}: ", value)
             elif key in BOOL_KEYS and not isinstance(value, bool):
                 ctx.report("U003", rel, key_line, f"{label}: {key} must be true or false")
             elif key in INT_KEYS and (not isinstance(value, int) or isinstance(value, bool)):
@@ -148,8 +150,21 @@ def _check_validators(ctx: PackageCheck, rel: str, validators: Any, line: int) -
             if len(expr) != 1 or not isinstance(expr["regexpValidator"], str):
                 ctx.report("U003", rel, line_of(validator, "expr", where),
                            "a regexpValidator validator is {regexpValidator: <pattern>}")
+            else:
+                _check_regexp(ctx, rel, line_of(validator, "expr", where), "",
+                              expr["regexpValidator"])
             continue
         ctx.expression(expr, rel, line_of(validator, "expr", where), "validator expr")
+
+
+def _check_regexp(ctx: PackageCheck, rel: str, line: int, label: str, pattern: str) -> None:
+    """U003 for a regexpValidator that does not compile (the dashboard would fail on it)."""
+    from muranokit.tools.forms import dashboard_regexp  # forms imports yaql: only now
+
+    try:
+        dashboard_regexp(pattern)
+    except re.error as exc:
+        ctx.report("U003", rel, line, f"{label}invalid regexpValidator {pattern!r}: {exc}")
 
 
 def _check_application(ctx: PackageCheck, rel: str, application: dict,

@@ -18,7 +18,7 @@ A rules file is YAML::
         fail: "No valid host"   # fail the push with this message
         times: 1
 
-A top-level list is read as agent rules. Match keys are compared with :func:`fnmatch`.
+Match keys are compared with :func:`fnmatch`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from typing import Any
 
 from muranokit.engine.files.errors import SourceError
 from muranokit.engine.files.located_yaml import line_of, load_yaml, plain_copy
+from muranokit.engine.files.reading import read_text
 
 AGENT_MATCH = ("plan", "script", "vm")
 AGENT_ANSWER = ("stdout", "stderr", "exitCode", "body", "fail", "times")
@@ -120,9 +121,9 @@ def load_rules(path: str | Path, hits: dict[str, int] | None = None) -> RuleSet:
     """Read a rules file; a malformed one raises :class:`RulesError` with file and line."""
     path = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RulesError(f"cannot read rules file: {exc.strerror}", path) from exc
+        text = read_text(path, what="the rules file")
+    except SourceError as exc:
+        raise RulesError(exc.message, path, exc.line) from None
     return parse_rules(text, path, hits)
 
 
@@ -137,8 +138,9 @@ def parse_rules(text: str, path: str = "<rules>", hits: dict[str, int] | None = 
     if data is None:
         return rules
     if isinstance(data, list):
-        sections = {"agent": (data, data.line)}
-    elif isinstance(data, dict):
+        raise RulesError("a rules file is a mapping with 'agent' and/or 'heat' lists, not a "
+                         "list: put the rules under 'agent:' or 'heat:'", path, data.line)
+    if isinstance(data, dict):
         sections = {section: (value, data.key_line(section))
                     for section, value in data.items()}
     else:

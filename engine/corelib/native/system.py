@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import posixpath
 from typing import Any
 
 from muranokit.engine import events
@@ -18,6 +16,7 @@ from muranokit.engine.corelib.native.support import (
     object_name,
 )
 from muranokit.engine.files.errors import SourceError
+from muranokit.engine.files.json_text import load_json
 from muranokit.engine.files.located_yaml import load_yaml, plain_copy
 from muranokit.engine.native import NativeThrow, native_class
 
@@ -186,11 +185,14 @@ class Resources:
     @staticmethod
     def _read(ctx, name: str) -> bytes:
         package = ctx.caller_package
-        path = posixpath.normpath(str(name))
-        if path.startswith("..") or not package.resource_exists(path):
+        if package.resource_member(name) is None:
+            raise NativeThrow("io.murano.system.ResourceNotFound",
+                              f"{name!r} is outside Resources/ of package {package.name} (an "
+                              "absolute path or '..'): refused, not read")
+        if not package.resource_exists(name):
             raise NativeThrow("io.murano.system.ResourceNotFound",
                               f"package {package.name} has no file Resources/{name}")
-        return package.read_resource(path)
+        return package.read_resource(name)
 
     @staticmethod
     def string(ctx, name: str, binary: bool = False, encoding: str | None = None) -> Any:
@@ -209,10 +211,11 @@ class Resources:
     @staticmethod
     def json(ctx, name: str) -> Any:
         try:
-            return json.loads(Resources._read(ctx, name))
-        except ValueError as exc:
+            return load_json(Resources._read(ctx, name), f"Resources/{name}")
+        except SourceError as exc:
             raise NativeThrow("io.murano.system.ResourceError",
-                              f"Resources/{name} is not valid JSON: {exc}") from exc
+                              f"{exc.path}:{exc.line or 0}: not valid JSON: {exc.message}"
+                              ) from exc
 
     @staticmethod
     def bytes(ctx, name: str) -> Any:

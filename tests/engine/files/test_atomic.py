@@ -107,3 +107,19 @@ def test_move_into_place_across_file_systems_copies_atomically(tmp_path, monkeyp
     move_into_place(source, dest)
     assert dest.read_bytes() == b"image bytes" and dest.stat().st_mode & 0o777 == 0o640
     assert not source.exists() and names(dest.parent) == ["final.img"]
+
+
+def test_a_pipe_is_written_through_never_replaced(tmp_path):
+    import stat
+    import threading
+
+    pipe = tmp_path / "out.fifo"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    write_file(pipe, "report\n")
+    reader.join(timeout=10)
+    assert received == [b"report\n"]
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.fifo"]
