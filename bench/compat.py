@@ -276,15 +276,29 @@ def plain_value(item: dict[str, Any], owner: str) -> str | None:
     if kind in fixed:
         return fixed[kind]
     candidates = _string_candidates(item, owner)
-    pattern = item.get("regexpValidator")
-    if isinstance(pattern, str):
+    patterns = []
+    for pattern in _regexps(item):
         try:
-            compiled = re.compile(pattern)
+            patterns.append(re.compile(pattern))
         except re.error:
-            compiled = None
-        matching = [c for c in candidates if compiled is None or compiled.search(c)]
-        candidates = matching or candidates
-    return candidates[0]
+            continue
+    matching = [c for c in candidates + _FALLBACKS if all(p.search(c) for p in patterns)]
+    return (matching or candidates)[0]
+
+
+_FALLBACKS = ["dryrun.local", "example.org"]
+"""Values tried when no usual candidate passes a field's regular expressions."""
+
+
+def _regexps(item: dict[str, Any]) -> list[str]:
+    """The field's ``regexpValidator`` and those of its ``validators`` (``expr:
+    {regexpValidator: ...}``)."""
+    found = [item.get("regexpValidator")]
+    for validator in item.get("validators") or []:
+        expr = validator.get("expr") if isinstance(validator, dict) else None
+        if isinstance(expr, dict):
+            found.append(expr.get("regexpValidator"))
+    return [p for p in found if isinstance(p, str)]
 
 
 # -- plans -----------------------------------------------------------------------------------

@@ -85,6 +85,25 @@ def test_duplicate_keys_are_errors_with_their_place(text, line, column, key, fir
     assert str(error) == f"dup.yaml:{line}: {error.message}"
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("required: false\nname: x\nrequired: false\n", {"required": False, "name": "x"}),
+    ("m:\n  a: [1, {b: c}]\n  a: [1, {b: c}]\n", {"m": {"a": [1, {"b": "c"}]}}),
+])
+def test_a_key_written_twice_with_the_same_value_is_accepted(text, expected):
+    """PyYAML (upstream's loader) takes such a file; nothing in it is ambiguous."""
+    assert plain_copy(load_yaml(text, "dup.yaml")) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "a: 'x'\na: x\n",                 # quoting is part of the value (an expression or not)
+    "a: [1, 2]\na: [1, 2, 3]\n",
+    "a: {b: 1}\na: {b: 2}\n",
+])
+def test_a_key_written_twice_with_values_that_differ_is_an_error(text):
+    with pytest.raises(SourceError, match="duplicate key 'a' \\(first at line 1\\)"):
+        load_yaml(text, "dup.yaml")
+
+
 def test_a_key_merged_in_and_written_again_is_an_override_not_a_duplicate():
     doc = load_yaml("base: &b {x: 1, y: 1}\nm:\n  <<: *b\n  x: 2\n")
     assert doc["m"] == {"x": 2, "y": 1}
