@@ -326,7 +326,7 @@ def _values(data: dict) -> dict:
 
 def _collect_garbage(runtime: Any, live: ModelLoad, previous: Any) -> None:
     old = ModelLoad()
-    old.collect(previous, None, "ObjectsCopy", strict=True)
+    old.collect(previous, None, "ObjectsCopy", _template_finder(runtime), strict=True)
     orphan_ids = [oid for oid in old.entries if oid not in live.entries]
     if not orphan_ids:
         return

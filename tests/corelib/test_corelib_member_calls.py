@@ -211,3 +211,16 @@ def test_templates_in_a_model_are_data_even_with_ids():
     made = rt.call(factory, "make", "vm-a")
     assert made.type_name == "io.murano.resources.LinuxMuranoInstance"
     assert made.get_property("name") == "vm-a" and made.id != "tpl-1"
+
+
+def test_templates_with_one_id_in_several_places_load_from_objects_and_objects_copy():
+    """A model written back (--model-out) holds a template shared by two properties twice,
+    with its id, in Objects and in ObjectsCopy: it loads again, the template stays data."""
+    template = {"?": {"type": "io.murano.resources.LinuxMuranoInstance", "id": "tpl-1"},
+                "flavor": "m1.small", "image": "debian"}
+    factory = {"?": {"id": "f0000000000000000000000000000001", "type": "cm.Factory"},
+               "template": template, "templates": [template, template]}
+    rt = Runtime([MEMBERS], cloud=Cloud())
+    loaded = rt.load_model({"Objects": factory, "ObjectsCopy": json.loads(json.dumps(factory))})
+    assert rt.get_object("tpl-1") is None
+    assert rt.call(loaded, "make", "vm-b").get_property("name") == "vm-b"
