@@ -127,13 +127,18 @@ class Interpreter:
         methods, contracts and defaults; the first problem raises. Returns the count."""
         names = self.registry.class_names(core)
         for name in names:
-            cls = self.load_class(name)
-            for method in cls.methods.values():
-                if method.native is None:
-                    self._api(lambda m=method: method_body(m))
-            for spec in cls.properties.values():
-                self._api(lambda s=spec: ready_property(s))
+            self.compile_class(name)
         return len(names)
+
+    def compile_class(self, name: str) -> MuranoClass:
+        """Build class ``name`` and compile its methods, contracts and defaults now."""
+        cls = self.load_class(name)
+        for method in cls.methods.values():
+            if method.native is None:
+                self._api(lambda m=method: method_body(m))
+        for spec in cls.properties.values():
+            self._api(lambda s=spec: ready_property(s))
+        return cls
 
     # --- contexts -------------------------------------------------------------------------
     def base_context(self, package: Package):

@@ -195,8 +195,13 @@ def _class_name(doc: Any, path: str) -> str:
     if not isinstance(doc, dict) or not isinstance(doc.get("Name"), str):
         raise SourceError("class document has no Name", path, getattr(doc, "line", 1),
                           getattr(doc, "column", 1))
+    namespaces = doc.get("Namespaces")
+    if namespaces is not None and not isinstance(namespaces, dict):
+        line, column = position(doc, "Namespaces")
+        raise SourceError("Namespaces must be a mapping of prefix: namespace", path, line,
+                          column)
     try:
-        return NamespaceResolver(doc.get("Namespaces")).resolve(doc["Name"])
+        return NamespaceResolver(namespaces).resolve(doc["Name"])
     except KeyError as exc:
         line, column = position(doc, "Name")
         raise SourceError(str(exc.args[0]), path, line, column) from None

@@ -93,6 +93,12 @@ class Runtime:
         MuranoPlError at its file and line. Returns how many classes."""
         return self._interpreter.compile_all(core)
 
+    def compile_class(self, name: str) -> MuranoClass:
+        """Build class ``name`` as a deployment would (Extends, Import, Meta) and compile its
+        methods, contracts and defaults now; a problem is a MuranoPlError at its file and
+        line."""
+        return self._interpreter.compile_class(name)
+
     # --- objects and calls ----------------------------------------------------------------
     def load_model(self, model: dict[str, Any]) -> Any:
         """Load a Murano object model (``{"Objects": ..., "Attributes": [...],

@@ -73,6 +73,9 @@ CODES: dict[str, tuple[str, str]] = {
     "S002": (ERROR, "Require names a package that is not in the set"),
     "S003": (ERROR, "two packages define the same class"),
     "S004": (ERROR, "the package a Require names has a version outside the required range"),
+    # the engine
+    "E001": (ERROR, "the engine refuses the class when it loads it (what a deployment would "
+                    "raise)"),
 }
 
 
