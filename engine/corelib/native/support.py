@@ -47,6 +47,18 @@ def stack_of(ctx: Any) -> Any:
     return stack
 
 
+def cloud_data(value: Any) -> Any:
+    """``value`` as plain JSON-like data for the cloud backend: mappings and sequences as
+    dict and list, every string a plain ``str`` (whatever the engine keeps it as)."""
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, dict):
+        return {cloud_data(k): cloud_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [cloud_data(v) for v in value]
+    return value
+
+
 def object_id(value: Any) -> str | None:
     """The id of an object proxy (or None)."""
     return getattr(value, "id", None) if value is not None else None

@@ -18,7 +18,6 @@ def write_model(tmp_path, **props):
     return path
 
 
-@gap("a quoted YAML default reaches the Heat template as QuotedStr: saving the state fails")
 def test_quoted_default_reaches_state_and_json_report(cli, tmp_path):
     state = tmp_path / "state"
     result = cli("deploy", write_model(tmp_path), "-p", fixture("clipkg"),
@@ -30,7 +29,6 @@ def test_quoted_default_reaches_state_and_json_report(cli, tmp_path):
     assert CIDR in (state / "heat-templates.yaml").read_text()
 
 
-@gap("a quoted YAML default reaches the Heat template as QuotedStr: the HTML report fails")
 def test_quoted_default_in_html_report(cli, tmp_path):
     report = tmp_path / "report.html"
     result = cli("deploy", write_model(tmp_path), "-p", fixture("clipkg"),
@@ -39,7 +37,6 @@ def test_quoted_default_in_html_report(cli, tmp_path):
     assert CIDR in report.read_text()
 
 
-@gap("agent execution plans of FormatVersion 1.x are refused")
 def test_format_1_plan_is_sent_to_the_agent(cli, tmp_path):
     result = cli("deploy", write_model(tmp_path, pushTemplate=False, useV1Plan=True),
                  "-p", fixture("clipkg"), "--report", "json")
