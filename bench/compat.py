@@ -134,13 +134,23 @@ class Package:
         return kind if isinstance(kind, str) else None
 
     def fields(self) -> list[dict[str, Any]]:
+        return [item for _form, item in self.form_fields()]
+
+    def form_fields(self) -> list[tuple[str, dict[str, Any]]]:
+        """(form name, field) of every field of the UI form."""
         found = []
         for form in (self.ui or {}).get("Forms") or []:
-            for body in (form.values() if isinstance(form, dict) else []):
+            for name, body in (form.items() if isinstance(form, dict) else []):
                 for item in (body or {}).get("fields") or []:
                     if isinstance(item, dict) and "name" in item:
-                        found.append(item)
+                        found.append((str(name), item))
         return found
+
+    def field_key(self, form: str, item: dict[str, Any]) -> str:
+        """How --set names a field: by itself, or form.field when several forms have it."""
+        name = str(item["name"])
+        repeated = sum(1 for _f, other in self.form_fields() if str(other["name"]) == name)
+        return f"{form}.{name}" if repeated > 1 else name
 
 
 def _read_classes(pkg: Package, manifest: dict[str, Any]) -> None:
@@ -282,15 +292,29 @@ def plain_value(item: dict[str, Any], owner: str) -> str | None:
     if kind in fixed:
         return fixed[kind]
     candidates = _string_candidates(item, owner)
-    pattern = item.get("regexpValidator")
-    if isinstance(pattern, str):
+    patterns = []
+    for pattern in _regexps(item):
         try:
-            compiled = re.compile(pattern)
+            patterns.append(re.compile(pattern))
         except re.error:
-            compiled = None
-        matching = [c for c in candidates if compiled is None or compiled.search(c)]
-        candidates = matching or candidates
-    return candidates[0]
+            continue
+    matching = [c for c in candidates + _FALLBACKS if all(p.search(c) for p in patterns)]
+    return (matching or candidates)[0]
+
+
+_FALLBACKS = ["dryrun.local", "example.org"]
+"""Values tried when no usual candidate passes a field's regular expressions."""
+
+
+def _regexps(item: dict[str, Any]) -> list[str]:
+    """The field's ``regexpValidator`` and those of its ``validators`` (``expr:
+    {regexpValidator: ...}``)."""
+    found = [item.get("regexpValidator")]
+    for validator in item.get("validators") or []:
+        expr = validator.get("expr") if isinstance(validator, dict) else None
+        if isinstance(expr, dict):
+            found.append(expr.get("regexpValidator"))
+    return [p for p in found if isinstance(p, str)]
 
 
 # -- plans -----------------------------------------------------------------------------------
@@ -315,12 +339,12 @@ class Unresolvable(Exception):
 
 def _plain_values(pkg: Package, extra: dict[str, str]) -> dict[str, str]:
     values = {}
-    for item in pkg.fields():
+    for form, item in pkg.form_fields():
         if field_types(item):
             continue
         value = plain_value(item, pkg.short)
         if value is not None:
-            values[str(item["name"])] = value
+            values[pkg.field_key(form, item)] = value
     values.update(extra)
     return values
 

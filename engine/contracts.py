@@ -271,15 +271,61 @@ def _make_class_step(type_arg: _TypeArg, default_arg: _TypeArg | None):
 
 
 TEMPLATE_CHECK = "template-check"
+_NOT_IN_TEMPLATES = ("Runtime", "Static", "Config")
+
+
+def object_template(obj: Any) -> dict:
+    """An object as a template of a new one (what upstream's ``template()`` contract makes
+    of an object): its class and property values, other objects by id, without its id."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, OBJECT_TYPES):
+            return value.real.id
+        if is_mapping(value):
+            return {k: plain(v) for k, v in value.items()}
+        if is_sequence(value):
+            return [plain(v) for v in value]
+        return value
+    result: dict[str, Any] = {"?": {"type": obj.cls.name}}
+    for spec in obj.cls.all_properties():
+        if spec.usage not in _NOT_IN_TEMPLATES and spec.name in obj.props:
+            result[spec.name] = plain(obj.props[spec.name])
+    return result
+
+
+def template_values(contract: Contract, value: Any) -> list[Any]:
+    """The parts of ``value`` that ``contract`` takes as object templates (``template()``):
+    data to keep, not objects of the model to create."""
+    if isinstance(contract, ChainContract):
+        return [value] if any(getattr(s, "is_template", False) for s in contract.steps) \
+            else []
+    if isinstance(contract, ListContract) and contract.items and is_sequence(value):
+        last = len(contract.items) - 1
+        return [found for i, item in enumerate(value)
+                for found in template_values(contract.items[min(i, last)], item)]
+    if isinstance(contract, DictContract) and is_mapping(value):
+        found = []
+        for key, item in value.items():
+            sub = contract.fixed.get(key)
+            if sub is None and contract.generic:
+                sub = contract.generic[0][1]
+            if sub is not None:
+                found += template_values(sub, item)
+        return found
+    return []
 
 
 def _make_template_step(type_arg: _TypeArg, exclude: Any):
     def step(value, env, path):
         if value is None:
             return None
+        cls = type_arg.get(env)
+        if isinstance(value, OBJECT_TYPES):
+            if not cls.is_compatible(value.real.cls):
+                raise violation(path, f"object of class {value.real.cls.name} is not "
+                                      f"compatible with {cls.name}")
+            value = object_template(value.real)
         if not is_mapping(value):
             raise violation(path, f"value {_shown(value, env, path)} is not an object template")
-        cls = type_arg.get(env)
         scope = env.frame.cls if env.frame is not None and env.frame.cls is not None \
             else type_arg.decl_cls
         value = normalize(thaw(value), scope, env.runtime, deep=False)
@@ -290,6 +336,8 @@ def _make_template_step(type_arg: _TypeArg, exclude: Any):
             if not cls.is_compatible(obj_cls):
                 raise violation(path, f"template of class {obj_cls.name} is not compatible "
                                       f"with {cls.name}")
+        else:  # no type: the contract's class, as upstream's default_type
+            value = dict(value, **{"?": dict(header or {}, type=cls.name)})
         excluded = set()
         if exclude is not None:
             ctx = env.runtime.contract_context(env.frame, value, type_arg.fl)
@@ -301,6 +349,7 @@ def _make_template_step(type_arg: _TypeArg, exclude: Any):
                 ready_property(spec)
                 spec.contract.transform(result[spec.name], check_env, f"{path}.{spec.name}")
         return result
+    step.is_template = True
     return step
 
 

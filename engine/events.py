@@ -88,21 +88,29 @@ def vm(kind: str, name: str, stack: str) -> dict[str, Any]:
 
 
 def agent_plan(vm_name: str, host: str | None, mode: str, plan: dict[str, Any],
-               status: str, result: Any, error: dict[str, Any] | None) -> dict[str, Any]:
-    """A murano-agent execution plan sent to ``vm_name`` and its outcome."""
-    files = [{"name": f.get("Name"), "type": f.get("Type") or f.get("BodyType"),
-              "body": f.get("Body", f.get("URL"))}
-             for _fid, f in sorted(plan.get("Files", {}).items(),
-                                   key=lambda kv: str(kv[1].get("Name")))]
-    names = {fid: f.get("Name") for fid, f in plan.get("Files", {}).items()
-             if isinstance(f, dict)}
-    entry_points = {name: names.get(script.get("EntryPoint"), script.get("EntryPoint"))
-                    for name, script in sorted(plan.get("Scripts", {}).items())
-                    if isinstance(script, dict)}
+               status: str, result: Any, error: dict[str, Any] | None,
+               scripts: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A murano-agent execution plan sent to ``vm_name`` and its outcome. A plan of
+    FormatVersion 1.x carries its scripts' contents only: ``scripts`` names them
+    (``name``, ``body``)."""
+    entry_points: dict[str, Any] = {}
+    if scripts is not None:
+        files = [{"name": s["name"], "type": "Base64", "body": s["body"]} for s in scripts]
+        names = [s["name"] for s in scripts]
+    else:
+        files = [{"name": f.get("Name"), "type": f.get("Type") or f.get("BodyType"),
+                  "body": f.get("Body", f.get("URL"))}
+                 for _fid, f in sorted(plan.get("Files", {}).items(),
+                                       key=lambda kv: str(kv[1].get("Name")))]
+        by_id = {fid: f.get("Name") for fid, f in plan.get("Files", {}).items()
+                 if isinstance(f, dict)}
+        entry_points = {name: by_id.get(script.get("EntryPoint"), script.get("EntryPoint"))
+                        for name, script in sorted(plan.get("Scripts", {}).items())
+                        if isinstance(script, dict)}
+        names = sorted(plan.get("Scripts", {}))
     return {"kind": AGENT_PLAN, "vm": vm_name, "host": host, "mode": mode,
             "name": plan.get("Name"), "id": plan.get("ID"), "stamp": plan.get("Stamp"),
-            "scripts": sorted(plan.get("Scripts", {})), "entry_points": entry_points,
-            "files": files,
+            "scripts": names, "entry_points": entry_points, "files": files,
             "parameters": plan.get("Parameters", {}), "body": plan.get("Body"),
             "status": status, "result": result, "error": error}
 

@@ -69,12 +69,13 @@ class Interpreter:
                  functions: dict[str, Callable] | None = None,
                  class_configs: dict[str, dict] | None = None,
                  limits: Limits | None = None, seed: int = 0,
-                 masker: events.Masker | None = None) -> None:
+                 masker: events.Masker | None = None, testing: bool = False) -> None:
         if sys.getrecursionlimit() < 20000:
             sys.setrecursionlimit(20000)
         self.limits = limits or Limits()
         self.budget = Budget(self.limits)
         self.functions = dict(functions or {})
+        self.library_functions = list(library.yaql_functions(testing))
         self.class_configs = dict(class_configs or {})
         self.registry = ClassRegistry(packages, library)
         self.events: list[dict] = []
@@ -135,13 +136,18 @@ class Interpreter:
         methods, contracts and defaults; the first problem raises. Returns the count."""
         names = self.registry.class_names(core)
         for name in names:
-            cls = self.load_class(name)
-            for method in cls.methods.values():
-                if method.native is None:
-                    self._api(lambda m=method: method_body(m))
-            for spec in cls.properties.values():
-                self._api(lambda s=spec: ready_property(s))
+            self.compile_class(name)
         return len(names)
+
+    def compile_class(self, name: str) -> MuranoClass:
+        """Build class ``name`` and compile its methods, contracts and defaults now."""
+        cls = self.load_class(name)
+        for method in cls.methods.values():
+            if method.native is None:
+                self._api(lambda m=method: method_body(m))
+        for spec in cls.properties.values():
+            self._api(lambda s=spec: ready_property(s))
+        return cls
 
     # --- contexts -------------------------------------------------------------------------
     def base_context(self, package: Package):
@@ -150,7 +156,8 @@ class Interpreter:
         key = tuple(package.format)
         ctx = self._contexts.get(key)
         if ctx is None:
-            ctx = self._contexts[key] = package_context(key, is_legacy(key), self.functions)
+            ctx = self._contexts[key] = package_context(key, is_legacy(key), self.functions,
+                                                          self.library_functions)
         return ctx
 
     def class_context(self, cls: MuranoClass):
@@ -310,6 +317,8 @@ class Interpreter:
         """new(): make, fill properties (contracts), native parts, ``.init``. An object
         made with ``store=False`` (a meta object) is not one of the run's objects."""
         oid = object_id or self.new_id()
+        while object_id is None and oid in self.objects:   # a saved model holds ids made
+            oid = self.new_id()                             # by an earlier run's seed
         if oid in self.objects:
             raise EngineFault("DuplicateObjectId", f"object id {oid!r} already exists")
         obj = MuranoObject(cls, oid, owner, self, name)

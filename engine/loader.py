@@ -20,7 +20,7 @@ from .exceptions import MuranoPlError, StackFrame
 from .files.errors import SourceError
 from .files.located_yaml import position
 from .files.package import MANIFEST, SUPPORTED_FORMATS, Package, parse_format
-from .syntax.documents import class_documents
+from .syntax.documents import class_documents, file_classes
 from .syntax.names import NamespaceResolver
 
 
@@ -104,6 +104,7 @@ class ClassDocuments(Mapping):
         self._files = {name: "Classes/" + rel for name, rel in package.classes.items()}
         self._docs: dict[str, tuple[Any, str]] = {}
         self._read_files: set[str] = set()
+        self._missing: dict[str, str] = {}   # manifest key -> the file that lacks it
 
     def _manifest_error(self, message: str, name: str, kind: str) -> SourceError:
         line, column = position(self._package.manifest.get("Classes"), name)
@@ -112,14 +113,15 @@ class ClassDocuments(Mapping):
 
     def _classes_of(self, rel: str) -> list[tuple[str, Any]]:
         """(full name, document) of every class of the member ``rel`` (a document read with
-        the Namespaces of a header is given them; the parse is the process's shared one)."""
-        self._read_files.add(rel)
+        the Namespaces of a header is given them; the parse is the process's shared one). A
+        file that does not load is not marked read: asking again raises its error again."""
         path = self._package.display_path(rel)
         found = []
         for doc, namespaces in class_documents(self._package.class_documents(rel)):
             if isinstance(doc, dict) and "Namespaces" not in doc and namespaces is not None:
                 doc["Namespaces"] = namespaces
             found.append((_class_name(doc, path), doc))
+        self._read_files.add(rel)
         return found
 
     def _load_file(self, rel: str) -> None:
@@ -130,21 +132,23 @@ class ClassDocuments(Mapping):
             self._read_files.add(rel)
             raise self._manifest_error(f"class file for {names[0]} not found: {rel}",
                                        names[0], "PackageLoadError")
-        docs = self._classes_of(rel)
+        defined, missing = file_classes(names, self._classes_of(rel))
         path = self._package.display_path(rel)
-        for name, doc in docs:
+        for name, doc in defined.items():
             self._docs[name] = (doc, path)
-        for name in names:
-            if name not in self._docs and len(docs) == 1:
-                self._docs[name] = (docs[0][1], path)
-            if name not in self._docs:
-                raise self._manifest_error(f"class {name} is not defined in {rel}", name,
-                                           "NoClassFound")
+        for name in missing:
+            self._missing[name] = rel
+
+    def _missing_error(self, name: str) -> SourceError:
+        return self._manifest_error(f"class {name} is not defined in {self._missing[name]}",
+                                    name, "NoClassFound")
 
     def load_all(self) -> None:
         """Read every class file the manifest names now (errors surface here)."""
         for rel in dict.fromkeys(self._files.values()):
             self._load_file(rel)
+        for name in self._missing:
+            raise self._missing_error(name)
 
     def index(self, folder: str, errors: list[SourceError] | None = None) -> None:
         """Add the classes of every YAML file under ``folder`` ("" for the whole package).
@@ -175,6 +179,8 @@ class ClassDocuments(Mapping):
             if rel is None:
                 raise KeyError(name)
             self._load_file(rel)
+            if name in self._missing:
+                raise self._missing_error(name)
             found = self._docs[name]
         return found
 
@@ -189,8 +195,13 @@ def _class_name(doc: Any, path: str) -> str:
     if not isinstance(doc, dict) or not isinstance(doc.get("Name"), str):
         raise SourceError("class document has no Name", path, getattr(doc, "line", 1),
                           getattr(doc, "column", 1))
+    namespaces = doc.get("Namespaces")
+    if namespaces is not None and not isinstance(namespaces, dict):
+        line, column = position(doc, "Namespaces")
+        raise SourceError("Namespaces must be a mapping of prefix: namespace", path, line,
+                          column)
     try:
-        return NamespaceResolver(doc.get("Namespaces")).resolve(doc["Name"])
+        return NamespaceResolver(namespaces).resolve(doc["Name"])
     except KeyError as exc:
         line, column = position(doc, "Name")
         raise SourceError(str(exc.args[0]), path, line, column) from None

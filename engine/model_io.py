@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from . import events
+from .contracts import ready_property, template_values
 from .exceptions import EngineFault, MuranoPlError
 from .executor.lifecycle import initialize_properties, run_init
 from .files.versions import satisfies
@@ -80,11 +81,16 @@ class ModelLoad:
     def __init__(self) -> None:
         self.entries: dict[str, tuple[dict, str | None, str]] = {}  # id -> (dict, owner, path)
         self.objects: dict[str, MuranoObject] = {}
+        self._skip: set[int] = set()   # id() of template values met so far
 
     def collect(self, value: Any, owner_id: str | None, path: str,
-                strict: bool = False) -> None:
-        """Record the objects in ``value``; ``strict``: a ``"?"`` that is not an object
-        header is an error (an object model), not data (``new()`` of a MuranoPL dict)."""
+                templates: Any = None, strict: bool = False) -> None:
+        """Register every object of ``value``; ``templates(head, data)`` names the parts of
+        an object's data its contracts take as templates (they are data, not objects);
+        ``strict``: a ``"?"`` that is not an object header is an error (an object model),
+        not data (``new()`` of a MuranoPL dict)."""
+        if self._skip and id(value) in self._skip:
+            return
         head = _header(value)
         if head is None and strict and isinstance(value, dict) and "?" in value and not (
                 isinstance(value["?"], dict) and isinstance(value["?"].get("type"), str)):
@@ -97,13 +103,36 @@ class ModelLoad:
                                  f"{self.entries[oid][2]})", path, "DuplicateObjectId")
             self.entries[oid] = (value, owner_id, path)
             owner_id = oid
+            if templates is not None:
+                self._skip.update(id(part) for part in templates(head, value))
         if isinstance(value, dict):
             for key, item in value.items():
                 if key != "?":
-                    self.collect(item, owner_id, f"{path}.{key}", strict)
+                    self.collect(item, owner_id, f"{path}.{key}", templates, strict)
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                self.collect(item, owner_id, f"{path}[{i}]", strict)
+                self.collect(item, owner_id, f"{path}[{i}]", templates, strict)
+
+
+def _template_finder(runtime: Any):
+    """``templates(head, data)`` for :meth:`ModelLoad.collect`: the property values of an
+    object that its class's contracts take as ``template()`` (a class that does not load
+    is reported later, where the object is created)."""
+    def templates(head: dict, data: dict) -> list[Any]:
+        try:
+            cls = runtime.resolve_class(type_name_of(head), None)
+        except (MuranoPlError, EngineFault):
+            return []
+        found = []
+        for key, value in data.items():
+            spec = cls.find_property(key) if key != "?" else None
+            if spec is not None and isinstance(value, (dict, list)):
+                try:
+                    found += template_values(ready_property(spec).contract, value)
+                except (MuranoPlError, EngineFault):
+                    continue
+        return found
+    return templates
 
 
 def _short(value: Any) -> str:
@@ -165,7 +194,7 @@ def load(runtime: Any, model: Any) -> MuranoObject | None:
     if root_dict is not None:
         if _header(root_dict) is None:
             raise ModelError('the root object has no "?": {type, id} header', "Objects")
-        loading.collect(root_dict, None, "Objects", strict=True)
+        loading.collect(root_dict, None, "Objects", _template_finder(runtime), strict=True)
     _restore_attributes(runtime, attributes)
     created = _create(runtime, loading, set(runtime.objects))
     root = loading.objects.get(str(root_dict["?"]["id"])) if root_dict is not None else None
@@ -300,7 +329,7 @@ def _values(data: dict) -> dict:
 
 def _collect_garbage(runtime: Any, live: ModelLoad, previous: Any) -> None:
     old = ModelLoad()
-    old.collect(previous, None, "ObjectsCopy", strict=True)
+    old.collect(previous, None, "ObjectsCopy", _template_finder(runtime), strict=True)
     orphan_ids = [oid for oid in old.entries if oid not in live.entries]
     if not orphan_ids:
         return

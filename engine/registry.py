@@ -20,6 +20,10 @@ from .model.classes import MuranoClass, TypeRef
 from .model.meta import attach_meta
 from .native import NATIVE_CLASSES
 
+NO_PACKAGE = "NoPackageForClassFound"
+"""What upstream's package loader raises for a class no package provides
+(``murano.dsl.exceptions.NoPackageForClassFound`` in ``Catch With:``)."""
+
 
 class ClassRegistry:
     """Full name -> :class:`MuranoClass` for the packages of a runtime and a core library
@@ -39,7 +43,8 @@ class ClassRegistry:
         return None
 
     def get_class(self, name: str) -> MuranoClass:
-        """The class of full name ``name`` (built on first use); EngineFault NoClassFound."""
+        """The class of full name ``name`` (built on first use); EngineFault
+        NoPackageForClassFound when no package provides it."""
         cls = self._classes.get(name)
         if cls is not None:
             return cls
@@ -52,7 +57,8 @@ class ClassRegistry:
             if cls is None:
                 broken = "".join(f" (core library file with errors: {e.file}: {e.message})"
                                  for e in self.library.broken)
-                raise EngineFault("NoClassFound", f'Class "{name}" is not found{broken}')
+                raise EngineFault(NO_PACKAGE, f'Class "{name}" is not found: no loaded package '
+                                              f'provides it{broken}')
             return cls
         if name in self._building:
             chain = " -> ".join(self._building[self._building.index(name):] + [name])

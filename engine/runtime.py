@@ -34,7 +34,8 @@ class Runtime:
                  default_format: str | None = None,
                  class_configs: dict[str, dict] | None = None, *,
                  limits: Limits | dict | None = None, seed: int = 0,
-                 eager: bool = False, cloud: Any = None, masker: Masker | None = None) -> None:
+                 eager: bool = False, cloud: Any = None, masker: Masker | None = None,
+                 testing: bool = False) -> None:
         """``paths``: packages to load, as paths or :class:`~.files.package.Package` objects
         (a class found in several: the first wins);
         ``functions``: Python functions MuranoPL can call by name; ``default_format``: the
@@ -46,14 +47,17 @@ class Runtime:
         here, not when its class is first needed); ``cloud``:
         the :class:`~muranokit.engine.corelib.cloud.backend.CloudBackend` the core library
         talks to (a simulated cloud by default); ``masker``: the run's secret masker (error
-        messages never show a value given under a secret name, nor a secret it knows).
+        messages never show a value given under a secret name, nor a secret it knows);
+        ``testing``: a MuranoPL unit-test run, as murano-test-runner's (the global
+        ``inject()`` and ``withOriginal()`` exist).
         MuranoPlError when a package is unusable."""
         if isinstance(limits, dict):
             limits = Limits(**limits)
         packages = [open_package(p, default_format, eager) for p in paths]
         self._interpreter = Interpreter(packages, corelib.shared(), functions=functions,
                                         class_configs=class_configs, limits=limits, seed=seed,
-                                        masker=masker or getattr(cloud, "masker", None))
+                                        masker=masker or getattr(cloud, "masker", None),
+                                        testing=testing)
         if cloud is not None:
             cloud.connect(self._interpreter.emit)
             self._interpreter.services["cloud"] = cloud
@@ -102,6 +106,12 @@ class Runtime:
         too) and compile its methods, contracts and defaults now; the first problem is a
         MuranoPlError at its file and line. Returns how many classes."""
         return self._interpreter.compile_all(core)
+
+    def compile_class(self, name: str) -> MuranoClass:
+        """Build class ``name`` as a deployment would (Extends, Import, Meta) and compile its
+        methods, contracts and defaults now; a problem is a MuranoPlError at its file and
+        line."""
+        return self._interpreter.compile_class(name)
 
     # --- objects and calls ----------------------------------------------------------------
     def load_model(self, model: dict[str, Any]) -> Any:

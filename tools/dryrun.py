@@ -32,6 +32,8 @@ ENVIRONMENT = "io.murano.Environment"
 #: Engine errors of a package source that does not load (a class file's YAML, syntax, ...).
 _LOAD_ERRORS = frozenset({"DslSyntaxError", "PackageLoadError", "PackageFormatError",
                           "NoClassFound"})
+#: Engine errors of a class that is not there (no package provides it, or its file lacks it).
+_NOT_FOUND = frozenset({"NoClassFound", "NoPackageForClassFound"})
 
 
 # --- packages ------------------------------------------------------------------------------
@@ -298,7 +300,7 @@ class Session:
 
     def _hint(self, exc: Any, model: dict[str, Any]) -> str:
         """What to do about a class that is not found or an object id that is not."""
-        if exc.type_name == "NoClassFound" and (exc.model_path or "").endswith(".?.type"):
+        if exc.type_name in _NOT_FOUND and (exc.model_path or "").endswith(".?.type"):
             return class_not_found_hint(self.packages, exc.message)
         if exc.type_name == "NoObjectFoundError" and isinstance(exc.extra, dict) \
                 and exc.extra.get("class"):

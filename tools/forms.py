@@ -5,15 +5,20 @@
 ``validators`` with yaql ``expr``); values come from ``--set field=value`` (or
 ``form.field=value``). The ``Application`` template (with ``Templates`` and ``Parameters``) is
 then evaluated with yaql in the dashboard's legacy mode, with its functions ``repeat``,
-``generateHostname`` and ``name``. Object ids are deterministic.
+``generateHostname``, ``name`` and ``encryptData``. Object ids are deterministic.
+
+As the dashboard: a ``network`` field's value is a ``[network id, subnet id]`` pair,
+``[null, null]`` for "Auto" (its default); from Version 2.2 on the dashboard asks for the
+application's name itself (``application_name``) and makes it the object's ``?.name``.
 """
 
 from __future__ import annotations
 
+import ast
 import collections.abc  # noqa: F401  (yaql 3 needs it imported first)
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +32,7 @@ from muranokit.engine.files import (
     SourceError,
     YamlMap,
     YamlSeq,
+    YaqlStr,
     load_yaml,
     read_file,
 )
@@ -48,7 +54,10 @@ def _yaql():
         _YAQL = grammar.cached_engine(grammar.dashboard_factory(), _YAQL_OPTIONS)
     return _YAQL
 STRING_TYPES = ("string", "password", "text", "clusterip", "flavor", "image", "keypair",
-                "azone", "network", "domain", "databaselist", "choice")
+                "azone", "domain", "databaselist", "choice")
+AUTO_NETWORK = [None, None]
+APP_NAME_FIELD = "application_name"
+APP_NAME_PATTERN = re.compile(r"^[-\w]+$")
 BOOLEAN_TYPES = ("boolean", "floatingip")
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0", "")
@@ -82,6 +91,8 @@ def _with_expressions(value: Any, line: int) -> Any:
     :class:`Expr`, keys too, as the dashboard reads ui.yaml; positions are kept."""
     if type(value) is str:
         return Expr(value, line) if _is_expression(value) else value
+    if isinstance(value, YaqlStr):  # tagged !yaql: always an expression
+        return Expr(str(value), line)
     if isinstance(value, QuotedStr):  # a quoted or block scalar is never an expression
         return str(value)
     if isinstance(value, YamlMap):
@@ -122,6 +133,7 @@ class UiForm:
         if not re.fullmatch(r"2(\.\d+)?", version):
             raise InputError(f"unsupported ui.yaml Version {version} (2.x is supported)", path,
                              data.line or None)
+        self.version = tuple(int(part) for part in version.split("."))
         for section in ("Application", "Forms"):
             if section not in data:
                 raise InputError(f"ui.yaml has no '{section}' section", path)
@@ -152,6 +164,11 @@ class UiForm:
                                      self.path, getattr(field, "line", None))
                 result.append((form, field))
         return result
+
+    @property
+    def names_application(self) -> bool:
+        """From Version 2.2 on the dashboard asks the application's name itself."""
+        return self.version >= (2, 2)
 
     def password_fields(self) -> list[str]:
         """Names of the fields of type password (their values are secrets)."""
@@ -207,9 +224,11 @@ def parse_set(items: list[str]) -> dict[str, str]:
 class FormFiller:
     """Fills the forms of a :class:`UiForm` with values and evaluates the Application."""
 
-    def __init__(self, ui: UiForm, app_name: str) -> None:
+    def __init__(self, ui: UiForm, app_name: str,
+                 encrypt: Callable[[str], str] | None = None) -> None:
         self.ui = ui
         self.app_name = app_name
+        self.encrypt = encrypt
         self.masker = current_masker()     # password values never show in its messages
         self.masker.add_keys(ui.password_fields())
         self.context = legacy.create_context()
@@ -238,7 +257,14 @@ class FormFiller:
         def name():
             return filler.app_name
 
+        @specs.parameter("value", str)
+        def encrypt_data(value):
+            if filler.encrypt is None:
+                raise ValueError("encryptData() needs the cloud's key manager")
+            return filler.encrypt(value)
+
         self.context.register_function(repeat, "repeat")
+        self.context.register_function(encrypt_data, "encryptData")
         self.context.register_function(generate_hostname, "generateHostname")
         self.context.register_function(name, "name")
 
@@ -277,6 +303,8 @@ class FormFiller:
 
     def _coerce(self, form: str, field: YamlMap, raw: Any) -> Any:
         kind = field["type"]
+        if kind == "network":
+            return self._network(form, field, raw)
         if kind == "integer":
             if isinstance(raw, int) and not isinstance(raw, bool):
                 return raw
@@ -294,6 +322,29 @@ class FormFiller:
             raise self._field_error(form, field, f"{self._shown(field, raw)} is not a boolean "
                                     "(true/false)")
         return raw if isinstance(raw, (dict, list)) else ("" if raw is None else str(raw))
+
+    def _network(self, form: str, field: YamlMap, raw: Any) -> list[Any]:
+        """``[network id, subnet id]``: "auto" or nothing is ``[null, null]``; else NET,
+        NET,SUBNET or the dashboard's own ``('net', 'subnet')``."""
+        if isinstance(raw, (list, tuple)) and len(raw) == 2:
+            return [raw[0], raw[1]]
+        text = "" if raw is None else str(raw).strip()
+        if text.lower() in ("", "auto"):
+            if self._attr(field, "allow_auto", True) is False:
+                raise self._field_error(form, field, "'Auto' is not allowed: give NETWORK or "
+                                                     "NETWORK,SUBNET")
+            return list(AUTO_NETWORK)
+        if text.startswith("("):
+            try:
+                pair = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                pair = None
+            if not isinstance(pair, tuple) or len(pair) != 2:
+                raise self._field_error(form, field, f"{text!r} is not a (network, subnet) "
+                                                     "pair")
+            return list(pair)
+        net, _sep, subnet = text.partition(",")
+        return [net.strip(), subnet.strip() or None]
 
     def _validate(self, form: str, field: YamlMap, value: Any) -> None:
         kind = field["type"]
@@ -350,6 +401,13 @@ class FormFiller:
         for form, field in fields:
             by_name.setdefault(field["name"], []).append(f"{form}.{field['name']}")
         wanted: dict[str, str] = {}
+        values = dict(values)
+        if self.ui.names_application and APP_NAME_FIELD in values and \
+                APP_NAME_FIELD not in by_name:
+            self.app_name = values.pop(APP_NAME_FIELD)
+            if not APP_NAME_PATTERN.match(self.app_name):
+                raise InputError(f"--set {APP_NAME_FIELD}: {self.app_name!r}: just A-Z, a-z, "
+                                 "0-9, dash and underline are allowed")
         for key, value in values.items():
             if key in by_name:
                 if len(by_name[key]) > 1:
@@ -370,6 +428,8 @@ class FormFiller:
                 value = self._coerce(form, field, wanted[full])
             elif "initial" in field:
                 value = self._coerce(form, field, self._attr(field, "initial"))
+            elif kind == "network" and self._attr(field, "allow_auto", True) is not False:
+                value = list(AUTO_NETWORK)   # the dashboard's first choice: "Auto"
             else:
                 required = self._attr(field, "required", kind not in BOOLEAN_TYPES)
                 if required:
@@ -401,6 +461,8 @@ class FormFiller:
                 "?"].get("type"):
             raise InputError("the Application template must give an object with '?: {type:}'",
                              self.ui.path, getattr(self.ui.application, "line", None))
+        if self.ui.names_application:
+            app["?"]["name"] = self.app_name
         return self._insert_ids(app)
 
     def _next_id(self) -> str:
@@ -424,15 +486,15 @@ class FormFiller:
 
 
 def build_application(ui_source: str | Path | Package, values: dict[str, str],
-                      app_name: str = "app") -> tuple[dict[str, Any], list[str]]:
+                      app_name: str = "app", encrypt: Callable[[str], str] | None = None
+                      ) -> tuple[dict[str, Any], list[str]]:
     """(application object, names of password fields) from a ui.yaml (or a package's UI
-    form) and field values."""
+    form) and field values; ``encrypt`` backs the form's ``encryptData()`` (the cloud's
+    key manager)."""
     ui = load_ui(ui_source)
-    filler = FormFiller(ui, app_name)
+    filler = FormFiller(ui, app_name, encrypt)
     filler.fill(values)
-    app = filler.application()
-    app["?"].setdefault("name", app_name)
-    return app, ui.password_fields()
+    return filler.application(), ui.password_fields()
 
 
 def environment_model(applications: list[dict[str, Any]], name: str = "dry-run") -> dict:

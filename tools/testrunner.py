@@ -40,7 +40,7 @@ def _runtime(paths: list[str], limits: Any = None):
     from muranokit.engine import MuranoPlError, Runtime
     from muranokit.engine.corelib.cloud import Cloud
     try:
-        return Runtime(paths, cloud=Cloud(), limits=limits)
+        return Runtime(paths, cloud=Cloud(), testing=True, limits=limits)
     except MuranoPlError as exc:
         raise InputError(f"cannot load package: {exc.message}", exc.file, exc.line) from None
 

@@ -23,6 +23,7 @@ from ..model.classes import MuranoClass
 from ..model.meta import attach_meta
 from ..native import NATIVE_CLASSES
 from ..syntax.names import NamespaceResolver
+from . import functions
 
 _PACKAGE = __name__.rpartition(".")[0]
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -96,6 +97,12 @@ class CoreLibrary:
         if cls is None:
             raise EngineFault("NoClassFound", f'Class "{name}" is not found')
         return cls
+
+
+    @staticmethod
+    def yaql_functions(testing: bool = False) -> list:
+        """The yaql functions the core library adds (with ``testing``, the test runner's)."""
+        return functions.yaql_functions(testing)
 
 
 def _is_native(name: str) -> bool:

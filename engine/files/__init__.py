@@ -20,6 +20,7 @@ from .located_yaml import (
     QuotedStr,
     YamlMap,
     YamlSeq,
+    YaqlStr,
     key_line_of,
     line_of,
     load_yaml,
@@ -42,7 +43,7 @@ from .package import (
 from .reading import check_regular_file, read_file, read_text
 
 __all__ = ["MANIFEST", "Package", "PackageFile", "QuotedStr", "SUPPORTED_FORMATS",
-           "SourceError", "YamlMap", "YamlSeq", "atomic_folder", "atomic_write",
+           "SourceError", "YamlMap", "YamlSeq", "YaqlStr", "atomic_folder", "atomic_write",
            "check_regular_file", "contained_path", "find_package_dirs", "is_dotted_name", "is_junk",
            "key_line_of", "line_of", "load_json", "load_yaml", "load_yaml_documents",
            "load_yaml_file", "move_into_place", "parse_format", "plain_copy", "position",

@@ -8,7 +8,8 @@ agent rules, ...) goes through :func:`load_yaml` or :func:`load_yaml_documents`.
   of each key, of each value and of each item.
 - **Quoting kept**: a quoted or block scalar is a :class:`QuotedStr` (a ``str``); for
   MuranoPL it is always a literal, never a yaql expression, as upstream Murano resolves
-  expressions on plain scalars only.
+  expressions on plain scalars only. A scalar tagged ``!yaql`` is a :class:`YaqlStr`:
+  always an expression, quoted or not (upstream's loader has the same tag).
 - **Guarded**: only safe tags are built; a file over :data:`MAX_BYTES`, nesting deeper
   than :data:`MAX_DEPTH`, aliases expanding to more than :data:`MAX_EXPANDED_NODES` nodes
   (an "alias bomb") or a recursive alias, text that is not UTF-8 and a key given twice in
@@ -65,6 +66,15 @@ class QuotedStr(str):
     """A quoted or block scalar: always a literal string, never a yaql expression."""
 
     __slots__ = ()
+
+
+class YaqlStr(str):
+    """A scalar tagged ``!yaql``: always a yaql expression, whatever its form."""
+
+    __slots__ = ()
+
+
+YAQL_TAG = "!yaql"
 
 
 class YamlMap(dict):
@@ -207,6 +217,13 @@ _FLATTEN_TAGS = frozenset({_MERGE_TAG, "tag:yaml.org,2002:value"})
 _resolve = functools.lru_cache(maxsize=16_384)(Resolver().resolve)
 
 
+def _construct_yaql(constructor: SafeConstructor, node: Node) -> YaqlStr:
+    if type(node) is not ScalarNode:
+        raise ConstructorError(None, None, "the !yaql tag is for scalars only",
+                               node.start_mark)
+    return YaqlStr(node.value)
+
+
 class _LocatedConstructor(SafeConstructor):
     """SafeConstructor that builds YamlMap/YamlSeq/QuotedStr instead of dict/list/str.
 
@@ -267,11 +284,15 @@ class _LocatedConstructor(SafeConstructor):
                 value_marks[key] = value_node.start_mark
             if explicit is None:
                 if len(mapping) != len(node.value):
-                    self._duplicate([key for key, _ in node.value], node, memo)
+                    self._duplicate(node.value, node, memo)
             elif len(explicit) > 1:
-                self._duplicate(explicit, node, memo)
+                self._duplicate([pair for pair in node.value if pair[0] in explicit], node,
+                                memo)
             return mapping
         # !!set, !!pairs, or a tag safe loading refuses
+        if tag == YAQL_TAG:
+            raise ConstructorError(None, None, "the !yaql tag is for scalars only",
+                                   node.start_mark)
         value = self.construct_object(node, deep=True)
         memo[id(node)] = value
         return value
@@ -288,21 +309,42 @@ class _LocatedConstructor(SafeConstructor):
                                    "found an unhashable key", key_node.start_mark) from None
         return key
 
-    def _duplicate(self, key_nodes: list[Node], node: MappingNode,
+    def _duplicate(self, pairs: list[tuple[Node, Node]], node: MappingNode,
                    memo: dict[int, Any]) -> None:
-        """Raise SourceError at the second of two equal keys among ``key_nodes``."""
-        seen: dict[Any, Node] = {}
-        for key_node in key_nodes:
+        """Raise SourceError at the second of two equal keys among the (key, value) node
+        ``pairs`` when their values differ. A key written twice with the same value is
+        accepted, as PyYAML (and so upstream Murano) accepts it: nothing is ambiguous."""
+        seen: dict[Any, tuple[Node, Node]] = {}
+        for key_node, value_node in pairs:
             if type(key_node) is ScalarNode and key_node.tag == _STR_TAG:
                 key = key_node.value
             else:
                 key = self._key(key_node, node, memo)
-            first = seen.setdefault(key, key_node)
-            if first is not key_node:
+            first = seen.setdefault(key, (key_node, value_node))
+            if first[0] is not key_node and not _same_node(first[1], value_node):
                 mark = key_node.start_mark
                 raise SourceError(f"duplicate key {key!r} (first at line "
-                                  f"{first.start_mark.line + 1})", self.path, mark.line + 1,
+                                  f"{first[0].start_mark.line + 1})", self.path, mark.line + 1,
                                   mark.column + 1)
+
+
+def _same_node(a: Node, b: Node) -> bool:
+    """Two YAML nodes that build the same value (same kinds, tags, scalars and quoting)."""
+    if a is b:
+        return True
+    if type(a) is not type(b) or a.tag != b.tag:
+        return False
+    if type(a) is ScalarNode:
+        return a.value == b.value and bool(a.style) == bool(b.style)
+    if len(a.value) != len(b.value):
+        return False
+    if type(a) is MappingNode:
+        return all(_same_node(ka, kb) and _same_node(va, vb)
+                   for (ka, va), (kb, vb) in zip(a.value, b.value))
+    return all(_same_node(x, y) for x, y in zip(a.value, b.value))
+
+
+_LocatedConstructor.add_constructor(YAQL_TAG, _construct_yaql)
 
 
 class _LocatedLoader(_Parser, _LocatedConstructor, Resolver):
@@ -494,5 +536,5 @@ def load_yaml_file(path: str) -> Any:
 
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_EXPANDED_NODES", "QuotedStr", "YamlMap", "YamlSeq",
-           "key_line_of", "line_of", "load_located", "load_yaml", "load_yaml_documents",
+           "YaqlStr", "key_line_of", "line_of", "load_located", "load_yaml", "load_yaml_documents",
            "load_yaml_file", "plain_copy", "position", "single_document"]

@@ -130,6 +130,20 @@ def sum_(operator, collection, initial=utils.NO_VALUE):
     return functools.reduce(add, collection, initial)
 
 
+@specs.parameter("collection", yaqltypes.Iterable())
+@specs.parameter("default", nullable=True)
+@specs.extension_method
+@specs.name("firstOrDefault")
+def first_or_default(collection, default=None):
+    """Format <= 1.1: the first item, or ``default`` for an empty collection."""
+    for item in collection:
+        return item
+    return default
+
+
+LEGACY_FUNCTIONS = [first_or_default]
+"""Registered into the legacy (Format 1.0 and 1.1) root context only."""
+
 FUNCTIONS = [bind_, bind_method, base64encode, base64decode, format_, format_method,
              to_lower, to_upper, trim_, substr_, patch_, sum_]
 """Registered into every root context."""

@@ -9,7 +9,7 @@ a child of it (:func:`package_context`).
 from __future__ import annotations
 
 import collections.abc  # noqa: F401  (yaql 3.2 needs it imported first)
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import yaql
@@ -43,18 +43,21 @@ def root_context(legacy: bool) -> Any:
         else:
             base = yaql.create_context(convention=CONVENTION, finalizer=_finalize)
         ctx = base.create_child_context()
-        for func in FUNCTIONS:
+        for func in FUNCTIONS + (data.LEGACY_FUNCTIONS if legacy else []):
             ctx.register_function(func)
         ctx = _ROOTS[legacy] = ctx
     return ctx
 
 
 def package_context(fmt: tuple[int, int], legacy: bool,
-                    functions: dict[str, Callable]) -> Any:
+                    functions: dict[str, Callable], library: Iterable[Any] = ()) -> Any:
     """The context of a package of Format ``fmt``: the root context of its flavour, plus
-    the functions that differ by Format and the runtime's own Python ``functions``."""
+    the functions that differ by Format, the core library's yaql ``library`` functions and
+    the runtime's own Python ``functions``."""
     ctx = root_context(legacy).create_child_context()
     ctx.register_function(objects.type_legacy if fmt <= (1, 3) else objects.type_ref)
+    for func in library:
+        ctx.register_function(func)
     for name, func in functions.items():
         _register_python_function(ctx, name, func)
     return ctx

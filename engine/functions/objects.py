@@ -216,10 +216,21 @@ def name_(obj):
     return None if obj is None else obj.real.name
 
 
+@specs.name("isObject")
+def is_object(value):
+    """True for MuranoPL objects and class references."""
+    return isinstance(value, OBJECT_TYPES + (TypeRef,))
+
+
 # --- attributes ------------------------------------------------------------------------------
 
-def _attr_key(frame, obj, name):
-    cls = frame.cls.name if frame.cls is not None else obj.real.cls.name
+def _attr_key(frame, obj, name, owner=None):
+    """Attributes are kept per (object, class): the calling class's, or ``owner``'s (a
+    type or a class name in the calling class's namespaces)."""
+    if owner is not None:
+        cls = to_type(frame, owner).name
+    else:
+        cls = frame.cls.name if frame.cls is not None else obj.real.cls.name
     return (obj.real.id, cls, name)
 
 
@@ -227,9 +238,9 @@ def _attr_key(frame, obj, name):
 @specs.parameter("name", yaqltypes.String())
 @specs.method
 @specs.name("getAttr")
-def get_attr_method(context, obj, name, default=None):
+def get_attr_method(context, obj, name, default=None, owner=None):
     frame = _frame(context)
-    value = frame.runtime.attributes.get(_attr_key(frame, obj, name))
+    value = frame.runtime.attributes.get(_attr_key(frame, obj, name, owner))
     return default if value is None else value
 
 
@@ -237,24 +248,24 @@ def get_attr_method(context, obj, name, default=None):
 @specs.parameter("name", yaqltypes.String())
 @specs.method
 @specs.name("setAttr")
-def set_attr_method(context, obj, name, value):
+def set_attr_method(context, obj, name, value, owner=None):
     frame = _frame(context)
-    frame.runtime.attributes[_attr_key(frame, obj, name)] = freeze(value)
+    frame.runtime.attributes[_attr_key(frame, obj, name, owner)] = freeze(value)
 
 
 @specs.parameter("name", yaqltypes.String())
 @specs.name("getAttr")
-def get_attr(context, name, default=None):
+def get_attr(context, name, default=None, owner=None):
     frame = _frame(context)
-    value = frame.runtime.attributes.get(_attr_key(frame, frame.this, name))
+    value = frame.runtime.attributes.get(_attr_key(frame, frame.this, name, owner))
     return default if value is None else value
 
 
 @specs.parameter("name", yaqltypes.String())
 @specs.name("setAttr")
-def set_attr(context, name, value):
+def set_attr(context, name, value, owner=None):
     frame = _frame(context)
-    frame.runtime.attributes[_attr_key(frame, frame.this, name)] = freeze(value)
+    frame.runtime.attributes[_attr_key(frame, frame.this, name, owner)] = freeze(value)
 
 
 # --- calls, concurrency ------------------------------------------------------------------------
@@ -307,6 +318,6 @@ def template_(context, type_, **props):
 FUNCTIONS = [object_method_call, static_method_call, object_property, static_property,
              ns_resolve, ns_resolve_default, is_instance, new_, id_, id_method, cast_, super_,
              psuper_, require_, find_, sleep_, type_by_name, class_by_name, typeinfo_,
-             metadata_, name_, get_attr_method, set_attr_method, get_attr, set_attr,
+             metadata_, is_object, name_, get_attr_method, set_attr_method, get_attr, set_attr,
              call_method_by_name, call_function_with_receiver, pselect_, random_name, template_]
 """Registered into every root context."""

@@ -26,7 +26,7 @@ import sys
 from typing import Any
 
 from ..files.atomic import atomic_write
-from ..files.located_yaml import QuotedStr
+from ..files.located_yaml import QuotedStr, YaqlStr
 from ..limits import LiveOptions
 from . import grammar
 
@@ -55,14 +55,17 @@ def is_plain_text(text: str, pattern: re.Pattern = PLAIN_TEXT) -> bool:
 
 def literal_by_form(text: Any, pattern: re.Pattern = PLAIN_TEXT) -> bool:
     """True when ``text`` is a literal whatever it says: not a string, a quoted scalar,
-    or plain text."""
+    or plain text (a ``!yaql`` scalar never is)."""
+    if isinstance(text, YaqlStr):
+        return False
     return not isinstance(text, str) or isinstance(text, QuotedStr) or \
         bool(pattern.match(text))
 
 
 def looks_like_code(text: str) -> bool:
-    """A string meant as an expression: starts with ``$`` or is a function call."""
-    return bool(_LOOKS_LIKE_CODE.match(text))
+    """A string meant as an expression: starts with ``$``, is a function call, or is
+    tagged ``!yaql``."""
+    return isinstance(text, YaqlStr) or bool(_LOOKS_LIKE_CODE.match(text))
 
 
 def is_legacy(fmt: tuple[int, int]) -> bool:

@@ -62,7 +62,9 @@ def test_missing_file_names_the_package_and_path(package):
 
 
 @pytest.mark.parametrize("bad, message", [
-    ({"FormatVersion": "1.0.0", "Scripts": ["a.sh"]}, "FormatVersion '1.0.0'"),
+    ({"FormatVersion": "1.0.0", "Scripts": ["a.sh"]}, "Resources/scripts/a.sh"),
+    ({"FormatVersion": "1.0.0", "Scripts": {"a": "a.sh"}}, "must be a list of file names"),
+    ({"FormatVersion": "3.0.0"}, "FormatVersion '3.0.0'"),
     ({"FormatVersion": "2.0.0", "Scripts": {"x": {"Type": "Application"}}}, "no entry point"),
     ("not a dict", "must be a mapping"),
 ])
@@ -120,3 +122,32 @@ def test_nonzero_exit_code_fails_the_plan(package):
     plan = cloud.agents.build_plan("vm1", deploy_template(), package)
     with pytest.raises(AgentFailure, match="exited with code 3: boom"):
         cloud.agents.execute("vm1", None, plan)
+
+
+def test_format_1_plan_carries_its_scripts_base64_in_order(package):
+    template = {"FormatVersion": "1.0.0", "Version": "1.0.0", "Name": "Configure",
+                "Commands": [{"Name": "Install", "Arguments": {"size": 2}}],
+                "Scripts": ["common.sh", "deploy.sh"], "RebootOnCompletion": 0}
+    cloud = Cloud()
+    plan = cloud.agents.build_plan("win1", template, package)
+    assert "ID" not in plan and "Stamp" not in plan and "Files" not in plan
+    contents = [base64.b64decode(s).decode() for s in plan["Scripts"]]
+    assert contents == [package.read_resource("scripts/common.sh").decode(),
+                        package.read_resource("scripts/deploy.sh").decode()]
+    assert plan["Commands"] == template["Commands"]
+    assert cloud.agents.execute("win1", None, plan) is None
+    event = cloud.events[-1]
+    assert event["scripts"] == ["common.sh", "deploy.sh"]
+    assert [f["name"] for f in event["files"]] == ["common.sh", "deploy.sh"]
+
+
+def test_format_1_failure_names_the_command(package):
+    rules = parse_rules("agent:\n  - script: Install\n    fail: setup.exe returned 5\n")
+    cloud = Cloud(rules=rules)
+    template = {"Commands": [{"Name": "Install"}], "Scripts": ["deploy.sh"]}
+    plan = cloud.agents.build_plan("win1", template, package)
+    with pytest.raises(AgentFailure) as info:
+        cloud.agents.execute("win1", None, plan)
+    assert info.value.error["command"] == "Install"
+    assert info.value.error["message"] == "setup.exe returned 5"
+    assert set(info.value.error) >= {"type", "message", "command", "details", "timestamp"}

@@ -41,8 +41,10 @@ def test_push_creates_resources_with_outputs_from_the_allocator():
     stack.update_template(server("vm1", with_fip=True))
     stack.push()
     out = stack.output()
-    assert out["vm1-assigned-ips"] == {"env-net": ["10.0.3.3"]}
-    assert out["vm1-floatingIPaddress"].startswith("172.24.4.")
+    fip = out["vm1-floatingIPaddress"]
+    assert fip.startswith("172.24.4.")
+    # Nova lists the port's floating IP with its network, after the fixed one
+    assert out["vm1-assigned-ips"] == {"env-net": ["10.0.3.3", fip]}
     assert stack.status == "CREATE_COMPLETE"
     kinds = [e["kind"] for e in cloud.events]
     assert kinds == ["heat_push", "vm_created"]
@@ -184,10 +186,11 @@ def test_changing_a_subnet_recomputes_everything_that_depends_on_it():
     stack.update_template(network_template())
     stack.update_template(server("vm1", with_fip=True))
     stack.push()
-    assert stack.output()["vm1-assigned-ips"] == {"env-net": ["10.0.3.3"]}
+    fip = stack.output()["vm1-floatingIPaddress"]
+    assert stack.output()["vm1-assigned-ips"] == {"env-net": ["10.0.3.3", fip]}
     stack.update_template({"resources": {"subnet": {"properties": {"cidr": "10.9.0.0/24"}}}})
     stack.push()
-    assert stack.output()["vm1-assigned-ips"] == {"env-net": ["10.9.0.3"]}
+    assert stack.output()["vm1-assigned-ips"] == {"env-net": ["10.9.0.3", fip]}
     push = cloud.events[-1]
     assert set(push["outputs"]) == {"vm1-assigned-ips"}  # only what changed is reported
     assert any(line == "+      cidr: 10.9.0.0/24" for line in push["diff"])

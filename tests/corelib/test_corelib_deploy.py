@@ -141,7 +141,7 @@ def test_resources_and_logger(pkg):
     assert run.runtime.call("app-1", "readAll") == {"text": "hello notes\n",
                                                    "data": {"a": [1, 2]}}
     run.runtime.call("app-1", "log", "hello log")
-    assert run.events[-1] == {"kind": "log", "level": "info", "logger": "web",
+    assert run.events[-1] == {"kind": "log", "level": "info", "logger": "applications.web",
                               "message": "hello log"}
 
 
@@ -149,8 +149,9 @@ def test_shared_ip_is_a_port_on_the_environment_network(pkg):
     run = Deployment([pkg], model(web_app("app-1", "web-1")))
     vip, fip, ref = run.runtime.call("app-1", "shareIp")
     assert vip.startswith("10.0.0.") and fip.startswith("172.24.4.")
-    port = run.stack().deployed["resources"][ref["get_resource"]]
-    assert port["properties"]["network"] == {"get_resource": "network-net-1"}
+    port = run.stack().deployed["resources"][ref["get_attr"][0]]
+    assert port["properties"]["network_id"] == run.stack().attributes["network-net-1"]["id"]
+    assert ref["get_attr"][1:] == ["fixed_ips", 0, "ip_address"]
 
 
 @pytest.mark.parametrize("method, type_name, message", [

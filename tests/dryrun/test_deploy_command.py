@@ -146,7 +146,8 @@ def test_a_property_a_form_marks_as_password_is_masked(cli) -> None:
     run = cli("deploy", "-p", VAULT_PKG, VAULT_MODEL, "--report", "json")
     assert run.code == 0, run.err
     assert "8472-blue-heron" not in run.out
-    log = next(e for e in run.events() if e["kind"] == "log" and e["logger"] == "vault")
+    log = next(e for e in run.events()
+               if e["kind"] == "log" and e["logger"] == "applications.vault")
     assert log["message"] == "opening the vault with ***"
     report = next(e for e in run.events() if e["kind"] == "report")
     assert report["text"] == "code *** used"

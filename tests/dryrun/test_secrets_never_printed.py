@@ -113,7 +113,7 @@ def test_action_arguments_marked_secret_are_masked(cli, deployed, tmp_path, acti
     run = cli("action", "--state", deployed, LOCKER_ID, action, "--arg", f"{argument}={secret}",
               "--model-out", model_out)
     assert run.code == 0, run.err
-    assert f"log info locker: {logged}" in run.out
+    assert f"log info applications.locker: {logged}" in run.out
     assert secret not in _everywhere(run, model_out) and CODE not in run.out
     saved = load_json(deployed / "state.json")["body"]["model"]    # the real values
     assert saved["Objects"]["applications"][0]["code"] == code_after

@@ -21,6 +21,7 @@ def load(name: str):
     """Import bench/<name>.py under a name of its own (``kubernetes`` is taken on PyPI)."""
     spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module      # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -150,3 +151,14 @@ def test_realworld_speed_bench_stops_on_a_wrong_result(monkeypatch) -> None:
             speed.expression_figures(folder, 1, profile=False)
     finally:
         shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("field, expected", [
+    ({"name": "name", "type": "string",   # a domain: the rules sit in validators[].expr
+      "validators": [{"expr": {"regexpValidator": r"^[a-z]+\.[a-z]+$"}, "message": "x"}]},
+     "dryrun.local"),
+    ({"name": "title", "type": "string", "regexpValidator": "^[0-9]+$"}, "1"),
+    ({"name": "title", "type": "string"}, "dryrun"),
+])
+def test_compat_fills_a_plain_field_with_a_value_its_regexps_accept(field, expected) -> None:
+    assert load("compat").plain_value(field, "Directory") == expected

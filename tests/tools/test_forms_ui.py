@@ -168,3 +168,73 @@ def test_environment_model_wraps_the_application(ui_path):
     assert env["defaultNetworks"]["environment"]["?"]["type"] == \
         "io.murano.resources.NeutronNetwork"
     assert model["Attributes"] == []
+
+
+NETWORK_UI = textwrap.dedent("""\
+    Version: {version}
+    Application:
+      ?:
+        type: com.example.Net
+      useEnv: $.f.network[0] = null
+      net: $.f.network[0]
+      subnet: $.f.network[1]
+      secret: encryptData($.f.password)
+    Forms:
+      - f:
+          fields:
+            - name: network
+              type: network
+              required: false
+              murano_networks: translate
+            - name: password
+              type: password
+              required: false
+              initial: x
+""")
+
+
+def _network_ui(tmp_path, version="2.2"):
+    path = tmp_path / "ui.yaml"
+    path.write_text(NETWORK_UI.format(version=version))
+    return path
+
+
+@pytest.mark.parametrize("given, net, subnet", [
+    (None, None, None), ("auto", None, None), ("net-1", "net-1", None),
+    ("net-1,sub-2", "net-1", "sub-2"), ("('net-1', 'sub-2')", "net-1", "sub-2")])
+def test_network_field_is_a_network_subnet_pair(tmp_path, given, net, subnet):
+    values = {} if given is None else {"network": given}
+    app, _ = build_application(_network_ui(tmp_path), values, "app", encrypt=str.upper)
+    assert (app["net"], app["subnet"], app["useEnv"]) == (net, subnet, net is None)
+
+
+def test_network_field_without_auto_needs_a_value(tmp_path):
+    path = _network_ui(tmp_path)
+    path.write_text(path.read_text().replace("murano_networks: translate",
+                                             "murano_networks: translate\n"
+                                             "          allow_auto: false"))
+    with pytest.raises(InputError, match="Auto"):
+        build_application(path, {"network": "auto"}, "app", encrypt=str.upper)
+
+
+def test_encrypt_data_stores_through_the_key_manager(tmp_path):
+    stored = []
+
+    def keep(value):
+        stored.append(value)
+        return f"key-{len(stored)}"
+    app, _ = build_application(_network_ui(tmp_path), {"password": "hunter2"}, "app", keep)
+    assert app["secret"] == "key-1" and stored == ["hunter2"]
+    with pytest.raises(InputError, match="key manager"):
+        build_application(_network_ui(tmp_path), {}, "app")
+
+
+def test_version_2_2_names_the_application_object(tmp_path):
+    app, _ = build_application(_network_ui(tmp_path), {"application_name": "my-app"}, "dflt",
+                               str.upper)
+    assert app["?"]["name"] == "my-app"
+    older, _ = build_application(_network_ui(tmp_path, "2.1"), {}, "dflt", str.upper)
+    assert "name" not in older["?"]
+    with pytest.raises(InputError, match="application_name"):
+        build_application(_network_ui(tmp_path), {"application_name": "bad name"}, "x",
+                          str.upper)

@@ -46,7 +46,7 @@ CASES = [
      "        Final:\n          - $.setAttr(attempted, true)\n", "C008", None),
     ("FixtureApp", "Classes/App.yaml", "  restart:\n    Scope: Public",
      "  restart:\n    Scope: Everyone", "C007", "Scope: Everyone"),
-    ("FixtureApp", "Classes/App.yaml", "Name: App", "Name: app", ("C003", "C011"), None),
+    ("FixtureApp", "Classes/App.yaml", "Name: App", "Name: app", ("C013", "C011"), None),
     ("FixtureApp", "Classes/App.yaml", "'Site is ready at ' + $.siteUrl",
      "'Site is ready at ' + $.siteUrl)", "Y001", "Site is ready"),
     ("FixtureApp", "Classes/App.yaml", "$._resources.yaml('Restart.template')",
@@ -176,3 +176,14 @@ def test_broken_call_in_data_is_y002_but_prose_is_not(tmp_path):
         "Classes/Helpers.yaml", "      - $text: ''",
         "      - $text: format('{0}', $ports\n      - $note: Deploy (with logs)"))
     assert [(f.code, f.line) for f in findings] == [("Y002", 16)]
+
+
+def test_yaql_tag_is_read_as_an_expression(tmp_path):
+    good, _ = findings_after(tmp_path / "good", "FixtureApp", (
+        "Classes/App.yaml", "      - If: $.getAttr(deployed, false)",
+        "      - If: !yaql \"$.getAttr(deployed, false)\""))
+    assert not [f for f in good if f.code in ("P001", "Y001", "Y002")], good
+    bad, _ = findings_after(tmp_path / "bad", "FixtureApp", (
+        "Classes/App.yaml", "      - If: $.getAttr(deployed, false)",
+        "      - If: !yaql \"$.getAttr(deployed,\""))
+    assert "Y001" in {f.code for f in bad}

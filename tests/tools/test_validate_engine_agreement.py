@@ -397,3 +397,105 @@ def test_the_project_packages_pass_both(tmp_path):
     findings = validate_packages([load_package(str(p)) for p in folders])
     assert [f for f in findings if f.severity == "error"] == []
     assert Runtime([str(p) for p in folders], eager=True).compile_all() > 40
+
+
+# --- refused when the engine builds the class (validate asks the engine: E001) ----------------
+
+BUILT = [
+    # (name, files, needle of the engine's line in Broken.yaml (its last line with it),
+    #  words of the message)
+    ("Meta naming a class that is not a meta class", {"Broken.yaml": """\
+        Namespaces:
+          =: com.example.agree
+        Name: Broken
+        Meta:
+          - Plain:
+        """, "Plain.yaml": """\
+        Namespaces:
+          =: com.example.agree
+        Name: Plain
+        """}, "- Plain:", "not a meta class"),
+    ("a meta class of Cardinality One attached twice", {"Broken.yaml": """\
+        Namespaces:
+          =: com.example.agree
+        Name: Broken
+        Meta:
+          - Once:
+          - Once:
+        """, "Once.yaml": """\
+        Namespaces:
+          =: com.example.agree
+        Name: Once
+        Usage: Meta
+        Cardinality: One
+        """}, "- Once:", "more than once"),
+    ("a cycle of Extends", {"Broken.yaml": """\
+        Namespaces:
+          =: com.example.agree
+        Name: Broken
+        Extends: Other
+        """, "Other.yaml": """\
+        Namespaces:
+          =: com.example.agree
+        Name: Other
+        Extends: Broken
+        """}, None, "cyclic Extends"),
+]
+
+
+@pytest.mark.parametrize("files, engine_needle, words", [case[1:] for case in BUILT],
+                         ids=[case[0] for case in BUILT])
+def test_what_the_engine_refuses_when_building_a_class_validate_reports(tmp_path, files,
+                                                                         engine_needle, words):
+    pkg = write_package(tmp_path, files)
+    findings = [f for f in validate_packages([load_package(str(pkg))])
+                if f.severity == "error"]
+    assert findings and {f.code for f in findings} == {"E001"}
+    assert all(words in f.message for f in findings)
+    with pytest.raises(MuranoPlError) as info:
+        engine(pkg)
+    assert words in info.value.message
+    if engine_needle is not None:
+        lines = (pkg / "Classes" / "Broken.yaml").read_text().splitlines()
+        last = max(i for i, text in enumerate(lines, 1) if engine_needle in text)
+        assert (findings[0].path, findings[0].line) == (str(pkg / "Classes" / "Broken.yaml"),
+                                                        last)
+        assert info.value.line == last
+
+
+def test_a_class_of_a_required_package_outside_the_set_is_left_to_s002(tmp_path):
+    """The class may come from the catalog: only the missing Require is an error."""
+    pkg = write_package(tmp_path, {"Child.yaml": """\
+        Namespaces:
+          =: com.example.agree
+          lib: com.example.lib
+        Name: Child
+        Extends: lib:Base
+        """})
+    manifest = pkg / "manifest.yaml"
+    manifest.write_text(manifest.read_text() + "Require:\n  com.example.lib:\n")
+    assert errors_of(pkg) == [("S002", line_of(pkg, "manifest.yaml", "com.example.lib:"))]
+
+
+def test_a_class_no_package_provides_is_an_error_when_nothing_is_missing(tmp_path):
+    pkg = write_package(tmp_path, {"Child.yaml": """\
+        Namespaces:
+          =: com.example.agree
+        Name: Child
+        Extends: Missing
+        """})
+    errors = [f for f in validate_packages([load_package(str(pkg))]) if f.severity == "error"]
+    assert [(f.code, f.line) for f in errors] == [
+        ("E001", line_of(pkg, "Classes/Child.yaml", "Extends: Missing"))]
+    assert 'NoPackageForClassFound: Class "com.example.agree.Missing"' in errors[0].message
+
+
+def test_namespaces_that_are_not_a_mapping_are_refused_by_both(tmp_path):
+    pkg = write_package(tmp_path, {"Broken.yaml": """\
+        Namespaces: [com.example.agree]
+        Name: Broken
+        """})
+    assert errors_of(pkg) == [("C004", 1)]
+    with pytest.raises(MuranoPlError) as info:
+        engine(pkg)
+    assert "Namespaces must be a mapping" in info.value.message and info.value.line == 1

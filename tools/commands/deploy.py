@@ -41,7 +41,9 @@ def _application_from_form(session, fqn: str, values: list[str]) -> dict:
                          "with a form can be used with --app)", package.location)
     fields = parse_set(values)
     app_name = fields.get("name") or str(package.manifest.get("Name") or fqn.rsplit(".", 1)[-1])
-    app, secret_fields = build_application(package, fields, app_name)
+    cloud = session.runtime.cloud
+    app, secret_fields = build_application(package, fields, app_name,
+                                           getattr(cloud, "store_secret", None))
     session.masker.add_keys(secret_fields)
     session.masker.add_keys(ui_secret_keys(package))
     return app

@@ -2,8 +2,9 @@
 
 Families: ``manifest`` (manifest.yaml), ``classes`` (MuranoPL class files, with yaql
 compile checks from ``yaqlcheck``), ``resources`` (Resources calls, execution plans),
-``ui`` (dynamic UI forms), ``assets`` (logo, LICENSE, UI file, stray files) and
-``suite`` (across packages: duplicates, Require). Findings are
+``ui`` (dynamic UI forms), ``assets`` (logo, LICENSE, UI file, stray files),
+``suite`` (across packages: duplicates, Require) and ``engine_load`` (every class built
+by the engine as a deployment would). Findings are
 :class:`~muranokit.tools.validate.findings.Finding` objects with stable codes.
 """
 
@@ -13,7 +14,15 @@ from collections.abc import Callable
 from typing import Any
 
 from muranokit.engine.files import Package
-from muranokit.tools.validate import assets, classes, manifest, resources, suite, ui
+from muranokit.tools.validate import (
+    assets,
+    classes,
+    engine_load,
+    manifest,
+    resources,
+    suite,
+    ui,
+)
 from muranokit.tools.validate.context import PackageCheck
 from muranokit.tools.validate.findings import CODES, ERROR, WARNING, Finding
 
@@ -48,4 +57,5 @@ def validate_packages(packages: list[Package],
             findings.append(Finding(package.location, 0, "P001",
                                     "structures nested too deeply to check"))
     suite.check(packages, found, findings, outside)
+    engine_load.check(packages, found, findings)
     return sorted(set(findings))

@@ -14,7 +14,12 @@ from typing import Any
 
 from muranokit.engine.files import key_line_of, line_of
 from muranokit.engine.syntax import schema
-from muranokit.engine.syntax.documents import class_documents, is_header
+from muranokit.engine.syntax.documents import (
+    class_documents,
+    file_classes,
+    is_header,
+    renamed_by_manifest,
+)
 from muranokit.engine.syntax.expressions import target_problem
 from muranokit.engine.syntax.names import NamespaceResolver, is_type_name, namespace_problems
 from muranokit.tools.validate.context import PackageCheck
@@ -55,19 +60,26 @@ def check(ctx: PackageCheck) -> dict[str, str]:
         documents = ctx.yaml(rel, several=True)
         if documents is None:
             continue
-        declared = []
+        declared: list[tuple[str, Any]] = []
         for header in filter(is_header, documents):
             _check_namespaces(ctx, rel, header)
         for document, namespaces in class_documents(documents):
             fqn = _check_class(ctx, rel, document, namespaces)
             if fqn:
-                declared.append(fqn)
-                found.setdefault(fqn, rel)
-        for fqn in mapped.get(rel, ()):
-            if fqn not in declared:
-                what = ", ".join(declared) if declared else "no class"
-                ctx.report("C003", rel, _name_line(documents),
-                           f"manifest maps {fqn} to this file, but it declares {what}")
+                declared.append((fqn, document))
+        keys = mapped.get(rel, [])
+        defined, missing = file_classes(keys, declared)
+        for fqn in defined:
+            found.setdefault(fqn, rel)
+        renamed = renamed_by_manifest(keys, declared)
+        if renamed:
+            ctx.report("C013", rel, _name_line(documents),
+                       f"declares {declared[0][0]}; Murano names the class by the manifest: "
+                       f"{', '.join(renamed)}")
+        for fqn in missing:
+            what = ", ".join(name for name, _doc in declared) if declared else "no class"
+            ctx.report("C003", rel, _name_line(documents),
+                       f"manifest maps {fqn} to this file, but it declares {what}")
     return found
 
 

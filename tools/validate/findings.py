@@ -31,7 +31,7 @@ CODES: dict[str, tuple[str, str]] = {
     # Classes/*.yaml
     "C001": (ERROR, "class document is not a mapping"),
     "C002": (ERROR, "class Name missing or not a valid name"),
-    "C003": (ERROR, "class Name and Namespaces do not give the FQN the manifest maps to the file"),
+    "C003": (ERROR, "the manifest maps a class to a file of several classes none of which it is"),
     "C004": (ERROR, "Namespaces invalid"),
     "C005": (ERROR, "class reference uses an undeclared namespace prefix"),
     "C006": (ERROR, "property declaration invalid"),
@@ -41,6 +41,8 @@ CODES: dict[str, tuple[str, str]] = {
     "C010": (ERROR, "contract is not a $-expression"),
     "C011": (WARNING, "class name not in CamelCase"),
     "C012": (ERROR, "class Usage, Cardinality, Applies or Inherited invalid"),
+    "C013": (WARNING, "a one-class file declares another FQN than its manifest key (Murano "
+                      "names the class by the key)"),
     # yaql
     "Y001": (ERROR, "yaql expression does not compile"),
     "Y002": (ERROR, "string looks like an expression but does not compile "
@@ -71,6 +73,9 @@ CODES: dict[str, tuple[str, str]] = {
     "S002": (ERROR, "Require names a package that is not in the set"),
     "S003": (ERROR, "two packages define the same class"),
     "S004": (ERROR, "the package a Require names has a version outside the required range"),
+    # the engine
+    "E001": (ERROR, "the engine refuses the class when it loads it (what a deployment would "
+                    "raise)"),
 }
 
 

@@ -1,15 +1,22 @@
-"""The simulated murano-agent: builds v2 execution plans, records them per VM, answers.
+"""The simulated murano-agent: builds execution plans, records them per VM, answers.
 
-Plans are built as upstream's ``io.murano.system.Agent`` sends them: ``FormatVersion`` 2.x,
-``ID``, ``Stamp``, ``Action`` (default ``Execute``), ``Body``, ``Scripts`` whose entry points
-and files are replaced by ids into ``Files``, and ``Files`` holding each file's contents read
-from the calling package's ``Resources/scripts/``. Ids are deterministic.
+Plans are built as upstream's ``io.murano.system.Agent`` sends them:
+
+- ``FormatVersion`` 2.x (murano-agent on Linux): ``ID``, ``Stamp``, ``Action`` (default
+  ``Execute``), ``Body``, ``Scripts`` whose entry points and files are replaced by ids into
+  ``Files``, and ``Files`` holding each file's contents read from the calling package's
+  ``Resources/scripts/``. Ids are deterministic.
+- ``FormatVersion`` 1.x, or none (the Windows agent): the template as written, its
+  ``Scripts`` (file names under ``Resources/scripts/``) replaced by the files' contents,
+  base64-encoded, in the same order; ``Commands`` name the functions to run. The answer is
+  the last command's result; a failure is ``{type, message, command, details, timestamp}``.
 """
 
 from __future__ import annotations
 
 import base64
 import copy
+import json
 from typing import Any
 
 from muranokit.engine import events
@@ -23,6 +30,15 @@ def _file_name(spec: Any) -> str:
         return plans.file_name(spec)
     except ValueError as exc:
         raise PlanError(str(exc)) from None
+
+
+def is_v1(plan: dict[str, Any]) -> bool:
+    """A plan of FormatVersion 1.x (the default when it gives none)."""
+    return plans.format_version(plan).startswith("1.")
+
+
+def _plan_key(plan: dict[str, Any]) -> str:
+    return json.dumps(plan, sort_keys=True, default=str)
 
 
 class PlanBuilder:
@@ -69,14 +85,16 @@ class PlanBuilder:
         return file_id
 
     def build(self, template: Any) -> dict[str, Any]:
-        """The plan for ``template`` (a dict, FormatVersion 2.x)."""
+        """The plan for ``template`` (a dict)."""
         if not isinstance(template, dict):
             raise PlanError("an execution plan template must be a mapping")
         plan = copy.deepcopy(template)
-        version = str(plan.get("FormatVersion") or "")
+        version = plans.format_version(plan)
+        if version.startswith("1."):
+            return self._build_v1(plan)
         if not version.startswith("2."):
-            raise PlanError(f"unsupported execution plan FormatVersion {version or '(none)'!r}"
-                            " (the offline agent speaks 2.x)")
+            raise PlanError(f"unsupported execution plan FormatVersion {version!r} (murano "
+                            "agents speak 1.x and 2.x)")
         plan["ID"] = self.plan_id
         plan["Stamp"] = self.stamp
         plan.setdefault("Action", "Execute")
@@ -100,6 +118,21 @@ class PlanBuilder:
         return plan
 
 
+    def _build_v1(self, plan: dict[str, Any]) -> dict[str, Any]:
+        names = plan.get("Scripts") or []
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise PlanError("'Scripts' of a FormatVersion 1 execution plan must be a list of "
+                            "file names")
+        plan["Scripts"] = [self._read(name, True) for name in names]
+        return plan
+
+
+def v1_script_names(template: Any) -> list[str]:
+    """The file names behind the scripts of a FormatVersion 1 plan template."""
+    names = template.get("Scripts") if isinstance(template, dict) else None
+    return list(names) if isinstance(names, list) else []
+
+
 class AgentSimulator:
     """Records execution plans per VM and answers them from the cloud's agent rules."""
 
@@ -108,42 +141,63 @@ class AgentSimulator:
         state = state or {}
         # vm name -> list of recorded plans (with outcome)
         self.history: dict[str, list[dict[str, Any]]] = state.get("history", {})
+        self._v1_names: dict[str, list[str]] = {}    # script names of built 1.x plans
 
     def build_plan(self, vm: str, template: Any, package: PackageFiles) -> dict[str, Any]:
         """Build the next plan for ``vm`` without running it."""
         stamp = len(self.history.get(vm, [])) + 1
         plan_id = self.cloud.allocator.make_id("agent-plan", f"{vm}#{stamp}").replace("-", "")
-        return PlanBuilder(package, plan_id, stamp).build(template)
+        plan = PlanBuilder(package, plan_id, stamp).build(template)
+        if is_v1(plan):
+            self._v1_names[_plan_key(plan)] = v1_script_names(template)
+        return plan
 
     def execute(self, vm: str, host: str | None, plan: dict[str, Any],
                 mode: str = "call") -> Any:
         """Run a built plan (``call`` waits for a result, ``send`` does not)."""
         plan = copy.deepcopy(plan)
-        plan.setdefault("ID", self.cloud.allocator.make_id(
-            "agent-plan", f"{vm}#{len(self.history.get(vm, [])) + 1}").replace("-", ""))
-        scripts = []
-        for name, script in sorted((plan.get("Scripts") or {}).items()):
-            scripts.append(name)
-            entry = script.get("EntryPoint") if isinstance(script, dict) else None
-            described = (plan.get("Files") or {}).get(entry)
-            if isinstance(described, dict) and described.get("Name"):
-                scripts.append(described["Name"])
+        v1 = is_v1(plan)
+        scripts: list[str] = []
+        described = None
+        if v1:
+            names = self._v1_names.get(_plan_key(plan)) or []
+            bodies = plan.get("Scripts") or []
+            described = [{"name": names[i] if i < len(names) else f"script-{i + 1}",
+                          "body": body} for i, body in enumerate(bodies)]
+            scripts = [d["name"] for d in described] + [
+                str(c.get("Name")) for c in plan.get("Commands") or [] if isinstance(c, dict)]
+        else:
+            plan.setdefault("ID", self.cloud.allocator.make_id(
+                "agent-plan", f"{vm}#{len(self.history.get(vm, [])) + 1}").replace("-", ""))
+            for name, script in sorted((plan.get("Scripts") or {}).items()):
+                scripts.append(name)
+                entry = script.get("EntryPoint") if isinstance(script, dict) else None
+                file = (plan.get("Files") or {}).get(entry)
+                if isinstance(file, dict) and file.get("Name"):
+                    scripts.append(file["Name"])
         rule = self.cloud.rules.agent_answer(plan.get("Name"), scripts, vm)
         answer = rule.answer if rule else {}
         error = None
-        result: Any = answer.get("body", answer.get("stdout", ""))
+        result: Any = answer.get("body", answer.get("stdout", None if v1 else ""))
         exit_code = answer.get("exitCode", 0)
         if "fail" in answer or exit_code:
-            error = {"message": answer.get("fail") or (
-                f"script exited with code {exit_code}: {answer.get('stderr', '')}".rstrip(": ")),
-                "details": answer.get("stderr"), "errorCode": exit_code or 1,
-                "time": None, "extra": None}
+            message = answer.get("fail") or (
+                f"script exited with code {exit_code}: {answer.get('stderr', '')}".rstrip(": "))
+            if v1:
+                commands = [c for c in plan.get("Commands") or [] if isinstance(c, dict)]
+                error = {"type": "ExecutionError", "message": message,
+                         "command": commands[-1].get("Name") if commands else None,
+                         "details": answer.get("stderr"), "timestamp": None,
+                         "source": "command"}
+            else:
+                error = {"message": message, "details": answer.get("stderr"),
+                         "errorCode": exit_code or 1, "time": None, "extra": None}
         status = "failed" if error else "ok"
         record = {"mode": mode, "plan": plan, "status": status,
                   "result": None if error else result, "error": error}
         self.history.setdefault(vm, []).append(record)
         self.cloud.emit(events.agent_plan(vm, host, mode, plan, status, record["result"],
-                                          error))
+                                          error, described))
         if error and mode == "call":
             raise AgentFailure(error)
         return copy.deepcopy(result) if mode == "call" else None

@@ -209,6 +209,38 @@ class CloudBackend(ABC):
         """Add ingress rules to security group ``group`` (each rule once); returns every
         rule of the group, which the core library writes into the stack's template."""
 
+    # -- more Neutron and Keystone facts (not abstract: older backends keep working) --------
+    def networks(self) -> list[dict[str, Any]]:
+        """Neutron's networks as ``list_networks`` gives them (``id``, ``name``,
+        ``router:external``, ``tenant_id``, ``subnets``)."""
+        return [{"id": self.external_network(), "name": "public", "router:external": True,
+                 "tenant_id": None, "subnets": [], "status": "ACTIVE"}]
+
+    def subnets(self) -> list[dict[str, Any]]:
+        """Neutron's subnets as ``list_subnets`` gives them (``id``, ``name``,
+        ``network_id``, ``cidr``, ``gateway_ip``, ``dns_nameservers``, ...)."""
+        return []
+
+    def default_dns(self) -> list[str]:
+        """The DNS servers new environment networks get (murano's ``default_dns``)."""
+        return []
+
+    def identity(self) -> dict[str, dict[str, Any]]:
+        """The Keystone ``project`` and ``user`` of the deployment (``id``, ``name``,
+        ``domain``, ``description``/``email``)."""
+        return {"project": {"id": "project", "name": "project", "domain": "Default"},
+                "user": {"id": "user", "name": "user", "domain": "Default"}}
+
+    # -- the key manager (not abstract: backends written before it keep working) ------------
+    def store_secret(self, value: str) -> str:
+        """Keep a secret (``encryptData``); returns the key that reads it back. Upstream: a
+        Barbican secret through Castellan, its id a UUID."""
+        raise PlanError("this cloud has no key manager (encryptData)")
+
+    def read_secret(self, key: str) -> str:
+        """The secret stored under ``key`` (``decryptData``); KeyError if there is none."""
+        raise KeyError(key)
+
     # -- state -----------------------------------------------------------------------------
     @abstractmethod
     def to_state(self) -> dict[str, Any]:

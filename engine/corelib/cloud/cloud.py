@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from muranokit.engine.corelib.cloud.agent import AgentSimulator
-from muranokit.engine.corelib.cloud.allocator import Allocator
+from muranokit.engine.corelib.cloud.allocator import FLOATING_POOL, Allocator
 from muranokit.engine.corelib.cloud.backend import (
     AgentTarget,
     CloudBackend,
@@ -21,6 +21,7 @@ from muranokit.engine.corelib.cloud.backend import (
     Sink,
 )
 from muranokit.engine.corelib.cloud.heat import Stack
+from muranokit.engine.corelib.cloud.keys import KeyManager
 from muranokit.engine.corelib.cloud.rules import RuleSet
 from muranokit.engine.events import Masker
 
@@ -127,6 +128,8 @@ class Cloud(CloudBackend):
         self.agents = AgentSimulator(self, state.get("agents"))
         self.env_cidrs: dict[str, str] = state.get("env_cidrs", {})
         self.security_rules: dict[str, list[dict[str, Any]]] = state.get("security_rules", {})
+        self.keys = KeyManager(self.allocator.make_id, state.get("key_manager"))
+        self.masker.add_values(self.keys.values())
 
     # -- events ----------------------------------------------------------------------------
     def connect(self, sink: Sink) -> None:
@@ -195,6 +198,70 @@ class Cloud(CloudBackend):
         """The id of the public network behind the default router."""
         return self.allocator.make_id("net", EXTERNAL_NETWORK)
 
+    def networks(self) -> list[dict[str, Any]]:
+        """The public network and the networks of every stack (as Neutron lists them)."""
+        found = super().networks()
+        subnets = self.subnets()
+        for net in found:
+            net["subnets"] = [s["id"] for s in subnets if s["network_id"] == net["id"]]
+            net["tenant_id"] = self.identity()["project"]["id"] if not net[
+                "router:external"] else None
+        for stack in self._live_stacks():
+            for name, body in stack.deployed.get("resources", {}).items():
+                if isinstance(body, dict) and body.get("type") == "OS::Neutron::Net":
+                    net_id = stack.attributes.get(name, {}).get("id")
+                    found.append({"id": net_id, "name": (body.get("properties") or {}).get(
+                        "name", name), "router:external": False, "status": "ACTIVE",
+                        "tenant_id": self.identity()["project"]["id"],
+                        "subnets": [s["id"] for s in subnets if s["network_id"] == net_id]})
+        return found
+
+    def subnets(self) -> list[dict[str, Any]]:
+        """The public subnet and the subnets of every stack: gateway the first address,
+        DHCP on unless the template turns it off."""
+        found = [self._subnet(self.allocator.make_id("subnet", EXTERNAL_NETWORK),
+                              "public-subnet", self.external_network(), FLOATING_POOL, [],
+                              True)]
+        for stack in self._live_stacks():
+            resources = stack.deployed.get("resources", {})
+            for name, body in resources.items():   # in the order they joined the stack
+                if not isinstance(body, dict) or body.get("type") != "OS::Neutron::Subnet":
+                    continue
+                props = body.get("properties") or {}
+                net = props.get("network", props.get("network_id"))
+                if isinstance(net, dict) and len(net) == 1:
+                    net = stack.attributes.get(next(iter(net.values())), {}).get("id")
+                cidr = stack.attributes.get(name, {}).get("cidr") or props.get("cidr")
+                found.append(self._subnet(stack.attributes.get(name, {}).get("id"),
+                                          props.get("name", name), net, cidr,
+                                          props.get("dns_nameservers") or [],
+                                          props.get("enable_dhcp", True),
+                                          props.get("gateway_ip")))
+        return found
+
+    def _subnet(self, subnet_id: Any, name: str, network_id: Any, cidr: Any, dns: list,
+                dhcp: bool, gateway: Any = None) -> dict[str, Any]:
+        if gateway is None and isinstance(cidr, str):
+            try:
+                gateway = str(next(ipaddress.ip_network(cidr, strict=False).hosts()))
+            except (ValueError, StopIteration):
+                gateway = None
+        return {"id": subnet_id, "name": name, "network_id": network_id, "cidr": cidr,
+                "gateway_ip": gateway, "dns_nameservers": list(dns), "ip_version": 4,
+                "enable_dhcp": bool(dhcp), "tenant_id": self.identity()["project"]["id"]}
+
+    def _live_stacks(self) -> list[Any]:
+        return [stack for _name, stack in sorted(self.stacks.items())
+                if stack.status != "NOT_FOUND"]
+
+    def identity(self) -> dict[str, dict[str, Any]]:
+        """One project and one user (deterministic ids)."""
+        return {"project": {"id": self.allocator.make_id("project", "dry-run").replace(
+                    "-", ""), "name": "dry-run", "domain": "Default",
+                    "description": "the simulated cloud's project"},
+                "user": {"id": self.allocator.make_id("user", "dry-run").replace("-", ""),
+                         "name": "dry-run", "domain": "Default", "email": None}}
+
     # -- security groups -------------------------------------------------------------------
     def add_group_ingress(self, group: str, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Record ingress rules of a security group (each rule once); returns all of them."""
@@ -204,6 +271,17 @@ class Cloud(CloudBackend):
                 known.append(copy.deepcopy(rule))
         return known
 
+    # -- the key manager -------------------------------------------------------------------
+    def store_secret(self, value: str) -> str:
+        """Encrypt ``value`` with this environment's key; its id reads it back. The masker
+        learns the value (``***`` wherever it would be shown)."""
+        self.masker.add_values([value])
+        return self.keys.store(value)
+
+    def read_secret(self, key: str) -> str:
+        """The secret stored under ``key`` (KeyError if there is none)."""
+        return self.keys.read(key)
+
     # -- state -----------------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:
         """A JSON-serialisable snapshot; ``Cloud(state=...)`` continues from it."""
@@ -211,4 +289,5 @@ class Cloud(CloudBackend):
             "version": STATE_VERSION, "allocator": self.allocator.to_state(),
             "stacks": {name: s.to_state() for name, s in sorted(self.stacks.items())},
             "agents": self.agents.to_state(), "env_cidrs": self.env_cidrs,
-            "security_rules": self.security_rules, "rule_hits": self.rules.hits})
+            "security_rules": self.security_rules, "rule_hits": self.rules.hits,
+            **({"key_manager": self.keys.to_state()} if self.keys.to_state() else {})})

@@ -39,11 +39,19 @@ class Realiser:
         return props if isinstance(props, dict) else {}
 
     def _ref_target(self, value: Any) -> str | None:
-        """The resource a ``{get_resource: X}`` / ``{Ref: X}`` value points to."""
+        """The resource a ``{get_resource: X}`` / ``{Ref: X}`` value points to, or whose
+        id a plain string is (a network of this stack given by its id)."""
         if isinstance(value, dict) and len(value) == 1:
             (func, arg), = value.items()
             if func in ("get_resource", "Ref") and arg in self.resources:
                 return arg
+        if isinstance(value, str) and value not in self.resources:
+            for name in sorted(self.resources):
+                body = self.resources[name]
+                if isinstance(body, dict) and body.get("type") in (
+                        "OS::Neutron::Net", "OS::Neutron::Subnet") and \
+                        self._id(name) == value:
+                    return name
         return None
 
     def _network(self, value: Any, subnet: Any = None) -> tuple[str, str, str]:
@@ -58,7 +66,7 @@ class Realiser:
             return self._owner(net_res or subnet_res), str(cidr), str(name)
         net_res = self._ref_target(value)
         if net_res:
-            for name in sorted(self.resources):
+            for name in self.resources:   # the first subnet the network got
                 body = self.resources[name]
                 if not isinstance(body, dict) or body.get("type") != "OS::Neutron::Subnet":
                     continue
@@ -113,8 +121,20 @@ class Realiser:
         digest = self._id(name).replace("-", "")
         return "fa:16:3e:" + ":".join(digest[i:i + 2] for i in (0, 2, 4))
 
+    def _floating_ips_of(self, port: str) -> list[str]:
+        """The addresses of the Neutron floating IPs on ``port``."""
+        found = []
+        for name in sorted(self.resources):
+            body = self.resources[name]
+            if isinstance(body, dict) and body.get("type") == "OS::Neutron::FloatingIP":
+                props = self._props(name)
+                if self._ref_target(props.get("port_id", props.get("port"))) == port:
+                    found.append(self._realise(name)["floating_ip_address"])
+        return found
+
     def _server(self, name: str, kind: str, props: dict[str, Any]) -> dict[str, Any]:
         networks: dict[str, list[str]] = {}
+        floating: list[tuple[str, str]] = []
         if kind == "AWS::EC2::Instance":
             key, cidr, net = self._network(None)
             ip = self.cloud.allocator.fixed_ip(key, cidr, self._owner(name, "nic0"))
@@ -139,6 +159,10 @@ class Realiser:
                 ip = nic.get("fixed_ip") or self.cloud.allocator.fixed_ip(
                     key, cidr, self._owner(name, f"nic{index}"))
             networks.setdefault(net, []).append(ip)
+            if port:
+                floating += [(net, f) for f in self._floating_ips_of(port)]
+        for net, fip in floating:   # Nova lists a port's floating IP with its network
+            networks[net].append(fip)
         for fip_name in sorted(self.resources):
             body = self.resources[fip_name]
             if isinstance(body, dict) and body.get("type") == "OS::Nova::FloatingIPAssociation":
@@ -149,7 +173,9 @@ class Realiser:
                         networks.setdefault("public", []).append(self._realise(fip).get("ip"))
         first = next((ips[0] for ips in networks.values() if ips), None)
         return {"networks": networks, "first_address": first,
-                "addresses": {net: [{"addr": ip, "version": 4} for ip in ips]
+                "addresses": {net: [{"addr": ip, "version": 4, "OS-EXT-IPS:type":
+                                     "floating" if (net, ip) in floating else "fixed"}
+                                    for ip in ips]
                               for net, ips in networks.items()},
                 "instance_name": f"instance-{self._id(name)[:8]}", "accessIPv4": first or ""}
 

@@ -94,7 +94,8 @@ def security_group_fragment(group: str, description: str,
     """A Neutron security group with ingress ``rules`` in Murano's rule format.
 
     Each rule: FromPort, ToPort, IpProtocol, External (open to the world if true, else only
-    to members of the group), optional Ethertype. Members may always talk to each other.
+    to members of the group), optional Ethertype, optional Direction (``egress``; ingress by
+    default). Members may always talk to each other.
     """
     heat_rules: list[dict[str, Any]] = [
         {"remote_mode": "remote_group_id", "ethertype": "IPv4"},
@@ -106,6 +107,8 @@ def security_group_fragment(group: str, description: str,
         if protocol != "icmp":
             entry["port_range_min"] = rule.get("FromPort")
             entry["port_range_max"] = rule.get("ToPort")
+        if rule.get("Direction") == "egress":
+            entry["direction"] = "egress"
         if rule.get("External", True):
             entry["remote_ip_prefix"] = ANY_IPV4 if entry["ethertype"] == "IPv4" else "::/0"
         else:

@@ -8,6 +8,7 @@ from muranokit.engine.corelib.cloud import Cloud, CloudBackend
 from muranokit.engine.exceptions import EngineFault
 from muranokit.engine.executor.calls import call_method
 from muranokit.engine.model.objects import from_python, to_python
+from muranokit.engine.values import is_mapping
 
 ENVIRONMENT = "io.murano.Environment"
 
@@ -45,6 +46,18 @@ def stack_of(ctx: Any) -> Any:
     if stack is None:
         raise RuntimeError("the environment has no Heat stack (was its .init run?)")
     return stack
+
+
+def cloud_data(value: Any) -> Any:
+    """``value`` as plain JSON-like data for the cloud backend: mappings and sequences as
+    dict and list, every string a plain ``str`` (whatever the engine keeps it as)."""
+    if isinstance(value, str):
+        return str(value)
+    if is_mapping(value):
+        return {cloud_data(k): cloud_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [cloud_data(v) for v in value]
+    return value
 
 
 def object_id(value: Any) -> str | None:

@@ -9,6 +9,7 @@ from muranokit.engine.corelib.cloud.backend import AgentFailure, AgentTarget, He
 from muranokit.engine.corelib.cloud.templates import security_group_fragment
 from muranokit.engine.corelib.native.support import (
     call,
+    cloud_data,
     cloud_of,
     environment_of,
     object_id,
@@ -45,19 +46,19 @@ class HeatStack:
         return self._stack.current()
 
     def setTemplate(self, template: dict) -> None:
-        self._guard(lambda: self._stack.set_template(template))
+        self._guard(lambda: self._stack.set_template(cloud_data(template)))
 
     def updateTemplate(self, template: dict) -> None:
-        self._guard(lambda: self._stack.update_template(template))
+        self._guard(lambda: self._stack.update_template(cloud_data(template)))
 
     def setParameters(self, parameters: dict) -> None:
-        self._stack.set_parameters(parameters)
+        self._stack.set_parameters(cloud_data(parameters))
 
     def setFiles(self, files: dict) -> None:
-        self._stack.set_files(files)
+        self._stack.set_files(cloud_data(files))
 
     def setHotEnvironment(self, hotEnv: dict) -> None:
-        self._stack.set_environment(hotEnv)
+        self._stack.set_environment(cloud_data(hotEnv))
 
     def output(self) -> dict:
         return self._stack.output()
@@ -89,6 +90,7 @@ class Agent:
         target = AgentTarget(vm, object_id(self.host), self._queue())
         self.ctx.yield_()
         try:
+            template = cloud_data(template)
             plan = (cloud.build_plan(target, template, self.ctx.caller_package) if build
                     else template)
             if not isinstance(plan, dict):
@@ -134,6 +136,11 @@ class Agent:
 
     def enabled(self) -> bool:
         return True
+
+    def signingKey(self, prefix: str = "") -> str:
+        """The public key the agent checks plans with, each line after ``prefix``; empty:
+        plans are not signed (as upstream without an engine signing key)."""
+        return ""
 
 
 def _seconds(timeout: Any) -> float | None:
@@ -243,41 +250,58 @@ class StatusReporter:
 
 @native_class("io.murano.system.Logger")
 class Logger:
-    """A named logger; every line is a trace event."""
+    """A logger named ``applications.<name>``; every line is a trace event. Messages are
+    formatted like yaql's ``format()``; one that cannot be is logged as written, after a
+    warning."""
 
     def __init__(self, ctx, loggerName: str | None = None) -> None:
         self.ctx = ctx
-        self.name = loggerName or "murano"
+        self.name = f"applications.{loggerName}"
 
-    def _log(self, level: str, message: Any, *args: Any) -> None:
-        text = str(message)
-        if args:
-            try:
-                text = text.format(*args)
-            except (IndexError, KeyError, ValueError):
-                text = " ".join([text, *map(str, args)])
+    def _emit(self, level: str, text: str) -> None:
         cloud_of(self.ctx).emit(events.log(level, self.name, text))
 
-    def trace(self, message: Any, *args: Any) -> None:
-        self._log("trace", message, *args)
+    def _format(self, message: Any, args: tuple, kwargs: dict) -> str:
+        text = str(message)
+        if not args and not kwargs:
+            return text
+        try:
+            return text.format(*args, **kwargs)
+        except (IndexError, KeyError, ValueError):
+            self._emit("warning", f"Can not format string: {text}")
+            return text
 
-    def debug(self, message: Any, *args: Any) -> None:
-        self._log("debug", message, *args)
+    def _log(self, level: str, message: Any, *args: Any, **kwargs: Any) -> None:
+        self._emit(level, self._format(message, args, kwargs))
 
-    def info(self, message: Any, *args: Any) -> None:
-        self._log("info", message, *args)
+    def trace(self, message: Any, *args: Any, **kwargs: Any) -> None:
+        self._log("trace", message, *args, **kwargs)
 
-    def warning(self, message: Any, *args: Any) -> None:
-        self._log("warning", message, *args)
+    def debug(self, message: Any, *args: Any, **kwargs: Any) -> None:
+        self._log("debug", message, *args, **kwargs)
 
-    def error(self, message: Any, *args: Any) -> None:
-        self._log("error", message, *args)
+    def info(self, message: Any, *args: Any, **kwargs: Any) -> None:
+        self._log("info", message, *args, **kwargs)
 
-    def critical(self, message: Any, *args: Any) -> None:
-        self._log("critical", message, *args)
+    def warning(self, message: Any, *args: Any, **kwargs: Any) -> None:
+        self._log("warning", message, *args, **kwargs)
 
-    def exception(self, exc: Any, message: Any, *args: Any) -> None:
-        self._log("error", f"{message} ({exc})", *args)
+    def error(self, message: Any, *args: Any, **kwargs: Any) -> None:
+        self._log("error", message, *args, **kwargs)
+
+    def critical(self, message: Any, *args: Any, **kwargs: Any) -> None:
+        self._log("critical", message, *args, **kwargs)
+
+    def exception(self, exc: Any, message: Any, *args: Any, **kwargs: Any) -> None:
+        """The message, then the exception's MuranoPL stack trace."""
+        lines = [self._format(message, args, kwargs)]
+        error = self.ctx.runtime.error_of(getattr(exc, "_obj", exc))
+        if error is not None:
+            lines.append(f"{error.type_name}: {error.message}")
+            lines += [f"  {frame}" for frame in error.stack]
+        else:
+            lines.append(str(exc))
+        self._emit("error", "\n".join(lines))
 
 
 @native_class("io.murano.system.InstanceNotifier")
@@ -306,60 +330,150 @@ class InstanceNotifier:
 
 @native_class("io.murano.system.NetworkExplorer")
 class NetworkExplorer:
-    """Facts about the (simulated) Neutron: default router, free CIDRs, external network."""
+    """What Neutron says, through the cloud backend: the default router, free CIDRs for
+    environment networks, external networks, networks, subnets, ports, extensions."""
 
-    def __init__(self, ctx) -> None:
+    EXTENSIONS = ("security-group", "router", "external-net", "quotas", "allowed-address-pairs",
+                  "port-security")
+
+    def __init__(self, ctx, **_props: Any) -> None:
         self.ctx = ctx
 
     def getDefaultRouter(self) -> str:
         return cloud_of(self.ctx).default_router()
 
-    def getAvailableCidr(self, routerId: str, netId: str) -> str:
-        return cloud_of(self.ctx).available_cidr(routerId, netId)
+    def getAvailableCidr(self, routerId: str | None, netId: str) -> str:
+        return cloud_of(self.ctx).available_cidr(routerId or "", netId)
 
     def getDefaultDns(self) -> list:
-        return []
+        return list(cloud_of(self.ctx).default_dns())
 
-    def getExternalNetworkIdForRouter(self, routerId: str) -> str:
-        return cloud_of(self.ctx).external_network()
+    def getExternalNetworkIdForRouter(self, routerId: str) -> str | None:
+        return cloud_of(self.ctx).external_network() if routerId else None
 
     def getExternalNetworkIdsForRouter(self, routerId: str) -> list:
-        return [cloud_of(self.ctx).external_network()]
+        external = self.getExternalNetworkIdForRouter(routerId)
+        return [external] if external else []
+
+    def getExternalNetworkIdForNetwork(self, networkId: str) -> str | None:
+        """The network itself when it is external, else the external network of the
+        router it is plugged into (the default router's, for the environment's networks)."""
+        for net in self.listNetworks():
+            if net.get("id") == networkId:
+                return networkId if net.get("router:external") else \
+                    cloud_of(self.ctx).external_network()
+        return None
 
     def listNetworks(self) -> list:
-        cloud = cloud_of(self.ctx)
-        return [{"id": cloud.external_network(), "name": "public", "router:external": True}]
+        return cloud_of(self.ctx).networks()
 
     def listSubnetworks(self) -> list:
-        return []
+        return cloud_of(self.ctx).subnets()
 
     def listPorts(self) -> list:
         return []
 
     def listNeutronExtensions(self) -> list:
-        return ["security-group", "router", "external-net"]
+        return [{"alias": alias, "name": alias} for alias in self.EXTENSIONS]
 
 
-@native_class("io.murano.system.SecurityGroupManager")
-class SecurityGroupManager:
-    """Collects ingress rules into a Neutron security group of the environment's stack."""
+@native_class("io.murano.system.MetadefBrowser")
+class MetadefBrowser:
+    """Glance metadata definitions: the simulated cloud defines none."""
 
-    def __init__(self, ctx, environment: Any = None, defaultGroupName: Any = None) -> None:
+    def __init__(self, ctx, **_props: Any) -> None:
         self.ctx = ctx
 
-    def makeDefaultGroupName(self) -> str:
-        env = self.ctx.this.get_property("environment")
-        return f"MuranoSecurityGroup-{env.get_property('name') if env is not None else 'env'}"
+    def getNamespaces(self, resourceType: str) -> list:
+        return []
 
-    def addGroupIngress(self, rules: list, groupName: str | None = None) -> None:
+    def getObjects(self, namespace: str) -> list:
+        return []
+
+
+@native_class("io.murano.system.MistralClient")
+class MistralClient:
+    """Mistral workflows: offline, uploads and runs are trace lines and a run returns no
+    output."""
+
+    def __init__(self, ctx, **_props: Any) -> None:
+        self.ctx = ctx
+
+    def _log(self, text: str) -> None:
+        cloud_of(self.ctx).emit(events.log("info", "mistral", text))
+
+    def upload(self, definition: Any) -> None:
+        self._log("workflow definition uploaded")
+
+    def run(self, name: str, timeout: Any = 600, inputs: Any = None, params: Any = None) -> Any:
+        self._log(f"workflow {name} run")
+        if timeout == 0:   # fire and forget: the execution's id
+            return f"{name}-execution"
+        return {}
+
+
+def _identity_object(ctx: Any, kind: str, type_name: str) -> Any:
+    fields = dict(cloud_of(ctx).identity()[kind])
+    known = ("id", "name", "domain", "description") if kind == "project" else (
+        "id", "name", "domain", "email")
+    props = {key: fields.pop(key, None) for key in known}
+    props["domain"] = props["domain"] or "Default"
+    props["extra"] = fields
+    runtime = ctx.runtime
+    obj = runtime.create_object(runtime.get_class(type_name), None, props,
+                                runtime.natives.caller_frame())
+    return obj.proxy
+
+
+@native_class("io.murano.Project")
+class Project:
+    """The Keystone project of the deployment (the cloud backend's ``identity``)."""
+
+    def __init__(self, ctx, **_props: Any) -> None:
+        self.ctx = ctx
+
+    @staticmethod
+    def getCurrent(ctx) -> Any:
+        return _identity_object(ctx, "project", "io.murano.Project")
+
+    @staticmethod
+    def getEnvironmentOwner(ctx) -> Any:
+        return _identity_object(ctx, "project", "io.murano.Project")
+
+
+@native_class("io.murano.User")
+class User:
+    """The Keystone user of the deployment (the cloud backend's ``identity``)."""
+
+    def __init__(self, ctx, **_props: Any) -> None:
+        self.ctx = ctx
+
+    @staticmethod
+    def getCurrent(ctx) -> Any:
+        return _identity_object(ctx, "user", "io.murano.User")
+
+    @staticmethod
+    def getEnvironmentOwner(ctx) -> Any:
+        return _identity_object(ctx, "user", "io.murano.User")
+
+
+@native_class("io.murano.system.NeutronSecurityGroupManager")
+class NeutronSecurityGroupManager:
+    """Rules of a Neutron security group kept by the cloud backend; the whole group is
+    written into the stack of the region the manager belongs to (the environment's when it
+    belongs to none)."""
+
+    def __init__(self, ctx, **_props: Any) -> None:
+        self.ctx = ctx
+
+    def addRules(self, direction: str, rules: list, groupName: str) -> None:
         env = environment_of(self.ctx)
-        group = groupName or self.ctx.this.get_property("defaultGroupName") or (
-            f"MuranoSecurityGroup-{env.get_property('name')}")
-        all_rules = cloud_of(self.ctx).add_group_ingress(group, list(rules or []))
+        region = self.ctx.find("io.murano.CloudRegion")
+        stack = (region or env).get_property("stack")
+        rules = [dict(rule, Direction=direction) if direction != "ingress" else rule
+                 for rule in rules or []]
+        all_rules = cloud_of(self.ctx).add_group_ingress(groupName, rules)
         fragment = security_group_fragment(
-            group, f"Composite security group of environment {env.get_property('name')}",
+            groupName, f"Composite security group of environment {env.get_property('name')}",
             all_rules)
-        call(self.ctx, env.get_property("stack"), "updateTemplate", fragment)
-
-    def addGroupEgress(self, rules: list, groupName: str | None = None) -> None:
-        return None
+        call(self.ctx, stack, "updateTemplate", fragment)

@@ -55,7 +55,7 @@ def _frames(err):
 def test_unknown_parent_class():
     err = failure("badclass", "compat.bad.Orphan", "anything")
     if isinstance(err, MuranoPlError):
-        assert err.type_name == "NoClassFound"
+        assert err.type_name == "NoPackageForClassFound"
     assert "NoSuchParent" in str(err) + getattr(err, "message", "")
 
 
@@ -64,7 +64,7 @@ def test_new_of_unknown_class_from_muranopl():
     obj = h.new("compat.bad.MakesGhost")
     with pytest.raises(MuranoPlError) as info:
         h.call(obj, "makeGhost")
-    assert info.value.type_name == "NoClassFound"
+    assert info.value.type_name == "NoPackageForClassFound"
     assert "NoSuchClass" in info.value.message
     line = line_of("badclass/unknown.yaml", "new(NoSuchClass)")
     assert ("unknown.yaml", line, "makeGhost", "compat.bad.MakesGhost") in murano_frames(info.value)
@@ -74,7 +74,7 @@ def test_unknown_class_from_api():
     h = Harness("classes")
     with pytest.raises(MuranoPlError) as info:
         h.new("compat.classes.DoesNotExist")
-    assert info.value.type_name == "NoClassFound"
+    assert info.value.type_name == "NoPackageForClassFound"
     assert "compat.classes.DoesNotExist" in info.value.message
 
 

@@ -258,5 +258,5 @@ def test_unknown_class_in_model(h):
     model["Objects"]["members"][0]["?"]["type"] = "compat.model.Nope"
     err = load_error(h, model)
     if isinstance(err, MuranoPlError):
-        assert err.type_name == "NoClassFound"
+        assert err.type_name == "NoPackageForClassFound"
     assert "compat.model.Nope" in str(err)

@@ -116,4 +116,4 @@ def test_unknown_class_and_syntax_errors(make_runtime, tmp_path):
     assert (info.value.file, info.value.line) == (str(bad / "c.yaml"), 5)
     with pytest.raises(MuranoPlError) as info:
         rt.new("test.Missing")
-    assert info.value.type_name == "NoClassFound"
+    assert info.value.type_name == "NoPackageForClassFound"

@@ -85,6 +85,25 @@ def test_duplicate_keys_are_errors_with_their_place(text, line, column, key, fir
     assert str(error) == f"dup.yaml:{line}: {error.message}"
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("required: false\nname: x\nrequired: false\n", {"required": False, "name": "x"}),
+    ("m:\n  a: [1, {b: c}]\n  a: [1, {b: c}]\n", {"m": {"a": [1, {"b": "c"}]}}),
+])
+def test_a_key_written_twice_with_the_same_value_is_accepted(text, expected):
+    """PyYAML (upstream's loader) takes such a file; nothing in it is ambiguous."""
+    assert plain_copy(load_yaml(text, "dup.yaml")) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "a: 'x'\na: x\n",                 # quoting is part of the value (an expression or not)
+    "a: [1, 2]\na: [1, 2, 3]\n",
+    "a: {b: 1}\na: {b: 2}\n",
+])
+def test_a_key_written_twice_with_values_that_differ_is_an_error(text):
+    with pytest.raises(SourceError, match="duplicate key 'a' \\(first at line 1\\)"):
+        load_yaml(text, "dup.yaml")
+
+
 def test_a_key_merged_in_and_written_again_is_an_override_not_a_duplicate():
     doc = load_yaml("base: &b {x: 1, y: 1}\nm:\n  <<: *b\n  x: 2\n")
     assert doc["m"] == {"x": 2, "y": 1}
@@ -118,3 +137,11 @@ def test_syntax_errors_carry_line_and_column():
     with pytest.raises(SourceError) as info:
         load_yaml(b"a: 1\nbb: \xff\n", "latin.yaml")
     assert (info.value.line, info.value.column) == (2, 5)
+
+
+def test_yaql_tag_marks_an_expression_quoted_or_not():
+    data = located_yaml.load_yaml('a: !yaql "$.x + 1"\nb: !yaql plain\nc: [!yaql "$y"]\n', "t")
+    assert all(isinstance(v, located_yaml.YaqlStr) for v in (data["a"], data["b"], data["c"][0]))
+    assert (data["a"], data["b"], data["c"][0]) == ("$.x + 1", "plain", "$y")
+    with pytest.raises(SourceError, match="!yaql tag is for scalars"):
+        located_yaml.load_yaml("a: !yaql [1, 2]\n", "t")

@@ -90,7 +90,7 @@ def _line_of(text: str) -> int:
     ("NotMeta", "ValueError", "Meta: Plain", "not a meta class"),
     ("WrongPlace", "ValueError", "Meta: Mark", "not applicable to a Type"),
     ("Twice", "ValueError", "Meta: [Single, Single]", "cannot be attached more than once"),
-    ("Unknown", "NoClassFound", "- Nowhere:", "Nowhere"),
+    ("Unknown", "NoPackageForClassFound", "- Nowhere:", "Nowhere"),
     ("FromMeta", "InvalidInheritanceError", "Extends: Mark", "Usage Meta"),
 ])
 def test_bad_meta_is_refused_at_class_load(errors, name, type_name, at, words):
