@@ -57,3 +57,11 @@ def test_thaw_gives_mutable_copies_with_frozen_keys():
     assert type(plain["a"]) is list and type(plain["a"][1]) is dict
     plain["a"].append(3)
     assert value["a"] == (1, FrozenDict({"b": 2}))
+
+
+def test_the_cloud_backend_gets_plain_data_from_frozen_values():
+    from muranokit.engine.corelib.native.support import cloud_data
+    data = cloud_data(freeze({"net": {"cidr": QuotedStr("10.0.0.0/24")}, "ports": [1, 2]}))
+    assert data == {"net": {"cidr": "10.0.0.0/24"}, "ports": [1, 2]}
+    assert type(data["net"]) is dict and type(data["net"]["cidr"]) is str
+    assert type(data["ports"]) is list
