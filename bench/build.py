@@ -8,7 +8,9 @@ form, logo and LICENSE each, ~800 KiB in all) in a temporary folder.
 Prints the whole-command times (interpreter start-up included; best and median of N
 runs, interleaved with a ``zip -r`` loop over the same folders so both see the same
 machine load), the ratio, the floor set by Python and the libraries the job needs, and
-an in-process breakdown.
+an in-process breakdown. Every run is checked: each command must exit 0, and each build (and
+``zip -r`` loop) must leave one readable zip per package (and a bundle naming them all);
+otherwise the bench stops with exit status 1.
 
     python bench/build.py [--runs N] [--packages DIR]
 """
@@ -16,6 +18,7 @@ an in-process breakdown.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -24,7 +27,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
+
+from benchcheck import BenchFailure, expect, run_checked
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "data" / "packages"
@@ -105,25 +112,55 @@ class Timing:
                 f"cpu best {min(self.cpu):6.3f} s")
 
 
-def run_once(argv: list[str], env: dict[str, str], timing: Timing) -> None:
-    """Run ``argv`` (it must succeed) and add its wall and CPU time to ``timing``."""
+Check = Callable[[], None]
+Command = tuple[list[str], dict[str, str], Check | None]
+
+
+def check_zips(folder: Path, count: int, what: str) -> None:
+    """Stop the bench unless ``folder`` holds ``count`` zips that each open and test clean."""
+    zips = sorted(folder.glob("*.zip"))
+    expect(f"{what}: zips in {folder}", len(zips), count)
+    for path in zips:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                bad = archive.testzip()
+        except zipfile.BadZipFile as exc:
+            raise BenchFailure(f"{what}: {path} is not a zip: {exc}") from None
+        if bad is not None:
+            raise BenchFailure(f"{what}: {path}: member {bad} is corrupt")
+
+
+def check_build_output(dist: Path, count: int) -> None:
+    """A build's output: ``count`` zips and a bundle naming ``count`` packages."""
+    check_zips(dist, count, "muranokit build")
+    try:
+        bundle = json.loads((dist / "bundle.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise BenchFailure(f"muranokit build: no readable bundle.json: {exc}") from None
+    expect("muranokit build: packages in bundle.json", len(bundle.get("Packages", [])), count)
+
+
+def run_once(argv: list[str], env: dict[str, str], timing: Timing, label: str,
+             check: Check | None) -> None:
+    """Run ``argv`` (it must succeed), add its wall and CPU time to ``timing``, check it."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
+    run_checked(argv, label, env=env)
     timing.wall.append(time.perf_counter() - start)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     timing.cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    if check is not None:
+        check()
 
 
-def time_commands(commands: dict[str, tuple[list[str], dict[str, str]]],
-                  runs: int) -> dict[str, Timing]:
+def time_commands(commands: dict[str, Command], runs: int) -> dict[str, Timing]:
     """Run every command ``runs`` times, interleaved so that all see the same load."""
     timings = {label: Timing() for label in commands}
-    for argv, env in commands.values():  # warm the page and bytecode caches
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
+    for label, (argv, env, _check) in commands.items():  # warm the page and bytecode caches
+        run_checked(argv, label, env=env)
     for _ in range(runs):
-        for label, (argv, env) in commands.items():
-            run_once(argv, env, timings[label])
+        for label, (argv, env, check) in commands.items():
+            run_once(argv, env, timings[label], label, check)
     return timings
 
 
@@ -167,7 +204,9 @@ def breakdown(folders: list[Path], out: Path, runs: int) -> dict[str, float]:
     steps["zip in memory (deflate)"] = best_of(
         runs, lambda: [zip_bytes(p) for p in packages])
     steps["whole build() in process, warm"] = best_of(
-        runs, lambda: build([str(f) for f in folders], str(out), quiet=True))
+        runs, lambda: expect("build() in process: exit code",
+                             build([str(f) for f in folders], str(out), quiet=True), 0))
+    check_build_output(out, len(folders))
     return steps
 
 
@@ -222,22 +261,26 @@ def main() -> int:
         out_zip.mkdir()
         python = sys.executable
         paths = [str(f) for f in folders]
-        commands = {
+        dist = tmp_path / "dist"
+        built = lambda: check_build_output(dist, len(folders))  # noqa: E731
+        commands: dict[str, Command] = {
             "muranokit build (validate + zip + bundle)":
-                ([python, "-m", "muranokit", "build", "-q", "-o", str(tmp_path / "dist"),
-                  *paths], env),
+                ([python, "-m", "muranokit", "build", "-q", "-o", str(dist), *paths], env,
+                 built),
             "muranokit validate":
-                ([python, "-m", "muranokit", "validate", "-q", *paths], env),
+                ([python, "-m", "muranokit", "validate", "-q", *paths], env, None),
             "zip -r loop over the same folders":
-                (["bash", "-c", zip_loop_script(folders, out_zip)], env),
+                (["bash", "-c", zip_loop_script(folders, out_zip)], env,
+                 lambda: check_zips(out_zip, len(folders), "zip -r loop")),
             "python start-up alone":
-                ([python, "-c", "pass"], env),
+                ([python, "-c", "pass"], env, None),
             "python + import yaml, yaql, zipstream":
-                ([python, "-c", "import collections.abc, yaml, yaql, zipstream"], env),
+                ([python, "-c", "import collections.abc, yaml, yaql, zipstream"], env, None),
         }
         if os.environ.get("PYTHONDONTWRITEBYTECODE"):
             commands["muranokit build, no bytecode cache (this env)"] = (
-                commands["muranokit build (validate + zip + bundle)"][0], dict(os.environ))
+                commands["muranokit build (validate + zip + bundle)"][0], dict(os.environ),
+                built)
         timings = time_commands(commands, args.runs)
         steps = breakdown(folders, tmp_path / "dist2", args.runs)
 
@@ -262,6 +305,7 @@ def main() -> int:
     for step, value in steps.items():
         shown = f"{value:.3f} s" if isinstance(value, float) else str(value)
         print(f"  {step}: {shown}")
+    print("every run checked (exit 0; one good zip per package and a full bundle)")
     return 0
 
 

@@ -5,6 +5,8 @@ Runs ``muranokit deploy -p bench/fleet MODEL.json`` in a fresh process for every
 10, 50 and 200), from an empty working folder so that only the fleet package and the core
 library load, and prints the best wall time of ``--repeat`` runs per N, then
 time(200)/time(50). Goals: the 200-instance run under 10 s, the ratio at most 4.5.
+Every run is checked: the deploy must exit 0 and its JSON report must hold one agent plan
+per instance, on as many distinct VMs; otherwise the bench stops with exit status 1.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
+
+from benchcheck import BenchFailure, expect, run_checked
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FLEET = os.path.join(HERE, "fleet")
@@ -47,16 +50,24 @@ def time_deploy(count: int, workdir: str) -> tuple[float, int]:
     command = [sys.executable, "-m", "muranokit.tools.cli", "deploy", "-p", FLEET, model,
                "--report", "json", "-o", report]
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=workdir, capture_output=True, text=True, check=False)
+    run_checked(command, f"deploy of {count} instances", cwd=workdir)
     elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"deploy of {count} instances failed (exit {done.returncode}):\n"
-                         f"{done.stderr}")
     with open(report, encoding="utf-8") as fh:
-        plans = sum(1 for line in fh if json.loads(line).get("kind") == "agent_plan")
-    if plans != count:
-        raise SystemExit(f"expected {count} agent plans, the report has {plans}")
-    return elapsed, plans
+        return elapsed, check_report(fh.read(), count)
+
+
+def check_report(report: str, count: int) -> int:
+    """Stop the bench unless the JSON report has ``count`` agent plans on ``count`` VMs."""
+    try:
+        records = [json.loads(line) for line in report.splitlines() if line.strip()]
+    except ValueError as exc:
+        raise BenchFailure(f"the deploy report is not JSON lines: {exc}") from None
+    plans = [r for r in records if r.get("kind") == "agent_plan"]
+    expect(f"agent plans for {count} instances", len(plans), count)
+    expect(f"VMs given a plan for {count} instances", len({p.get("vm") for p in plans}), count)
+    if not any(r.get("kind") == "result" for r in records):
+        raise BenchFailure("the deploy report has no result line")
+    return len(plans)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         verdict |= 0 if ok else 1
         print(f"time(200)/time(50) = {ratio:.2f} (goal <= {GOAL_RATIO}): "
               f"{'met' if ok else 'NOT met'}")
+    print("every run checked")
     return verdict
 
 

@@ -1,13 +1,40 @@
-"""muranokit.engine: a MuranoPL interpreter built on yaql 3 (see DESIGN.md, "Engine Python API").
+"""muranokit.engine: a MuranoPL interpreter built on yaql 3.
 
-Module map: ``loader`` (packages), ``classes`` (class model), ``statements``/``macros``
-(method bodies), ``yaql_engine``/``fastpath``/``yaql_functions`` (expressions), ``contracts``,
-``objects``, ``model_io``, ``executor``, ``scheduler``, ``native``, ``runtime``.
+The public API (see ``docs/ARCHITECTURE.md`` for the floors behind it):
+
+- :class:`Runtime` (``muranokit.engine.runtime``): load packages, load object models, make
+  objects, call methods and actions, serialise; ``Limits`` for its guards;
+- :class:`MuranoPlError` with :class:`StackFrame` (file, line, column, method, type) and
+  :class:`ActionError` (``muranokit.engine.exceptions``);
+- :mod:`muranokit.engine.events`: every kind of trace event and the secret ``Masker``;
+- :mod:`muranokit.engine.native`: ``native_class`` and ``NativeThrow`` for Python-backed
+  MuranoPL classes;
+- :mod:`muranokit.engine.corelib.cloud`: the cloud backend interface (``CloudBackend``), the
+  simulated ``Cloud`` and its rules files (``load_rules``);
+- :mod:`muranokit.engine.syntax`: MuranoPL syntax (grammar, expression rule, class schema),
+  shared with the validator.
+
+Names are imported on first use, so that importing a submodule (the syntax for ``validate``)
+does not load the whole interpreter.
 """
 
-import collections.abc  # noqa: F401  (yaql 3.2 needs it before `import yaql`)
+from __future__ import annotations
 
-from .exceptions import MuranoPlError, StackFrame
-from .runtime import Limits, Runtime
+import importlib
+from typing import Any
 
-__all__ = ["Runtime", "MuranoPlError", "StackFrame", "Limits"]
+_EXPORTS = {
+    "Runtime": "runtime", "Limits": "limits", "MuranoPlError": "exceptions",
+    "StackFrame": "exceptions", "ActionError": "exceptions",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -5,6 +5,7 @@ A contract spec is YAML data: an expression chain on ``$`` (``$.string().notNull
 ``[c, min, max]``), a dict shape (fixed keys, or key/value contracts), or a literal.
 Common chain steps run as Python; any other expression runs through yaql with ``$`` bound
 to the value. A violation raises ``ContractViolationException`` naming the value's path.
+:func:`ready_property` compiles a property's contract and default on first use.
 """
 
 from __future__ import annotations
@@ -15,9 +16,13 @@ from typing import Any
 from yaql.language import expressions as yexpr
 
 from .exceptions import EngineFault, MuranoPlError, StackFrame
-from .objects import OBJECT_TYPES, MuranoObject
+from .expressions.data import compile_value, source_for
+from .expressions.expression import NO_VALUE, Expression
+from .model.classes import PropertySpec
+from .model.object_models import normalize
+from .model.objects import OBJECT_TYPES
+from .syntax.expressions import ExpressionParser
 from .yaml_source import position
-from .yaql_engine import NO_VALUE, Expression, Flavour
 
 
 def violation(path: str, detail: str) -> EngineFault:
@@ -129,7 +134,7 @@ class YaqlContract(Contract):
         self.expr = expr
 
     def transform(self, value, env, path):
-        ctx = env.runtime.contract_context(env.frame, value, self.expr.flavour)
+        ctx = env.runtime.contract_context(env.frame, value, self.expr.parser)
         return self.expr.evaluate(ctx)
 
 
@@ -201,7 +206,7 @@ def _owned_by(value: Any, owner: Any) -> bool:
 class _TypeArg:
     """A class argument of ``class()``/``template()``: resolved once, on first use."""
 
-    def __init__(self, tree: Any, fl: Flavour, decl_cls: Any, where: tuple) -> None:
+    def __init__(self, tree: Any, fl: ExpressionParser, decl_cls: Any, where: tuple) -> None:
         self.tree = tree
         self.fl = fl
         self.decl_cls = decl_cls
@@ -260,7 +265,6 @@ def _make_template_step(type_arg: _TypeArg, exclude: Any):
         if not isinstance(value, dict):
             raise violation(path, f"value {value!r} is not an object template")
         cls = type_arg.get(env)
-        from .object_models import normalize
         scope = env.frame.cls if env.frame is not None and env.frame.cls is not None \
             else type_arg.decl_cls
         value = normalize(value, scope, env.runtime, deep=False)
@@ -277,16 +281,15 @@ def _make_template_step(type_arg: _TypeArg, exclude: Any):
             excluded = set(exclude(NO_VALUE, ctx, type_arg.fl.engine) or [])
         result = {k: v for k, v in value.items() if k not in excluded}
         check_env = ContractEnv(env.runtime, env.frame, env.this, TEMPLATE_CHECK)
-        from .executor import property_spec_ready
         for spec in obj_cls.all_properties():
             if spec.name in result and spec.usage not in ("Runtime", "Static", "Config"):
-                property_spec_ready(spec)
+                ready_property(spec)
                 spec.contract.transform(result[spec.name], check_env, f"{path}.{spec.name}")
         return result
     return step
 
 
-def _make_check_step(pred: Any, message: Any, fl: Flavour):
+def _make_check_step(pred: Any, message: Any, fl: ExpressionParser):
     def step(value, env, path):
         ctx = env.runtime.contract_context(env.frame, value, fl)
         ok = pred(NO_VALUE, ctx, fl.engine)
@@ -301,7 +304,8 @@ _SIMPLE_STEPS = {"string": _step_string, "int": _step_int, "bool": _step_bool,
                  "notNull": _step_not_null, "owned": _step_owned, "notOwned": _step_not_owned}
 
 
-def _compile_chain(tree: Any, fl: Flavour, decl_cls: Any, where: tuple) -> ChainContract | None:
+def _compile_chain(tree: Any, fl: ExpressionParser, decl_cls: Any,
+                   where: tuple) -> ChainContract | None:
     calls = []
     node = tree
     while (isinstance(node, yexpr.BinaryOperator) and node.name == "#operator_."
@@ -334,7 +338,7 @@ def _compile_chain(tree: Any, fl: Flavour, decl_cls: Any, where: tuple) -> Chain
     return ChainContract(steps)
 
 
-def compile_contract(spec: Any, fl: Flavour, decl_cls: Any, file: str,
+def compile_contract(spec: Any, fl: ExpressionParser, decl_cls: Any, file: str,
                      pos: tuple) -> Contract:
     """Compile a contract spec (YAML data) of a property/argument declared in ``decl_cls``."""
     line, column = pos if pos else (None, None)
@@ -390,8 +394,15 @@ def compile_contract(spec: Any, fl: Flavour, decl_cls: Any, file: str,
     return LiteralContract(spec)
 
 
-def check_is_object(value: Any) -> bool:
-    return isinstance(value, (MuranoObject,) + OBJECT_TYPES)
+def ready_property(spec: PropertySpec) -> PropertySpec:
+    """``spec`` with its contract and default compiled (once, on first use)."""
+    if spec.contract is None:
+        src = source_for(spec.declaring, None)
+        spec.contract = compile_contract(spec.contract_src, src.parser, spec.declaring,
+                                         src.file, spec.pos)
+        spec.default = compile_value(spec.default_src, src, spec.pos)
+    return spec
 
 
-__all__ = ["Contract", "ContractEnv", "compile_contract", "violation", "MuranoPlError"]
+__all__ = ["ANY", "Contract", "ContractEnv", "compile_contract", "ready_property",
+           "violation"]

@@ -2,7 +2,9 @@
 
 A :class:`MuranoPlError` carries the MuranoPL exception type name, every name given to a
 ``Throw``, the message, ``extra`` data and the MuranoPL stack (outermost frame first, the frame
-that raised last, as in a Python traceback).
+that raised last, as in a Python traceback). Where it happened is structured: ``file``,
+``line`` and ``column`` of the innermost located frame, and for an error about an object
+model, ``model_path`` (``Objects.applications[0].port``), ``object_id`` and ``property_name``.
 """
 
 from __future__ import annotations
@@ -54,23 +56,34 @@ class MuranoPlError(Exception):
         self.extra = extra if extra is not None else {}
         self.stack = list(stack or [])
         self.cause = cause
+        self.model_path: str | None = None      # where in an object model, when about one
+        self.object_id: str | None = None       # the object whose property value failed
+        self.property_name: str | None = None   # ... and that property
         super().__init__(f"[{', '.join(self.names)}]: {message}")
+
+    def _located(self) -> StackFrame | None:
+        for frame in reversed(self.stack):
+            if frame.file:
+                return frame
+        return None
 
     @property
     def file(self) -> str | None:
         """File of the innermost frame that has a position (for CLI messages)."""
-        for frame in reversed(self.stack):
-            if frame.file:
-                return frame.file
-        return None
+        frame = self._located()
+        return frame.file if frame is not None else None
 
     @property
     def line(self) -> int | None:
         """Line of the innermost frame that has a position."""
-        for frame in reversed(self.stack):
-            if frame.file:
-                return frame.line
-        return None
+        frame = self._located()
+        return frame.line if frame is not None else None
+
+    @property
+    def column(self) -> int | None:
+        """Column of the innermost frame that has a position."""
+        frame = self._located()
+        return frame.column if frame is not None else None
 
     def format(self) -> str:
         """Multi-line text: names, message and the MuranoPL traceback (and causes)."""
@@ -80,14 +93,6 @@ class MuranoPlError(Exception):
         if self.cause is not None:
             text += "\nCaused by " + self.cause.format()
         return text
-
-
-def engine_error(type_name: str, message: str, file: str | None = None,
-                 line: int | None = None, column: int | None = None,
-                 method: str | None = None, cls: str | None = None) -> MuranoPlError:
-    """An error raised by the engine itself (load time), positioned at one place."""
-    stack = [StackFrame(file, line, column, method, cls)] if file else []
-    return MuranoPlError(type_name, message, stack=stack)
 
 
 ENGINE_ERROR_PARENTS = {
@@ -108,6 +113,16 @@ def engine_error_names(type_name: str) -> list[str]:
         names += [current, "murano.dsl.exceptions." + current]
         current = ENGINE_ERROR_PARENTS.get(current)
     return names
+
+
+class ActionError(Exception):
+    """An action that cannot be run: no such object, no such method, or not an action.
+    ``actions`` lists what can be run instead."""
+
+    def __init__(self, message: str, actions: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.actions = list(actions or [])
 
 
 class EngineFault(Exception):

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .model.objects import OBJECT_TYPES, MuranoObject, from_python
 from .native import NativeThrow, native_class
-from .objects import OBJECT_TYPES, MuranoObject, from_python
 
 
 def _objects_in(value: Any, found: list) -> None:
@@ -44,7 +44,7 @@ def _frame_roots(frame: Any) -> list[MuranoObject]:
 def _static_roots(runtime: Any) -> list[MuranoObject]:
     """Objects of this runtime held by ``Usage: Static`` properties of any class."""
     found: list[MuranoObject] = []
-    for cls in list(runtime._classes.values()) + list(runtime.corelib.classes.values()):
+    for cls in runtime.all_classes():
         if cls.static_values:
             _objects_in(list(cls.static_values.values()), found)
     return [o for o in found if o.runtime is runtime]

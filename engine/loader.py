@@ -18,7 +18,10 @@ from typing import Any
 import yaml
 
 from . import yaml_source
-from .classes import NamespaceResolver, Package, syntax_error
+from .model.classes import syntax_error
+from .model.package import Package
+from .syntax.documents import class_documents
+from .syntax.names import NamespaceResolver
 
 NEWEST_FORMAT = (1, 4)
 SUPPORTED_FORMATS = {(1, 0), (1, 1), (1, 2), (1, 3), (1, 4)}
@@ -77,18 +80,9 @@ def _load_yaml_docs(data: bytes, label: str) -> list:
         pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise syntax_error(f"YAML error: {getattr(exc, 'problem', exc)}", label, pos) from None
     result = []
-    namespaces = None
-    for doc in docs:
-        if isinstance(doc, dict) and "Name" not in doc and set(doc) <= {"Namespaces"}:
-            namespaces = doc.get("Namespaces") or namespaces
-            continue
-        if isinstance(doc, dict) and not doc:
-            continue
-        if isinstance(doc, dict):
-            if "Namespaces" in doc:
-                namespaces = doc["Namespaces"]
-            elif namespaces is not None:
-                doc["Namespaces"] = namespaces
+    for doc, namespaces in class_documents(docs):
+        if isinstance(doc, dict) and "Namespaces" not in doc and namespaces is not None:
+            doc["Namespaces"] = namespaces
         result.append(doc)
     return result
 

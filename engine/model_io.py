@@ -12,16 +12,21 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from . import events
 from .exceptions import EngineFault, MuranoPlError
-from .objects import OBJECT_TYPES, MuranoObject
+from .executor.lifecycle import initialize_properties, run_init
+from .model.objects import OBJECT_TYPES, MuranoObject
+from .syntax.schema import HIDDEN_USAGES
 
 
 class ModelError(MuranoPlError):
-    """A malformed object model (duplicate ids, dangling references, unknown classes)."""
+    """A malformed object model (duplicate ids, dangling references, unknown classes);
+    ``model_path`` (also ``path``) says where in the model."""
 
     def __init__(self, message: str, path: str, type_name: str = "ModelLoadError") -> None:
         super().__init__(type_name, f"{path}: {message}")
         self.path = path
+        self.model_path = path
 
 
 def _header(value: Any) -> dict | None:
@@ -117,7 +122,11 @@ def load(runtime: Any, model: Any) -> MuranoObject | None:
     _restore_attributes(runtime, attributes)
     created = _create(runtime, loading, set(runtime.objects))
     root = loading.objects.get(str(root_dict["?"]["id"])) if root_dict is not None else None
-    _initialize(runtime, loading, created)
+    try:
+        _initialize(runtime, loading, created)
+    except MuranoPlError as error:
+        _locate(error, loading)
+        raise
     if previous is not None:
         _collect_garbage(runtime, loading, previous)
     return root
@@ -128,7 +137,6 @@ def load_new(runtime: Any, model: dict, owner: MuranoObject | None, frame: Any,
     """``new()`` of a (normalised) object model written in MuranoPL: every object in it that
     has an id is created with a fresh id, references by the model's ids resolve among them,
     nested objects are owned by their holders and the top one by ``owner``."""
-    from .executor import initialize_properties, run_init
     head = model["?"]
     if "id" not in head:
         model = dict(model, **{"?": dict(head, id=f"#new-{runtime.new_id()}")})
@@ -178,7 +186,7 @@ def _create(runtime: Any, loading: ModelLoad, existing: set) -> list[MuranoObjec
         head = data["?"]
         try:
             cls = runtime.resolve_class(type_name_of(head), None)
-        except MuranoPlError as exc:
+        except (MuranoPlError, EngineFault) as exc:
             raise ModelError(exc.message, path + ".?.type", exc.type_name) from None
         obj = MuranoObject(cls, oid, None, runtime, head.get("name"))
         loading.objects[oid] = obj
@@ -208,8 +216,17 @@ def _restore_subscriptions(runtime: Any, loading: ModelLoad, oid: str, head: dic
         runtime.subscriptions.setdefault(oid, []).append((subscriber, entry.get("handler")))
 
 
+def _locate(error: MuranoPlError, loading: ModelLoad) -> None:
+    """Say where in the model an error about an object's property value is."""
+    entry = loading.entries.get(error.object_id) if error.object_id else None
+    if entry is None or error.model_path:
+        return
+    data, _owner, path = entry
+    name = error.property_name
+    error.model_path = f"{path}.{name}" if name in data else f"{path}.?"
+
+
 def _initialize(runtime: Any, loading: ModelLoad, created: list[MuranoObject]) -> None:
-    from .executor import initialize_properties, run_init
     for obj in created:
         data = loading.entries[obj.id][0]
         params = {k: v for k, v in data.items() if k != "?"}
@@ -233,7 +250,6 @@ def _collect_garbage(runtime: Any, live: ModelLoad, previous: Any) -> None:
     for oid in orphan_ids:
         orphans.entries[oid] = old.entries[oid]
     created = _create(runtime, orphans, set())
-    from .executor import initialize_properties, run_init
     for obj in created:
         owner_id = old.entries[obj.id][1]
         if owner_id is not None and owner_id in runtime.objects:
@@ -250,8 +266,8 @@ def _collect_garbage(runtime: Any, live: ModelLoad, previous: Any) -> None:
             run_init(runtime, obj, None, init_params=_values(orphans.entries[obj.id][0]))
         except (MuranoPlError, EngineFault) as error:
             obj.initialized = True
-            runtime.emit("object.init_failed", id=obj.id, type=obj.cls.name,
-                         error=error.type_name, message=error.message)
+            runtime.record(events.object_init_failed(obj.id, obj.cls.name, error.type_name,
+                                                     error.message))
     runtime.destroy_objects(created)
 
 
@@ -306,8 +322,7 @@ def serialize(runtime: Any, root: MuranoObject | None) -> dict:
         if subscribers:
             head["dependencies"] = {"onDestruction": subscribers}
         result: dict[str, Any] = {"?": head}
-        hidden = {s.name for s in obj.cls.all_properties()
-                  if s.usage in ("Runtime", "Static", "Config")}
+        hidden = {s.name for s in obj.cls.all_properties() if s.usage in HIDDEN_USAGES}
         for name, value in obj.props.items():
             if name in hidden or not obj.cls.declares_property(name):
                 continue

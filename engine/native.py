@@ -1,22 +1,20 @@
-"""Python-backed ("native") MuranoPL classes.
+"""Python-backed ("native") MuranoPL classes: how to write one.
 
 A Python class decorated with :func:`native_class` becomes (or extends) the MuranoPL class of
 that name: public methods are MuranoPL methods of the same name, ``@staticmethod`` ones are
-static methods receiving a :class:`NativeContext` first. One Python instance is made per
-MuranoPL object, with the object's (contract-checked) properties as keyword arguments that
-its ``__init__`` accepts. Values cross the boundary as plain data; objects as proxies.
-Raise :class:`NativeThrow` to throw a specific MuranoPL exception type.
+static methods receiving a :class:`~muranokit.engine.bridge.NativeContext` first. One Python
+instance is made per MuranoPL object, with the object's (contract-checked) properties as
+keyword arguments that its ``__init__`` accepts (and ``ctx``, the object's context, first).
+Values cross the boundary as plain data; objects as proxies. Raise :class:`NativeThrow` to
+throw a specific MuranoPL exception type. :mod:`~muranokit.engine.bridge` does the calling.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import Any
 
-import greenlet
-
-from .exceptions import EngineFault, MuranoPlError
+from .exceptions import MuranoPlError
 
 NATIVE_CLASSES: dict[str, tuple[type, str | None]] = {}
 
@@ -35,139 +33,3 @@ class NativeThrow(MuranoPlError):
 
     def __init__(self, type_name: str, message: str, extra: Any = None) -> None:
         super().__init__(type_name, message, extra)
-
-
-class NativeContext:
-    """What a native object (or static method) can reach: itself, owners, runtime, files."""
-
-    def __init__(self, runtime: Any, obj: Any, cls: Any) -> None:
-        self.runtime = runtime
-        self._obj = obj
-        self._cls = cls
-
-    @property
-    def this(self):
-        return self._obj.proxy if self._obj is not None else None
-
-    @property
-    def owner(self):
-        owner = self._obj.owner if self._obj is not None else None
-        return owner.proxy if owner is not None else None
-
-    def find(self, type_name: str):
-        """Nearest owner of class ``type_name`` (or derived), as a proxy, or None."""
-        if self._obj is None:
-            return None
-        cls = self.runtime.resolve_class(type_name, None)
-        found = self._obj.find_owner(cls)
-        return found.proxy if found is not None else None
-
-    @property
-    def caller_package(self):
-        """Package of the MuranoPL class whose code called the current native method."""
-        frame = self.runtime.natives.caller_frame()
-        while frame is not None and (frame.cls is None or frame.method is None
-                                     or frame.method.native is not None):
-            frame = frame.caller
-        if frame is None:
-            return self._cls.package
-        return frame.cls.package
-
-    def yield_(self) -> None:
-        self.runtime.scheduler.yield_()
-
-    def get_attr(self, name: str, default: Any = None) -> Any:
-        return self.runtime.attributes.get((self._obj.id, self._cls.name, name), default)
-
-    def set_attr(self, name: str, value: Any) -> None:
-        from .objects import from_python
-        self.runtime.attributes[(self._obj.id, self._cls.name, name)] = from_python(value)
-
-
-def native_methods(pycls: type) -> dict[str, tuple[Callable, bool]]:
-    """name -> (function, is_static) for every public method of a native Python class."""
-    result = {}
-    for name, member in inspect.getmembers(pycls):
-        if name.startswith("_"):
-            continue
-        raw = inspect.getattr_static(pycls, name)
-        if isinstance(raw, staticmethod):
-            result[name] = (raw.__func__, True)
-        elif isinstance(raw, classmethod):
-            result[name] = (member, True)
-        elif inspect.isfunction(raw):
-            result[name] = (raw, False)
-    return result
-
-
-class NativeBridge:
-    """Constructs native instances and calls native methods for one runtime."""
-
-    def __init__(self, runtime: Any) -> None:
-        self.runtime = runtime
-        self._callers: dict[Any, Any] = {}
-
-    def caller_frame(self):
-        return self._callers.get(greenlet.getcurrent())
-
-    def construct(self, cls: Any, obj: Any, caller: Any, extra: dict | None = None) -> None:
-        """Make the Python instance of ``cls`` for ``obj``: keyword arguments are the
-        object's properties plus any other parameter given to new()."""
-        from .executor import accepted_kwargs
-        from .objects import to_python
-        pycls = cls.native_class
-        ctx = NativeContext(self.runtime, obj, cls)
-        merged = dict(extra or {})
-        merged.update(obj.props)
-        params = {k: to_python(v) for k, v in merged.items()}
-        params = accepted_kwargs(pycls.__init__, params)
-        params.pop("ctx", None)
-        obj.natives[cls.name] = self._guard(lambda: pycls(ctx, **params), cls,
-                                            "__init__", caller)
-
-    def call(self, method: Any, this: Any, args: tuple, kwargs: dict, caller: Any) -> Any:
-        from .objects import OBJECT_TYPES, from_python, to_python
-        cls = method.declaring
-        py_args = [to_python(a) for a in args]
-        py_kwargs = {k: to_python(v) for k, v in kwargs.items()}
-        if method.native_static:
-            ctx = NativeContext(self.runtime, this.real if isinstance(this, OBJECT_TYPES)
-                                else None, cls)
-            result = self._guard(lambda: method.native(ctx, *py_args, **py_kwargs), cls,
-                                 method.name, caller)
-        else:
-            if not isinstance(this, OBJECT_TYPES):
-                raise EngineFault("NoMethodFound", f'Method "{method.name}" of {cls.name} '
-                                                   f'needs an object')
-            real = this.real
-            instance = real.natives.get(cls.name)
-            if instance is None:
-                self.construct(cls, real, caller)
-                instance = real.natives[cls.name]
-            result = self._guard(lambda: method.native(instance, *py_args, **py_kwargs), cls,
-                                 method.name, caller)
-        return from_python(result)
-
-    def _guard(self, thunk: Callable[[], Any], cls: Any, name: str, caller: Any) -> Any:
-        from .executor import Frame
-        frame = Frame(self.runtime, None, cls, None, caller, None, name)
-        current = greenlet.getcurrent()
-        previous = self._callers.get(current)
-        self._callers[current] = caller
-        try:
-            return thunk()
-        except NativeThrow as exc:
-            stack = self.runtime.capture_stack(frame)
-            raise MuranoPlError(exc.type_name, exc.message, exc.extra, stack,
-                                exc.names) from exc
-        except MuranoPlError:
-            raise
-        except EngineFault as fault:
-            raise self.runtime.wrap_error(fault, frame) from None
-        except Exception as exc:  # noqa: BLE001 - a Python error becomes a MuranoPL one
-            raise self.runtime.wrap_error(exc, frame) from exc
-        finally:
-            if previous is None:
-                self._callers.pop(current, None)
-            else:
-                self._callers[current] = previous

@@ -1,45 +1,29 @@
-"""The public :class:`Runtime`: packages + class registry + object store + executor glue."""
+"""The engine's public API: :class:`Runtime`.
+
+A Runtime loads packages (folders, zips, folders of class files) beside the core library,
+runs MuranoPL on them against a cloud backend (the simulated one unless given another), and
+records a trace of events. Python callers see MuranoPL objects as proxies
+(:class:`~muranokit.engine.model.objects.ObjectProxy`: ``id``, ``type_name``, ``type``,
+``name``, ``owner``, ``get_property()``) and MuranoPL exceptions as
+:class:`~muranokit.engine.exceptions.MuranoPlError`. Classes returned by :meth:`load_class`
+are read-only views (``name``, ``package``, ``ancestors()``, ``methods``, ...).
+
+Everything else (the interpreter, the executor, the class model's internals) may change.
+"""
 
 from __future__ import annotations
 
 import os
-import random
-import sys
-import uuid
 from collections.abc import Callable
 from typing import Any
 
-from . import gc as _gc  # noqa: F401  (registers io.murano.system.GC)
-from . import model_io
-from .classes import OBJECT_CLASS, MethodSpec, MuranoClass, Package, TypeRef, build_class
-from .contracts import ContractEnv, violation
-from .exceptions import EngineFault, MuranoPlError, StackFrame, engine_error_names
-from .executor import (
-    Frame,
-    call_method,
-    initialize_properties,
-    read_property,
-    run_destroy,
-    run_init,
-    set_static_value,
-    write_property,
-)
-from .extensions import class_scope, import_error
+from . import corelib
+from .exceptions import ActionError
+from .interpreter import Interpreter
+from .limits import Limits
 from .loader import open_package
-from .model_io import ModelLoad, dependency_order
-from .native import NATIVE_CLASSES, NativeBridge, native_methods
-from .objects import OBJECT_TYPES, MuranoObject, from_python, to_python
-from .scheduler import Scheduler
-from .yaql_engine import flavour_for_format
-from .yaql_functions import register_format_specific, register_user_function
-
-
-class Limits:
-    """Configurable guards: MuranoPL call depth and iterations of one loop."""
-
-    def __init__(self, max_depth: int = 200, max_iterations: int = 100_000) -> None:
-        self.max_depth = max_depth
-        self.max_iterations = max_iterations
+from .model.classes import MuranoClass
+from .model.package import Package
 
 
 class Runtime:
@@ -49,442 +33,133 @@ class Runtime:
                  default_format: str | None = None,
                  class_configs: dict[str, dict] | None = None, *,
                  limits: Limits | dict | None = None, seed: int = 0,
-                 eager: bool = False) -> None:
-        """``eager``: read every class file of every package now (a broken file fails
-        here) instead of when its class is first needed."""
-        from . import corelib
-        if sys.getrecursionlimit() < 20000:
-            sys.setrecursionlimit(20000)
+                 eager: bool = False, cloud: Any = None) -> None:
+        """``paths``: packages to load (a class found in several: the first wins);
+        ``functions``: Python functions MuranoPL can call by name; ``default_format``: the
+        Format of manifest-less folders (``"1.0"`` runs legacy yaql); ``class_configs``:
+        values of ``Usage: Config`` properties by class; ``limits``: call depth and loop
+        guards; ``seed``: of object ids and ``randomName()``; ``eager``: read every class
+        file now (a broken file fails here, not when its class is first needed); ``cloud``:
+        the :class:`~muranokit.engine.corelib.cloud.backend.CloudBackend` the core library
+        talks to (a simulated cloud by default). MuranoPlError when a package is unusable."""
         if isinstance(limits, dict):
             limits = Limits(**limits)
-        self.limits = limits or Limits()
-        self.functions = dict(functions or {})
-        self.class_configs = dict(class_configs or {})
-        self.packages: list[Package] = [open_package(os.fspath(p), default_format, eager)
-                                        for p in paths]
-        self.corelib = corelib.shared()
-        self.events: list[dict] = []
-        self.services: dict[str, Any] = {}
-        self.objects: dict[str, MuranoObject] = {}
-        self.attributes: dict[tuple, Any] = {}
-        self.scheduler = Scheduler()
-        self.natives = NativeBridge(self)
-        self.root: MuranoObject | None = None
-        self.api_roots: list[MuranoObject] = []      # objects made by Runtime.new
-        self.subscriptions: dict[str, list] = {}     # GC.subscribeDestruction
-        self.doomed: set[int] = set()                # id() of objects being collected
-        self.meta_objects: dict[int, tuple] = {}     # id(class) -> (class, typeinfo().meta)
-        self._classes: dict[str, MuranoClass] = {}
-        self._building: list[str] = []
-        self._contexts: dict[tuple, Any] = {}
-        self._class_contexts: dict[MuranoClass, Any] = {}
-        self._random = random.Random(seed)
+        packages = [open_package(os.fspath(p), default_format, eager) for p in paths]
+        self._interpreter = Interpreter(packages, corelib.shared(), functions=functions,
+                                        class_configs=class_configs, limits=limits, seed=seed)
+        if cloud is not None:
+            cloud.connect(self._interpreter.emit)
+            self._interpreter.services["cloud"] = cloud
 
-    # --- events ---------------------------------------------------------------------------
-    def emit(self, kind: str, **fields: Any) -> dict:
-        """Append a trace event ``{"kind": kind, **fields}`` to ``events``."""
-        event = {"kind": kind, **fields}
-        self.events.append(event)
-        return event
+    # --- what it holds --------------------------------------------------------------------
+    @property
+    def packages(self) -> list[Package]:
+        """The loaded packages, in the order given (``name``, ``version``, ``format``,
+        ``source``, ``meta`` (the manifest), ``documents`` (class name -> document))."""
+        return self._interpreter.packages
 
-    # --- classes ---------------------------------------------------------------------------
-    def find_package_of(self, name: str) -> Package | None:
-        for pkg in self.packages:
-            if name in pkg.documents:
-                return pkg
-        return None
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """The trace so far (see :mod:`muranokit.engine.events`)."""
+        return self._interpreter.events
 
-    def get_class(self, name: str) -> MuranoClass:
-        """The class of full name ``name`` (built on first use)."""
-        cls = self._classes.get(name)
-        if cls is not None:
-            return cls
-        cls = self.corelib.classes.get(name)
-        if cls is not None and self.find_package_of(name) is None:
-            return cls
-        pkg = self.find_package_of(name)
-        if pkg is None:
-            cls = self.corelib.get_class(name, self)
-            if cls is None:
-                broken = "".join(f" (core library file with errors: {e.file}: {e.message})"
-                                 for e in self.corelib.broken)
-                raise EngineFault("NoClassFound", f'Class "{name}" is not found{broken}')
-            return cls
-        if name in self._building:
-            chain = " -> ".join(self._building[self._building.index(name):] + [name])
-            doc, file = pkg.documents[name]
-            raise MuranoPlError("DslSyntaxError", f"cyclic Extends: {chain}",
-                                stack=[StackFrame(file, getattr(doc, "line", 1), 1, None, name)])
-        self._building.append(name)
-        try:
-            doc, file = pkg.documents[name]
-            cls = build_class(doc, pkg, file, self._parent_lookup(file, doc), name=name)
-            self._check_imports(cls)
-            attach_natives(cls)
-        finally:
-            self._building.pop()
-        self._classes[name] = cls
-        return cls
+    @property
+    def cloud(self) -> Any:
+        """The cloud backend given (or made on first use), or None before any."""
+        return self._interpreter.services.get("cloud")
 
-    def _parent_lookup(self, file: str, doc: Any):
-        def lookup(parent: str, child: MuranoClass) -> MuranoClass:
-            try:
-                return self.get_class(parent)
-            except EngineFault as fault:
-                from .yaml_source import position
-                line, col = position(doc, "Extends")
-                raise MuranoPlError(fault.type_name, fault.message,
-                                    stack=[StackFrame(file, line, col, None, child.name)]) from None
-        return lookup
+    def emit(self, kind: str, **fields: Any) -> dict[str, Any]:
+        """Append an event of ``kind`` to the trace (a caller's own, in order)."""
+        return self._interpreter.emit(kind, **fields)
 
-    def class_known(self, name: str) -> bool:
-        """True when a class of full name ``name`` can be loaded (without building it)."""
-        return name in self._classes or self.find_package_of(name) is not None or \
-            name in self.corelib.package.documents or name in NATIVE_CLASSES
-
-    def _check_imports(self, cls: MuranoClass) -> None:
-        """Every class of ``cls``'s ``Import:`` exists (built later, when first needed)."""
-        for name, pos in cls.imports:
-            if not self.class_known(name):
-                raise import_error(cls, name, pos)
-
-    def resolve_class(self, name: str, context_cls: MuranoClass | None) -> MuranoClass:
-        """A class by (possibly namespaced) name, resolved in ``context_cls``'s namespaces."""
-        if isinstance(name, TypeRef):
-            return name.cls
-        full = name
-        if context_cls is not None:
-            try:
-                full = context_cls.resolve_name(name)
-            except KeyError as exc:
-                raise EngineFault("NoClassFound", str(exc.args[0])) from None
-        elif ":" in name:
-            raise EngineFault("NoClassFound", f'Class "{name}" is not found')
-        return self.get_class(full)
-
+    # --- classes --------------------------------------------------------------------------
     def load_class(self, name: str) -> MuranoClass:
-        """Public: resolve and build a class (raises MuranoPlError NoClassFound)."""
-        try:
-            return self.get_class(name)
-        except EngineFault as fault:
-            raise MuranoPlError(fault.type_name, fault.message) from None
+        """The class of full name ``name`` (MuranoPlError NoClassFound)."""
+        return self._interpreter.load_class(name)
 
-    # --- contexts --------------------------------------------------------------------------
-    def base_context(self, package: Package):
-        key = package.format
-        ctx = self._contexts.get(key)
-        if ctx is None:
-            fl = flavour_for_format(package.format)
-            ctx = fl.context.create_child_context()
-            register_format_specific(ctx, package.format)
-            for fname, func in self.functions.items():
-                register_user_function(ctx, fname, func)
-            self._contexts[key] = ctx
-        return ctx
+    def compile_all(self, core: bool = False) -> int:
+        """Build every class of the loaded packages (with ``core``, of the core library
+        too) and compile its methods, contracts and defaults now; the first problem is a
+        MuranoPlError at its file and line. Returns how many classes."""
+        return self._interpreter.compile_all(core)
 
-    def class_context(self, cls: MuranoClass):
-        """The context methods of ``cls`` run under: the package's, plus the extension
-        methods of ``cls`` and of the classes it imports (:mod:`extensions`)."""
-        ctx = self._class_contexts.get(cls)
-        if ctx is None:
-            ctx = self._class_contexts[cls] = class_scope(self, cls,
-                                                          self.base_context(cls.package))
-        return ctx
+    # --- objects and calls ----------------------------------------------------------------
+    def load_model(self, model: dict[str, Any]) -> Any:
+        """Load a Murano object model (``{"Objects": ..., "Attributes": [...],
+        "ObjectsCopy": ...}`` or a bare root object); objects in ObjectsCopy but not in
+        Objects are destroyed. Returns the root object's proxy (None for no objects)."""
+        return self._interpreter.load_model(model)
 
-    def contract_context(self, frame: Frame | None, value: Any, fl: Any):
-        cls = frame.cls if frame is not None else None
-        base = self.class_context(cls) if cls is not None else fl.context
-        ctx = base.create_child_context()
-        if frame is not None:
-            ctx["#f"] = frame
-        ctx["$"] = value
-        return ctx
+    def new(self, type_name: str, **props: Any) -> Any:
+        """Create an object of ``type_name`` with properties (``owner=`` a proxy)."""
+        return self._interpreter.new(type_name, **props)
 
-    def class_frame(self, cls: MuranoClass, obj: Any) -> Frame:
-        """A frame for evaluating defaults/contracts of ``cls`` with ``$`` = ``obj``."""
-        frame = Frame(self, None, cls, obj, None, cls.file, "<properties>")
-        ctx = self.class_context(cls).create_child_context()
-        ctx["#f"] = frame
-        ctx["$"] = obj
-        ctx["this"] = obj
-        frame.ctx = frame.scope = ctx
-        return frame
-
-    # --- errors ----------------------------------------------------------------------------
-    @staticmethod
-    def fault(type_name: str, message: str) -> EngineFault:
-        return EngineFault(type_name, message)
-
-    @staticmethod
-    def is_object(value: Any) -> bool:
-        return isinstance(value, OBJECT_TYPES)
-
-    def capture_stack(self, frame: Frame | None) -> list[StackFrame]:
-        frames = []
-        while frame is not None:
-            cls_name = frame.cls.name if frame.cls is not None else None
-            frames.append(StackFrame(frame.file, frame.line if frame.file else None,
-                                     frame.column if frame.file else None, frame.name, cls_name))
-            frame = frame.caller
-        frames.reverse()
-        return frames
-
-    def wrap_error(self, exc: BaseException, frame: Frame | None,
-                   at_caller: bool = False) -> MuranoPlError:
-        """A Python/engine error at ``frame`` -> MuranoPlError with the MuranoPL stack."""
-        if isinstance(exc, MuranoPlError):
-            return exc
-        where = frame.caller if at_caller and frame is not None and frame.caller else frame
-        stack = self.capture_stack(where)
-        if isinstance(exc, EngineFault):
-            names = engine_error_names(exc.type_name)
-            return MuranoPlError(exc.type_name, exc.message, exc.extra, stack, names)
-        if isinstance(exc, RecursionError):
-            return MuranoPlError("RecursionLimitExceeded", "Python recursion limit reached",
-                                 stack=stack)
-        py_type = type(exc)
-        names = [py_type.__name__, f"{py_type.__module__}.{py_type.__qualname__}"]
-        return MuranoPlError(py_type.__name__, str(exc), None, stack, names)
-
-    def exception_object(self, error: MuranoPlError, name: str | None = None) -> MuranoObject:
-        """The io.murano.Exception object a ``Catch ... As`` binds for ``error``
-        (``name``: the thrown name the Catch matched, default the first)."""
-        cls = self.get_class("io.murano.Exception")
-        obj = MuranoObject(cls, self.new_id(), None, self)
-        obj.props.update(
-            name=name or error.names[0], names=list(error.names), message=error.message,
-            extra=error.extra, stackTrace=[f.as_dict() for f in error.stack],
-            cause=self.exception_object(error.cause) if error.cause is not None else None)
-        obj.natives["#error"] = error
-        obj.initialized = True
-        return obj
-
-    @staticmethod
-    def error_of(value: Any) -> MuranoPlError | None:
-        """The MuranoPlError behind a caught io.murano.Exception object (or None)."""
-        if isinstance(value, MuranoPlError):
-            return value
-        if isinstance(value, OBJECT_TYPES):
-            return value.real.natives.get("#error")
-        return None
-
-    # --- calls -----------------------------------------------------------------------------
-    def call_from_code(self, receiver: Any, name: str, args: list, kwargs: dict,
-                       frame: Frame | None) -> Any:
-        return call_method(self, receiver, name, tuple(args), kwargs, frame)
-
-    def call_python(self, name: str, func: Callable, args: list, frame: Frame | None) -> Any:
-        pyframe = Frame(self, None, None, None, frame, None, name)
-        try:
-            return from_python(func(*args))
-        except MuranoPlError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - becomes a MuranoPL error
-            raise self.wrap_error(exc, pyframe) from exc
-
-    def read_property(self, obj: Any, name: str, frame: Frame | None) -> Any:
-        return read_property(self, obj, name, frame)
-
-    def write_property(self, obj: Any, name: str, value: Any, frame: Frame | None) -> None:
-        if isinstance(obj, TypeRef):
-            set_static_value(self, obj.cls, name, value, frame)
-            return
-        write_property(self, obj, name, value, frame)
-
-    @staticmethod
-    def is_type(value: Any) -> bool:
-        return isinstance(value, TypeRef)
-
-    def get_member(self, holder: Any, key: str, frame: Frame | None) -> Any:
-        """A member for an assignment path: unset properties read as null there."""
-        if isinstance(holder, OBJECT_TYPES):
-            try:
-                return read_property(self, holder, key, frame)
-            except EngineFault as fault:
-                if fault.type_name == "UninitializedPropertyAccessError":
-                    return None
-                raise
-        if isinstance(holder, dict):
-            return holder.get(key)
-        return None
-
-    # --- objects ---------------------------------------------------------------------------
-    def new_id(self) -> str:
-        return uuid.UUID(int=self._random.getrandbits(128), version=4).hex
-
-    def random_name(self) -> str:
-        """A deterministic (seeded) name: a letter and 15 letters/digits."""
-        letters = "abcdefghijklmnopqrstuvwxyz"
-        chars = letters + "0123456789"
-        return self._random.choice(letters) + "".join(
-            self._random.choice(chars) for _ in range(15))
-
-    def create_object(self, cls: MuranoClass, owner: MuranoObject | None, props: dict,
-                      frame: Frame | None, name: str | None = None,
-                      object_id: str | None = None, loading: Any = None) -> MuranoObject:
-        """new(): make, fill properties (contracts), native parts, ``.init``."""
-        oid = object_id or self.new_id()
-        if oid in self.objects:
-            raise EngineFault("DuplicateObjectId", f"object id {oid!r} already exists")
-        obj = MuranoObject(cls, oid, owner, self, name)
-        self.objects[oid] = obj
-        initialize_properties(self, obj, props, loading)
-        run_init(self, obj, frame, props)
-        return obj
-
-    def new_from_template(self, template: dict, owner: Any, frame: Frame | None):
-        """new() of an object model: ``{"?": {type, id?}, props...}`` or the short
-        ``{ns:Type: {props}, id: x}`` (nested objects and references by id included)."""
-        from .object_models import normalize
-        model = normalize(template, frame.cls if frame else None, self)
-        head = model.get("?") if isinstance(model, dict) else None
-        if not isinstance(head, dict) or not head.get("type"):
-            raise EngineFault("ContractViolationException", "object template has no type")
-        head = dict(head, type=self.resolve_class(str(head["type"]).split("/", 1)[0],
-                                                  frame.cls if frame else None).name)
-        model = dict(model, **{"?": head})
-        params = {k: v for k, v in model.items() if k != "?"}
-        return model_io.load_new(self, model, owner.real if owner is not None else None,
-                                 frame, params)
-
-    def object_from_model(self, value: dict, env: ContractEnv, default_cls: MuranoClass,
-                          path: str) -> MuranoObject:
-        """A dict met by a ``class()`` contract: a known object by id, or a new owned one."""
-        head = value.get("?") if isinstance(value.get("?"), dict) else None
-        oid = str(head["id"]) if head and "id" in head else None
-        loading: ModelLoad | None = env.loading
-        if oid is not None:
-            if loading is not None and oid in loading.objects:
-                return loading.objects[oid]
-            if oid in self.objects:
-                return self.objects[oid]
-        cls = default_cls
-        if head and head.get("type"):
-            cls = self.resolve_class(str(head["type"]).split("/", 1)[0], None)
-        owner = env.this.real if isinstance(env.this, OBJECT_TYPES) and env.owns_new else None
-        if loading is None and not env.owns_new:
-            oid = None     # an argument's model becomes a new object, as upstream
-        props = {k: v for k, v in value.items() if k != "?"}
-        return self.create_object(cls, owner, props, env.frame if env.frame and
-                                  env.frame.method else None,
-                                  name=head.get("name") if head else None, object_id=oid,
-                                  loading=loading)
-
-    def object_by_id(self, oid: str, env: ContractEnv) -> MuranoObject | None:
-        loading = env.loading
-        if loading is not None and oid in loading.objects:
-            return loading.objects[oid]
-        return self.objects.get(oid)
-
-    def destroy_objects(self, objects: list[MuranoObject]) -> None:
-        """Destroy ``objects`` as upstream's GC does: every destruction handler first, then
-        every ``.destroy``, dependents before what they depend on; meanwhile all of them are
-        doomed (``GC.isDoomed``), afterwards dead (calling their methods is an error)."""
-        self.doomed.update(id(o) for o in objects)
-        try:
-            self._destroy_all(objects)
-        finally:
-            self.doomed.difference_update(id(o) for o in objects)
-        for obj in objects:
-            obj.dead = True
-            self.objects.pop(obj.id, None)
-            for key in [k for k in self.attributes if k[0] == obj.id]:
-                del self.attributes[key]
-
-    def _destroy_all(self, objects: list[MuranoObject]) -> None:
-        for obj in objects:
-            if not obj.destroyed:
-                self._guarded(obj, lambda o=obj: self._run_handlers(o))
-        for obj in dependency_order(objects, dependents_first=False):
-            if not obj.destroyed:
-                self._guarded(obj, lambda o=obj: run_destroy(self, o, None))
-                self.emit("object.destroyed", id=obj.id, type=obj.cls.name)
-
-    def _run_handlers(self, obj: MuranoObject) -> None:
-        """The handlers subscribed (``GC.subscribeDestruction``) to ``obj``'s destruction."""
-        for subscriber, handler in self.subscriptions.pop(obj.id, []):
-            if handler and not subscriber.destroyed:
-                call_method(self, subscriber, handler, (obj,), {}, None)
-
-    def _guarded(self, obj: MuranoObject, step: Callable[[], Any]) -> None:
-        """Run a destruction step; a failure is recorded as an event, not raised."""
-        try:
-            step()
-        except MuranoPlError as error:
-            self.emit("object.destroy_failed", id=obj.id, type=obj.cls.name,
-                      error=error.type_name, message=error.message)
-        except EngineFault as fault:
-            self.emit("object.destroy_failed", id=obj.id, type=obj.cls.name,
-                      error=fault.type_name, message=fault.message)
-
-    # --- public API ------------------------------------------------------------------------
-    def _api(self, thunk: Callable[[], Any]) -> Any:
-        try:
-            return thunk()
-        except EngineFault as fault:
-            raise MuranoPlError(fault.type_name, fault.message, fault.extra,
-                                names=engine_error_names(fault.type_name)) from None
-        except RecursionError as exc:
-            raise self.wrap_error(exc, None) from None
-
-    def load_model(self, model: dict):
-        """Load a Murano object model; returns the root object's proxy (or None)."""
-        root = self._api(lambda: model_io.load(self, model))
-        if root is not None:
-            self.root = root
-        return to_python(root)
-
-    def new(self, type_name: str, **props: Any):
-        """Create an object of ``type_name`` with properties; returns its proxy."""
-        owner = from_python(props.pop("owner", None)) if "owner" in props else None
-        cls = self.load_class(type_name)
-        obj = self._api(lambda: self.create_object(
-            cls, owner, {k: from_python(v) for k, v in props.items()}, None))
-        if self.root is None and owner is None:
-            self.root = obj
-        self.api_roots.append(obj)
-        return obj.proxy
-
-    def get_object(self, object_id: str):
+    def get_object(self, object_id: str) -> Any:
         """The proxy of a live object, or None."""
-        obj = self.objects.get(object_id)
-        return obj.proxy if obj is not None else None
+        return self._interpreter.get_object(object_id)
 
     def call(self, target: Any, method: str, *args: Any, **kwargs: Any) -> Any:
-        """Call any method of an object (proxy or id) or a static method (class name)."""
-        def run():
-            receiver = target
-            if isinstance(receiver, str):
-                receiver = self.objects.get(receiver) or self.get_class(receiver).type_ref
-            else:
-                receiver = from_python(receiver)
-            if not isinstance(receiver, OBJECT_TYPES + (TypeRef,)):
-                raise EngineFault("NoObjectFoundError", f"{target!r} is not an object")
-            return call_method(self, receiver, method, tuple(from_python(a) for a in args),
-                               {k: from_python(v) for k, v in kwargs.items()}, None)
-        return to_python(self._api(run))
+        """Call a method of an object (proxy or id) or a static method (class name)."""
+        return self._interpreter.call(target, method, *args, **kwargs)
 
-    def serialize(self) -> dict:
+    def actions(self) -> dict[str, tuple[str, list[str]]]:
+        """Object id -> (class name, names of its ``Usage: Action`` methods) of every live
+        object that has actions."""
+        found = {}
+        for oid, obj in sorted(self._interpreter.objects.items()):
+            names = _actions_of(obj.cls)
+            if names and not obj.destroyed:
+                found[oid] = (obj.cls.name, names)
+        return found
+
+    def run_action(self, object_id: str, name: str, **args: Any) -> Any:
+        """Run the ``Usage: Action`` method ``name`` of object ``object_id``, as Murano's
+        API runs actions. ActionError (with what can be run) when there is no such object
+        or method, or the method is not an action."""
+        obj = self.get_object(object_id)
+        if obj is None:
+            listing = "; ".join(f"{oid} ({cls}: {', '.join(names)})"
+                                for oid, (cls, names) in self.actions().items())
+            raise ActionError(f"no object {object_id!r} in the object model; objects with "
+                              f"actions: {listing or 'none'}")
+        actions = _actions_of(obj.type)
+        methods = obj.type.find_methods(name)
+        if not methods:
+            raise ActionError(f"{obj.type_name} has no method {name!r}; its actions: "
+                              f"{', '.join(actions) or 'none'}", actions)
+        if methods[0].usage != "Action":
+            raise ActionError(f"{obj.type_name}.{name} is not an action (Usage: "
+                              f"{methods[0].usage}); only methods with Usage: Action can be "
+                              f"run; its actions: {', '.join(actions) or 'none'}", actions)
+        return self.call(obj, name, **args)
+
+    def serialize(self) -> dict[str, Any]:
         """The object model as Murano stores it after a deployment."""
-        return model_io.serialize(self, self.root)
+        return self._interpreter.serialize()
 
     def finalize(self) -> None:
         """Run ``.destroy`` of every live object (end of a deployment)."""
-        self._destroy_all([o for o in self.objects.values() if not o.destroyed])
+        self._interpreter.finalize()
+
+    def close(self) -> None:
+        """Undo what this runtime changed in state shared by the process: methods that
+        tests replaced with ``TestFixture.inject`` (the core library's classes are shared)."""
+        undo = self._interpreter.services.pop("undo", [])
+        for step in reversed(undo):
+            step()
+
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
 
 
-def attach_natives(cls: MuranoClass) -> None:
-    """Give a YAML-declared class the Python methods of its registered native class."""
-    entry = NATIVE_CLASSES.get(cls.name)
-    if entry is None:
-        return
-    pycls = entry[0]
-    cls.native_class = pycls
-    for name, (func, static) in native_methods(pycls).items():
-        if name not in cls.methods:
-            cls.methods[name] = MethodSpec(name, cls, "Static" if static else "Runtime",
-                                           "Public", [], None, (None, None), native=func,
-                                           native_static=static)
-
-
-__all__ = ["Runtime", "Limits", "violation", "OBJECT_CLASS", "ContractEnv"]
+def _actions_of(cls: MuranoClass) -> list[str]:
+    """Names of the ``Usage: Action`` methods of a class (own and inherited)."""
+    names = set()
+    for klass in [cls, *cls.ancestors()]:
+        for method_name, spec in klass.methods.items():
+            if spec.usage == "Action":
+                names.add(method_name)
+    return sorted(names)

@@ -14,6 +14,8 @@ from typing import Any
 
 import greenlet
 
+from .exceptions import EngineFault
+
 
 class _Task:
     __slots__ = ("glet", "result", "error", "done")
@@ -58,7 +60,6 @@ class Scheduler:
                 node = node.parent
             waited += 1
             if waited > patience:
-                from .exceptions import EngineFault
                 raise EngineFault("DeadlockError", f"{what}: gave up waiting for the object "
                                                    f"lock after {patience} turns")
             self.yield_()

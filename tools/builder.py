@@ -12,7 +12,7 @@ import sys
 import tempfile
 from typing import TextIO
 
-from muranokit.tools.bundle import bundle_text
+from muranokit.tools.bundle import bundle_text, check_bundle_name
 from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_OK, InputError, OperationFailed
 from muranokit.tools.package import Package, load_package, select_package_paths
 from muranokit.tools.progress import Progress
@@ -52,6 +52,8 @@ def build(paths: list[str] | None, output: str, *, bundle: str | None = "bundle.
 
     Returns the exit code; raises InputError/OperationFailed for unusable input.
     """
+    if bundle:
+        check_bundle_name(bundle)
     packages = load_all(select_package_paths(paths))
     progress = Progress(len(packages), quiet, err)
     findings = validate_packages(packages, lambda i, p: progress.step(i, f"validate {p.label}"))

@@ -7,8 +7,20 @@ catalog importing the bundle in order never meets a package before what it needs
 from __future__ import annotations
 
 import json
+import os
 
+from muranokit.tools.exceptions import InputError
 from muranokit.tools.package import Package
+
+
+def check_bundle_name(name: str) -> str:
+    """``name`` if it names a file directly inside the output folder (no folder part, not
+    ``.`` or ``..``); else InputError: ``../x.json`` or ``/etc/x`` would write outside it."""
+    separators = [os.sep] + ([os.altsep] if os.altsep else [])
+    if name in (".", "..") or "\0" in name or any(sep in name for sep in separators):
+        raise InputError(f"--bundle {name!r} must be a file name inside the output folder "
+                         "(no folder part, not '.' or '..')")
+    return name
 
 
 def dependency_order(packages: list[Package]) -> list[Package]:

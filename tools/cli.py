@@ -10,6 +10,8 @@ import sys
 from muranokit import __version__
 from muranokit.tools.commands import COMMANDS
 from muranokit.tools.exceptions import EXIT_USAGE, MuranokitError
+from muranokit.tools.interrupts import Terminated, exit_code, terminate_as_exception
+from muranokit.tools.streams import tolerant_output
 
 
 def _load(module_name: str):
@@ -49,16 +51,19 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    try:
-        return int(args._run(args) or 0)
-    except MuranokitError as exc:
-        print(f"muranokit: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("muranokit: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+    # SIGTERM stops a command as Ctrl-C does (the same cleanup runs); a reader that goes
+    # away neither stops the work nor changes the exit code.
+    with tolerant_output():
+        try:
+            with terminate_as_exception():
+                return int(args._run(args) or 0)
+        except MuranokitError as exc:
+            print(f"muranokit: error: {exc}", file=sys.stderr)
+            return exc.exit_code
+        except KeyboardInterrupt as exc:
+            print(f"muranokit: {'terminated' if isinstance(exc, Terminated) else 'interrupted'}",
+                  file=sys.stderr)
+            return exit_code(exc)
 
 
 if __name__ == "__main__":

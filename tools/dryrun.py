@@ -1,21 +1,22 @@
-"""A dry-run session: the engine plus the simulated cloud, run the way Murano runs a deployment.
+"""A dry-run session: the engine plus a cloud, run the way Murano runs a deployment.
 
 A :class:`Session` holds one :class:`muranokit.engine.Runtime` loaded with the chosen
-packages, the simulated cloud in ``runtime.services["cloud"]`` (continued from a saved state
-if there is one) and the secret masker. :meth:`Session.deploy` loads an object model whose
-``ObjectsCopy`` is the previous deployment (objects gone from the model are destroyed, as
-Murano's session garbage collection does), then calls the root Environment's ``deploy``;
-:meth:`Session.delete` destroys every object of a saved environment (``{"Objects": null}``);
-:meth:`Session.action` runs one ``Usage: Action`` method. Each returns an :class:`Outcome`:
-the ordered trace, the final object model and Heat templates, and the MuranoPL error if the
-work failed. Input the engine cannot use raises :class:`InputError` (exit 2).
+packages, its cloud backend (the simulated cloud by default, continued from a saved state if
+there is one; :mod:`muranokit.tools.pipeline` chooses) and the secret masker.
+:meth:`Session.deploy` loads an object model whose ``ObjectsCopy`` is the previous deployment
+(objects gone from the model are destroyed, as Murano's session garbage collection does),
+then calls the root Environment's ``deploy``; :meth:`Session.delete` destroys every object of
+a saved environment (``{"Objects": null}``); :meth:`Session.action` runs one ``Usage: Action``
+method. Each returns an :class:`Outcome`: the ordered trace, the final object model and Heat
+templates, and the MuranoPL error if the work failed. Input the engine cannot use raises
+:class:`InputError` (exit 2).
 """
 
 from __future__ import annotations
 
 import os
-import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ from muranokit.tools.form_secrets import (
     ui_secret_keys,
 )
 from muranokit.tools.model_file import line_of, object_paths
-from muranokit.tools.state import SavedState, deployed_templates
+from muranokit.tools.state import SavedState
 
 PACKAGES_ROOT = "packages"
 ENVIRONMENT = "io.murano.Environment"
@@ -134,28 +135,30 @@ class Outcome:
 
 # --- the session ---------------------------------------------------------------------------
 class Session:
-    """One engine runtime + simulated cloud, optionally continuing a saved state."""
+    """One engine runtime + a cloud backend, optionally continuing a saved state.
+
+    ``cloud`` makes the backend from the session's masker; without it, the simulated cloud
+    (with ``rules``, continued from ``previous``)."""
 
     def __init__(self, packages: list[str], rules: Any = None,
                  previous: SavedState | None = None, secret_keys: set[str] | None = None,
-                 seed: int = 0) -> None:
+                 seed: int = 0, cloud: Callable[[Any], Any] | None = None) -> None:
         from muranokit.engine import MuranoPlError, Runtime
         from muranokit.engine.corelib.cloud import Cloud, CloudError
-        from muranokit.engine.corelib.cloud.masking import Masker
+        from muranokit.engine.events import Masker
         self.packages = list(packages)
         self.previous = previous
+        self.masker = Masker(keys=set(secret_keys or ()))
         try:
-            self.runtime = Runtime(self.packages, seed=seed)
+            self.cloud = cloud(self.masker) if cloud is not None else Cloud(
+                rules=rules, masker=self.masker, state=previous.cloud if previous else None)
+        except CloudError as exc:
+            raise InputError(f"saved cloud state unusable: {exc}") from None
+        try:
+            self.runtime = Runtime(self.packages, seed=seed, cloud=self.cloud)
         except MuranoPlError as exc:
             raise InputError(f"cannot load package: {exc.message}", exc.file,
                              exc.line) from None
-        self.masker = Masker(keys=set(secret_keys or ()))
-        try:
-            self.cloud = Cloud(rules=rules, emit=self.runtime.emit, masker=self.masker,
-                               state=previous.cloud if previous else None)
-        except CloudError as exc:
-            raise InputError(f"saved cloud state unusable: {exc}") from None
-        self.runtime.services["cloud"] = self.cloud
 
     # -- loading ------------------------------------------------------------------------
     def _load(self, model: dict[str, Any], source: str | None, text: str | None,
@@ -168,7 +171,7 @@ class Session:
         try:
             root = self.runtime.load_model(model)
         except MuranoPlError as exc:
-            where = self._locate(model, exc)
+            where = exc.model_path     # where in the model the problem is, when about it
             line = None
             if added and where and (where == added[0] or where.startswith(added[0] + ".")):
                 source = added[1]
@@ -200,43 +203,8 @@ class Session:
                 except InputError:
                     pass  # a broken form does not stop a deployment from a JSON model
 
-    def _locate(self, model: dict[str, Any], exc: Any) -> str | None:
-        """Model path (``Objects.applications[0].host``) of what a load error is about."""
-        model_path = getattr(exc, "path", None)
-        if model_path:
-            return model_path
-        root = model.get("Objects") if "Objects" in model else model
-        entries: list[tuple[str, str, dict]] = []
-        object_paths(root, "Objects", entries)
-        quoted = re.search(r'"([\w.]+)"', exc.message)
-        if exc.type_name == "NoClassFound" and quoted:
-            for path, type_name, _obj in entries:
-                if type_name == quoted.group(1):
-                    return path + ".?.type"
-        about = re.match(r"([\w.]+)\.(\w+): ", exc.message)
-        if about:
-            cls_name, prop = about.groups()
-            candidates = [(path, obj) for path, type_name, obj in entries
-                          if self._derives(type_name, cls_name)]
-            if "null" in exc.message:  # prefer the object that lacks the value
-                candidates.sort(key=lambda c: c[1].get(prop) is not None)
-            if candidates:
-                path, obj = candidates[0]
-                return f"{path}.{prop}" if prop in obj else path + ".?"
-        return None
-
-    def _derives(self, type_name: str, base: str) -> bool:
-        from muranokit.engine import MuranoPlError
-        if type_name == base:
-            return True
-        try:
-            cls = self.runtime.load_class(type_name)
-        except MuranoPlError:
-            return False
-        return any(c.name == base for c in cls.ancestors())
-
     def _record_error(self, exc: Any) -> None:
-        from muranokit.engine.corelib.cloud import events
+        from muranokit.engine import events
         self.runtime.emit(**{k: v for k, v in events.exception(
             exc.type_name, exc.message, frame_dicts(exc)).items()})
 
@@ -247,7 +215,7 @@ class Session:
         except MuranoPlError as exc:  # pragma: no cover - engine invariant
             raise InputError(f"cannot serialise the object model: {exc.message}") from None
         cloud_state = self.cloud.to_state()
-        templates = deployed_templates(cloud_state)
+        templates = self.cloud.templates()
         return Outcome(list(self.runtime.events), model, templates, cloud_state, error)
 
     # -- commands -----------------------------------------------------------------------
@@ -267,27 +235,21 @@ class Session:
     def action(self, model: dict[str, Any], object_id: str, name: str,
                args: dict[str, Any]) -> Outcome:
         """Run the ``Usage: Action`` method ``name`` of object ``object_id``."""
+        from muranokit.engine import ActionError
         self._load(model, None, None)
-        obj = self.runtime.get_object(object_id)
-        if obj is None:
-            raise InputError(f"no object {object_id!r} in the saved model; objects with "
-                             f"actions: {self._action_listing() or 'none'}")
-        methods = obj.type.find_methods(name)
-        if not methods:
-            raise InputError(f"{obj.type_name} has no method {name!r}; its actions: "
-                             f"{', '.join(self.actions_of(obj.type)) or 'none'}")
-        if methods[0].usage != "Action":
-            raise InputError(f"{obj.type_name}.{name} is not an action (Usage: "
-                             f"{methods[0].usage}); only methods with Usage: Action can be run; "
-                             f"its actions: {', '.join(self.actions_of(obj.type)) or 'none'}")
-        return self._run(lambda: self.runtime.call(obj, name, **args))
+        try:
+            return self._run(lambda: self.runtime.run_action(object_id, name, **args))
+        except ActionError as exc:   # refused before anything ran
+            raise InputError(exc.message) from None
 
     def _run(self, work) -> Outcome:
         """Run ``work``; a MuranoPL exception (or an engine bug) ends it as a failure."""
-        from muranokit.engine import MuranoPlError
+        from muranokit.engine import ActionError, MuranoPlError
         error = None
         try:
             work()
+        except ActionError:
+            raise
         except MuranoPlError as exc:
             error = exc
         except Exception as exc:  # noqa: BLE001 - an engine bug must not lose the state
@@ -296,25 +258,6 @@ class Session:
         if error is not None:
             self._record_error(error)
         return self._outcome(error)
-
-    @staticmethod
-    def actions_of(cls: Any) -> list[str]:
-        """Names of the ``Usage: Action`` methods of a class (own and inherited)."""
-        names = set()
-        for klass in [cls, *cls.ancestors()]:
-            for method_name, spec in klass.methods.items():
-                if spec.usage == "Action":
-                    names.add(method_name)
-        return sorted(names)
-
-    def _action_listing(self) -> str:
-        items = []
-        for oid, obj in sorted(self.runtime.objects.items()):
-            actions = self.actions_of(obj.cls)
-            if actions and not obj.destroyed:
-                items.append(f"{oid} ({obj.cls.name}: {', '.join(actions)})")
-        return "; ".join(items)
-
 
 def _file_path(text: str, model_path: str) -> str:
     """``model_path`` as it reads in a model file whose root object is bare (no "Objects")."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # validation findings, drift, failed deployment, failed tests
 EXIT_USAGE = 2  # unusable input: missing files, bad YAML, bad arguments
+EXIT_NO_TESTS = 5  # `muranokit test` found no test to run (pytest's code for the same)
 
 
 class MuranokitError(Exception):

@@ -22,21 +22,21 @@ from yaql import legacy
 from yaql.language import exceptions as yaql_exc
 from yaql.language import specs
 
+from muranokit.engine.syntax import grammar
+from muranokit.engine.syntax.expressions import DASHBOARD_PLAIN_TEXT, is_plain_text
 from muranokit.tools.exceptions import InputError
 
 _ID_NAMESPACE = uuid.UUID("3f6f7d1a-7c59-4a8e-b5a1-646173686264")
-_PLAIN_TEXT = re.compile(r"^[\s\w.:]*$")
 _YAQL_OPTIONS = {"yaql.limitIterators": 10000, "yaql.memoryQuota": 1000000,
                  "yaql.convertTuplesToLists": False, "yaql.iterableDicts": True}
 _YAQL = None
 
 
 def _yaql():
-    """yaql's legacy parser, built on first use (LR tables cached on disk by the engine)."""
+    """The dashboard's yaql parser, built on first use (its tables cached on disk)."""
     global _YAQL
     if _YAQL is None:
-        from muranokit.engine.yaql_engine import cached_engine
-        _YAQL = cached_engine(legacy.YaqlFactory(), _YAQL_OPTIONS)
+        _YAQL = grammar.cached_engine(grammar.dashboard_factory(), _YAQL_OPTIONS)
     return _YAQL
 STRING_TYPES = ("string", "password", "text", "clusterip", "flavor", "image", "keypair",
                 "azone", "network", "domain", "databaselist", "choice")
@@ -64,7 +64,8 @@ class LineDict(dict):
 
 
 def _is_expression(text: str) -> bool:
-    if _PLAIN_TEXT.match(text):
+    """The dashboard's rule: not plain text (colons allowed), and parses."""
+    if is_plain_text(text, DASHBOARD_PLAIN_TEXT):
         return False
     try:
         _yaql()(text)
@@ -289,7 +290,15 @@ class FormFiller:
                                         f"{', '.join(map(str, choices))}")
         for validator in field.get("validators") or []:
             expr = validator.get("expr") if isinstance(validator, dict) else None
-            if isinstance(expr, Expr) and not self._eval(expr, value):
+            if isinstance(expr, dict) and "regexpValidator" in expr:   # the documented form
+                pattern = str(expr["regexpValidator"])
+                valid = value == "" or bool(self._regexp(form, field, pattern).search(
+                    str(value)))
+            elif isinstance(expr, Expr):
+                valid = self._eval(expr, value)
+            else:
+                continue
+            if not valid:
                 raise self._field_error(form, field, validator.get(
                     "message", "validation failed"))
 

@@ -24,7 +24,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from muranokit.tools import image_checks
 from muranokit.tools.exceptions import InputError, OperationFailed
+from muranokit.tools.image_elements import SOURCE_ELEMENTS
+from muranokit.tools.image_fetch import download, missing_in_cache
 from muranokit.tools.image_pins import check_pins
 
 DEFAULT_OUTPUT = "debian8-x64-kubernetes.qcow2"
@@ -34,7 +37,7 @@ DEFAULT_DATASOURCES = "ConfigDrive, OpenStack"
 # The elements every image is made of; muranokit-kubernetes-image pulls in the rest.
 IMAGE_ELEMENTS = ("vm", "debian-minimal", "muranokit-kubernetes-image")
 DMSHIM_DIR = Path(__file__).resolve().parent / "dmshim"
-REPO_ELEMENTS = Path(__file__).resolve().parent.parent / "elements"
+REPO_ELEMENTS = SOURCE_ELEMENTS  # the checkout's elements/ (installed copies: find_elements)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class BuildSettings:
     release: str = DEFAULT_RELEASE
     elements_paths: list[Path] = field(default_factory=list)
     log: Path | None = None
+    elements: Path = REPO_ELEMENTS
 
     @property
     def log_path(self) -> Path:
@@ -158,9 +162,10 @@ def security_mirror(mirror: str) -> str:
     return "http://deb.debian.org/debian-security"
 
 
-def elements_path(extra: Iterable[Path], inherited: str | None) -> str:
+def elements_path(extra: Iterable[Path], inherited: str | None,
+                  ours: Path = REPO_ELEMENTS) -> str:
     """ELEMENTS_PATH: our elements first, then --elements-path folders, then the caller's."""
-    parts = [str(REPO_ELEMENTS)] + [str(Path(p).resolve()) for p in extra]
+    parts = [str(ours)] + [str(Path(p).resolve()) for p in extra]
     if inherited:
         parts.extend(p for p in inherited.split(":") if p)
     seen: list[str] = []
@@ -192,11 +197,14 @@ def build_environment(settings: BuildSettings, workdir: Path, use_dm_shim: bool,
     env["DIB_DISTRIBUTION_MIRROR"] = mirror
     env.setdefault("DIB_DEBIAN_SECURITY_MIRROR", security_mirror(mirror))
     env["DIB_RELEASE"] = settings.release
-    env["ELEMENTS_PATH"] = elements_path(settings.elements_paths, env.get("ELEMENTS_PATH"))
+    env["ELEMENTS_PATH"] = elements_path(settings.elements_paths, env.get("ELEMENTS_PATH"),
+                                         settings.elements)
     env.setdefault("DIB_CLOUD_INIT_DATASOURCES", DEFAULT_DATASOURCES)
     env["DIB_MURANOKIT_CACHE"] = str(settings.cache)
     env.setdefault("DIB_DEBOOTSTRAP_CACHE", "1")
-    env.setdefault("DIB_IMAGE_CACHE", str(Path.home() / ".cache" / "image-create"))
+    if not env.get("DIB_IMAGE_CACHE"):
+        env["DIB_IMAGE_CACHE"] = str(Path(env.get("HOME") or Path.home()) / ".cache"
+                                     / "image-create")
     if "DIB_DEBIAN_USE_DEBOOTSTRAP_CACHE" not in env and debootstrap_cache_fresh(
             Path(env["DIB_IMAGE_CACHE"]), settings.release):
         env["DIB_DEBIAN_USE_DEBOOTSTRAP_CACHE"] = "1"
@@ -264,6 +272,29 @@ def phase_of(line: str) -> str | None:
         if pattern.search(line):
             return name
     return None
+
+
+# --- failure causes --------------------------------------------------------------------
+
+# Lines that name why a build stopped, most specific first: our elements' own messages
+# ("muranokit-<element>: ..."), then diskimage-builder's and apt's errors.
+_CAUSE_PATTERNS = (
+    re.compile(r"(muranokit-[a-z-]+: .*)$"),
+    re.compile(r"((?:E|ERROR|FATAL)[: ].*)$"),
+    re.compile(r"(\S*[Ee]rror.*)$"),
+)
+_TIMESTAMP = re.compile(r"^\S+ \| ")
+
+
+def failure_cause(lines: Iterable[str], code: int) -> str:
+    """The one line that says why disk-image-create stopped."""
+    cleaned = [_TIMESTAMP.sub("", line).strip() for line in lines if line.strip()]
+    for pattern in _CAUSE_PATTERNS:
+        for line in reversed(cleaned):
+            found = pattern.search(line)
+            if found:
+                return f"disk-image-create failed (exit {code}): {found.group(1)}"
+    return f"disk-image-create failed (exit {code})"
 
 
 # --- cleanup ---------------------------------------------------------------------------------
@@ -398,18 +429,34 @@ def _echo(message: str) -> None:
     print(message, flush=True)
 
 
+def check_inputs(settings: BuildSettings, env: Mapping[str, str]) -> list:
+    """Every argument, variable and pinned file, before anything is written.
+
+    Returns the pinned files still to download into the cache.
+    """
+    offline = env.get("DIB_MURANOKIT_OFFLINE", "0") == "1"
+    image_checks.check_output(settings.output, settings.log_path)
+    image_checks.check_release(settings.release)
+    image_checks.check_elements_paths(settings.elements_paths)
+    image_checks.check_cache(settings.cache, offline)
+    image_checks.check_environment(env)
+    convert_command(Path("x.raw"), Path("x.qcow2"),  # rejects a bad compression now
+                    env.get("MURANOKIT_QCOW2_COMPRESSION", "zlib"))
+    pins = check_pins(settings.elements, settings.cache, env)
+    return missing_in_cache(pins, settings.cache, offline)
+
+
 def run_build(settings: BuildSettings, echo: Callable[[str], None] = _echo,
               extra_elements: Iterable[str] = ()) -> Path:
     """Build the image; returns the output path. Raises InputError/OperationFailed."""
-    if not settings.cache.is_dir():
-        raise InputError(f"cache folder {settings.cache} does not exist")
-    check_pins(REPO_ELEMENTS, settings.cache, os.environ)  # before minutes of building
+    to_download = check_inputs(settings, os.environ)
     compression = os.environ.get("MURANOKIT_QCOW2_COMPRESSION", "zlib")
-    convert_command(Path("x.raw"), Path("x.qcow2"), compression)  # rejects a bad value now
     device_mapper = has_device_mapper()
     check_prerequisites(device_mapper)
     env_probe = build_environment(settings, Path("/nonexistent"), False)
     check_release(env_probe["DIB_DISTRIBUTION_MIRROR"], settings.release)
+    for pin in to_download:
+        download(pin, settings.cache, echo)
 
     base_tmp = os.environ.get("MURANOKIT_WORK_DIR") or tempfile.gettempdir()
     workdir = Path(tempfile.mkdtemp(prefix="muranokit-image-", dir=base_tmp))
@@ -432,7 +479,7 @@ def run_build(settings: BuildSettings, echo: Callable[[str], None] = _echo,
     say(f"building {settings.output} (Debian {settings.release}), log: {log_path}")
     if not device_mapper:
         say("no device-mapper in this kernel: using the partx-based kpartx stand-in")
-    tail: deque[str] = deque(maxlen=40)
+    recent: deque[str] = deque(maxlen=400)  # where the cause of a failure is looked for
     proc = None
     ok = False
     try:
@@ -449,19 +496,20 @@ def run_build(settings: BuildSettings, echo: Callable[[str], None] = _echo,
             current = None
             for line in proc.stdout:
                 log.write(line)
-                tail.append(line.rstrip())
+                recent.append(line.rstrip())
                 phase = phase_of(line)
                 if phase and phase != current:
                     current = phase
                     say(phase)
             code = proc.wait()
         if code != 0:
-            raise OperationFailed(
-                f"disk-image-create failed (exit {code}); last lines:\n"
-                + "\n".join(tail) + f"\nfull log: {log_path}")
+            print("\n".join(["disk-image-create output (last lines):", *list(recent)[-40:]]),
+                  file=sys.stderr, flush=True)
+            raise OperationFailed(f"{failure_cause(recent, code)} (full log: {log_path})")
         raw = stem.with_suffix(".raw")
         if not raw.is_file():
-            raise OperationFailed(f"disk-image-create produced no image; see {log_path}")
+            raise OperationFailed(f"disk-image-create produced no image (full log: "
+                                  f"{log_path})")
         say("writing the qcow2 image")
         built = stem.with_suffix(".qcow2")
         converted = subprocess.run(convert_command(raw, built, compression),
@@ -469,7 +517,8 @@ def run_build(settings: BuildSettings, echo: Callable[[str], None] = _echo,
         _append(log_path, "$ " + " ".join(converted.args) + "\n" + converted.stdout
                 + converted.stderr)
         if converted.returncode != 0:
-            raise OperationFailed(f"qemu-img convert failed: {converted.stderr.strip()}")
+            reason = (converted.stderr.strip().splitlines() or ["no message"])[-1]
+            raise OperationFailed(f"qemu-img convert failed: {reason} (full log: {log_path})")
         _publish(built, settings.output)
         ok = True
     except KeyboardInterrupt:

@@ -210,6 +210,9 @@ def _walk_folder(folder: str, rel: str, real_folder: str, real_root: str,
             continue
         member = f"{rel}{entry.name}"
         full = entry.path
+        if not _is_utf8(entry.name):  # a zip member name is UTF-8 (Murano reads it so)
+            raise InputError("file name is not valid UTF-8; rename it",
+                             os.fsencode(full).decode("utf-8", "backslashreplace"))
         try:
             if entry.is_symlink():
                 real = os.path.realpath(full)
@@ -232,6 +235,15 @@ def _walk_folder(folder: str, rel: str, real_folder: str, real_root: str,
             files[member] = _read_file(full)
         else:
             raise InputError("not a regular file (device, pipe or socket)", full)
+
+
+def _is_utf8(name: str) -> bool:
+    """False for a name that came from bytes that are not UTF-8 (surrogate escapes)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _read_file(path: str) -> PackageFile:

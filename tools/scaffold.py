@@ -259,6 +259,42 @@ def render(spec: AppSpec) -> dict[str, bytes]:
     return out
 
 
+# --- packages that exist already ---------------------------------------------------------
+def package_trees(dest: str | os.PathLike) -> list[Path]:
+    """The package trees a new package at ``dest`` joins: ``./packages`` (what ``build``
+    builds by default) and the nearest folder named ``packages`` above ``dest``."""
+    trees = [Path("packages")]
+    for parent in Path(os.path.abspath(dest)).parents:
+        if parent.name == "packages":
+            trees.append(parent)
+            break
+    unique: dict[str, Path] = {}
+    for tree in trees:
+        if tree.is_dir():
+            unique.setdefault(os.path.realpath(tree), tree)
+    return list(unique.values())
+
+
+def same_full_name(fqn: str, dest: str | os.PathLike) -> list[str]:
+    """Package folders in :func:`package_trees` whose FullName is ``fqn`` (the folder
+    ``dest`` itself aside: replacing it is what --force is for)."""
+    from muranokit.tools.package import find_package_dirs, load_package
+
+    own = os.path.realpath(dest)
+    found: list[str] = []
+    for tree in package_trees(dest):
+        for folder in find_package_dirs(str(tree)):
+            if os.path.realpath(folder) == own or folder in found:
+                continue
+            try:
+                name = load_package(folder).full_name
+            except InputError:
+                continue  # unusable packages are validate's business
+            if name == fqn:
+                found.append(folder)
+    return found
+
+
 # --- writing --------------------------------------------------------------------------
 def write_package(files: dict[str, bytes], dest: str | os.PathLike, force: bool = False) -> Path:
     """Write the files as the folder ``dest``; an existing ``dest`` only with ``force``.
@@ -279,6 +315,7 @@ def write_package(files: dict[str, bytes], dest: str | os.PathLike, force: bool 
     except OSError as exc:
         raise OperationFailed(f"cannot create the package folder: {exc.strerror}",
                               str(parent)) from None
+    aside = None
     try:
         for rel, data in sorted(files.items()):
             path = staging / rel
@@ -288,16 +325,17 @@ def write_package(files: dict[str, bytes], dest: str | os.PathLike, force: bool 
         if target.exists():
             aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
             os.rename(target, aside / "old")
-            try:
-                os.rename(staging, target)
-            except OSError:
-                os.rename(aside / "old", target)
-                raise
-            shutil.rmtree(aside, ignore_errors=True)
-        else:
-            os.rename(staging, target)
-    except OSError as exc:
+        os.rename(staging, target)
+    except BaseException as exc:  # an error, Ctrl-C or SIGTERM: leave things as they were
+        if aside is not None and (aside / "old").exists() and not target.exists():
+            os.rename(aside / "old", target)
         shutil.rmtree(staging, ignore_errors=True)
-        raise OperationFailed(f"cannot write the package: {exc.strerror or exc}",
-                              str(target)) from None
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise OperationFailed(f"cannot write the package: {exc.strerror or exc}",
+                                  str(target)) from None
+        raise
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
     return target

@@ -40,11 +40,9 @@ def _runtime(paths: list[str]):
     from muranokit.engine import MuranoPlError, Runtime
     from muranokit.engine.corelib.cloud import Cloud
     try:
-        runtime = Runtime(paths)
+        return Runtime(paths, cloud=Cloud())
     except MuranoPlError as exc:
         raise InputError(f"cannot load package: {exc.message}", exc.file, exc.line) from None
-    runtime.services["cloud"] = Cloud(emit=runtime.emit)
-    return runtime
 
 
 def discover(paths: list[str]) -> list[TestCase]:
@@ -96,25 +94,23 @@ def _class_matches(full: str, given: str) -> bool:
 
 
 def run_case(paths: list[str], case: TestCase) -> TestResult:
-    """Run one test in a fresh runtime."""
+    """Run one test in a fresh runtime (closed afterwards: mocks may patch shared
+    core-library classes)."""
     from muranokit.engine import MuranoPlError
-    from muranokit.engine.corelib.native.testing import undo_injections
-    runtime = _runtime(paths)
     error = None
-    try:
-        obj = runtime.new(case.class_name)
-        runtime.call(obj, "setUp")
+    with _runtime(paths) as runtime:
         try:
-            runtime.call(obj, case.method)
-        finally:
+            obj = runtime.new(case.class_name)
+            runtime.call(obj, "setUp")
             try:
-                runtime.call(obj, "tearDown")
-            except MuranoPlError as exc:
-                error = error or exc
-    except MuranoPlError as exc:
-        error = exc
-    finally:
-        undo_injections(runtime)  # mocks may patch shared core-library classes
+                runtime.call(obj, case.method)
+            finally:
+                try:
+                    runtime.call(obj, "tearDown")
+                except MuranoPlError as exc:
+                    error = error or exc
+        except MuranoPlError as exc:
+            error = exc
     return TestResult(case, error is None, error)
 
 

@@ -4,7 +4,9 @@ Public entry points: :func:`load_yaml` (one document) and :func:`load_yaml_docum
 (every document of a stream). Mappings come back as :class:`YamlMap` and sequences as
 :class:`YamlSeq`: plain ``dict``/``list`` subclasses that also know the 1-based line of
 themselves, of each key, of each value and of each item, so callers can point findings
-at the right line. Scalars are ordinary Python values (``str``, ``int``, ...).
+at the right line. Scalars are ordinary Python values (``str``, ``int``, ...); a quoted or
+block string is a :class:`~muranokit.engine.yaml_source.QuotedStr` (MuranoPL reads it as a
+literal, never as an expression).
 
 Errors (syntax, alias bomb, undecodable bytes) raise
 :class:`muranokit.tools.exceptions.InputError` carrying the path and line.
@@ -20,6 +22,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
+from muranokit.engine.yaml_source import QuotedStr
 from muranokit.tools.exceptions import InputError
 
 if yaml.__with_libyaml__:  # libyaml parses several times faster
@@ -122,7 +125,7 @@ class _LineConstructor(SafeConstructor):
         tag = node.tag
         if kind is ScalarNode:
             if tag == _STR_TAG:
-                return node.value
+                return QuotedStr(node.value) if node.style else node.value
             constructor = self.yaml_constructors.get(tag)
             if constructor is None:
                 return self.construct_object(node, deep=True)  # raises a clear error
@@ -136,7 +139,7 @@ class _LineConstructor(SafeConstructor):
             memo[id(node)] = seq
             children = node.value
             seq.extend([child.value if type(child) is ScalarNode and child.tag == _STR_TAG
-                        else build(child, memo) for child in children])
+                        and not child.style else build(child, memo) for child in children])
             seq.item_lines = [child.start_mark.line + 1 for child in children]
             return seq
         if kind is MappingNode and tag == _MAP_TAG:
@@ -146,7 +149,8 @@ class _LineConstructor(SafeConstructor):
                 self.flatten_mapping(node)
             key_lines, value_lines = mapping.key_lines, mapping.value_lines
             for key_node, value_node in node.value:
-                if type(key_node) is ScalarNode and key_node.tag == _STR_TAG:
+                if type(key_node) is ScalarNode and key_node.tag == _STR_TAG \
+                        and not key_node.style:
                     key = key_node.value
                 else:
                     key = build(key_node, memo)
@@ -156,7 +160,8 @@ class _LineConstructor(SafeConstructor):
                         raise yaml.constructor.ConstructorError(
                             "while constructing a mapping", node.start_mark,
                             "found an unhashable key", key_node.start_mark) from None
-                if type(value_node) is ScalarNode and value_node.tag == _STR_TAG:
+                if type(value_node) is ScalarNode and value_node.tag == _STR_TAG \
+                        and not value_node.style:
                     mapping[key] = value_node.value  # the usual leaf, built inline
                 else:
                     mapping[key] = build(value_node, memo)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from yaql.language import exceptions as yaql_exceptions
-from yaql.language import factory
+
+from muranokit.engine.syntax import expressions as syntax
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGES = REPO / "packages"
@@ -27,23 +27,12 @@ HOSTS = [PACKAGES / "DockerStandaloneHost", PACKAGES / "KubernetesPod",
          PACKAGES / "KubernetesCluster"]
 INTERFACES_FQN = "com.mirantis.docker.Interfaces"
 HOST_INTERFACE = "com.mirantis.docker.DockerContainerHost"
-LITERAL = re.compile(r"^[\s\w.]*$")
+LITERAL = syntax.PLAIN_TEXT
 SECRET = re.compile(r"(?i)(password|passwd|secret|token|_pass$)")
 
 
 
-def _murano_parser():
-    """yaql 3 with the two operators Murano adds: ``is`` and ``:`` (for ``ns:Class``)."""
-    grammar = factory.YaqlFactory()
-    binary = factory.OperatorType.BINARY_LEFT_ASSOCIATIVE
-    grammar.insert_operator(">", True, "is", binary, False)
-    grammar.insert_operator(None, True, ":", binary, True)
-    grammar.insert_operator(":", True, ":", factory.OperatorType.PREFIX_UNARY, False)
-    grammar.operators.insert(0, ())
-    return grammar.create()
-
-
-_parser = _murano_parser()
+_parser = syntax.parser(legacy=False, persistent=False)   # Format 1.3+, as the engine
 
 
 @dataclass(frozen=True)
@@ -181,17 +170,12 @@ def plain_scalars(path: Path) -> list[tuple[str, int]]:
 
 def parse_yaql(text: str):
     """Parse like Murano's Format 1.3+ (yaql 3, non-legacy); raises on errors."""
-    return _parser(text)
+    return _parser.engine(text)
 
 
 def is_expression(text: str) -> bool:
-    if LITERAL.match(text):
-        return False
-    try:
-        parse_yaql(text)
-    except yaql_exceptions.YaqlException:
-        return False
-    return True
+    """MuranoPL's rule (engine/syntax), for a plain scalar."""
+    return _parser.is_expression(text)
 
 
 def strings(value) -> list[str]:

@@ -4,6 +4,8 @@ with a clear message and nothing written; existing folders are kept unless --for
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import struct
 import subprocess
 import sys
@@ -28,7 +30,7 @@ from app_catalog import (
 )
 
 from muranokit.tools.cli import main
-from muranokit.tools.forms import build_application
+from muranokit.tools.forms import Expr, build_application, load_ui
 from muranokit.tools.package import load_package
 from muranokit.tools.scaffold import check_image, default_name, make_spec, property_name
 from muranokit.tools.validate import validate_packages
@@ -37,6 +39,12 @@ FULL = ["bitnami/redis:7.2", "--port", "6379", "--port", "53/udp",
         "--env", "REDIS_PASSWORD=hunter2-secret", "--env", "ALLOW_EMPTY_PASSWORD=no",
         "--env", "discovery.type=single-node", "--env", "NAME=clash",
         "--volume", "/bitnami/redis/data"]
+
+
+@pytest.fixture(autouse=True)
+def outside_the_checkout(tmp_path, monkeypatch):
+    """Run where no ./packages holds the catalog's own DockerRedis, DockerNginx, ..."""
+    monkeypatch.chdir(tmp_path)
 
 
 def run(argv, capsys):
@@ -285,3 +293,95 @@ def test_property_names_avoid_the_fixed_ones():
                                           "dbHost"]
     assert property_name("9LIVES") == "env9lives"
     assert make_spec("nginx", name="DockerWeb").class_name == "DockerWeb"
+
+
+# --- generated values are literals ---------------------------------------------------------------
+def _expressions(value) -> list[str]:
+    """Texts of every scalar the dashboard's loader reads as a yaql expression."""
+    if isinstance(value, Expr):
+        return [value.text]
+    if isinstance(value, dict):
+        return [e for k, v in value.items() for e in _expressions(k) + _expressions(v)]
+    if isinstance(value, list | tuple):
+        return [e for item in value for e in _expressions(item)]
+    return []
+
+
+@pytest.mark.parametrize("argv", [
+    ["grafana/loki-canary"],
+    ["registry.example.org:5000/team/my-web_app:1.0", "--port", "8080"],
+    [*FULL, "--env", "OPTS=-Xmx512m -Dfoo=a-b", "--env", "CMD=$(id)", "--env", "N=1+1"],
+], ids=["loki-canary", "registry-name", "env-values"])
+def test_form_values_are_literals(argv, tmp_path, capsys):
+    """Only the $.appConfiguration references are expressions: a plain ``loki-canary`` would
+    be read by the dashboard (and deploy --app) as loki minus canary."""
+    target = tmp_path / "App"
+    assert run([*argv, "-o", str(target)], capsys)[0] == 0
+    ui = load_ui(target / "UI" / "ui.yaml")
+    expressions = _expressions(ui.application) + _expressions([b for _, b in ui.forms])
+    assert expressions and all(e.startswith("$.appConfiguration.") for e in expressions), \
+        expressions
+    values = {"host": "pod-1", "redisPassword": "pw"} if "redisPassword" in str(
+        ui.forms) else {"host": "pod-1"}
+    app, _ = build_application(target / "UI" / "ui.yaml", values, "a")
+    for _form, field in ui.fields():
+        if isinstance(field.get("initial"), str):
+            assert app[field["name"]] == field["initial"]
+
+
+def test_loki_canary_keeps_its_name(tmp_path, capsys):
+    target = tmp_path / "LokiCanary"
+    assert run(["grafana/loki-canary", "-o", str(target)], capsys)[0] == 0
+    app, _ = build_application(target / "UI" / "ui.yaml", {"host": "pod-1"}, "a")
+    assert app["name"] == "loki-canary"
+    assert app["?"]["type"] == "com.example.docker.DockerLokiCanary"
+
+
+# --- FullNames that exist already ---------------------------------------------------------------
+def test_a_full_name_taken_under_packages_is_refused_naming_the_package(tmp_path, capsys):
+    assert run(["bitnami/redis:7.2", "-o", "packages/apps/Redis"], capsys)[0] == 0
+    code, out, err = run(["redis:7", "--port", "6379", "-o", "packages/apps/OtherRedis"], capsys)
+    assert code == 2 and out == ""
+    assert err == ("muranokit: error: com.example.docker.DockerRedis is already the FullName of "
+                   "packages/apps/Redis: two packages with one FullName cannot be built or "
+                   "uploaded together; choose another --name or --namespace (or --force)\n")
+    assert not (tmp_path / "packages" / "apps" / "OtherRedis").exists()
+    assert run(["redis:7", "--name", "OtherRedis", "-o", "packages/apps/OtherRedis"],
+               capsys)[0] == 0
+
+
+def test_the_packages_tree_of_the_destination_is_checked_too(tmp_path, capsys, monkeypatch):
+    checkout = tmp_path / "checkout"
+    assert run(["nginx:1.27", "-o", str(checkout / "packages" / "apps" / "Nginx")], capsys)[0] == 0
+    monkeypatch.chdir(tmp_path)  # no ./packages here
+    code, _, err = run(["nginx:1.26", "-o", str(checkout / "packages" / "apps" / "Web")], capsys)
+    assert code == 2 and str(checkout / "packages" / "apps" / "Nginx") in err
+
+
+def test_force_writes_a_taken_full_name_with_a_warning(tmp_path, capsys):
+    assert run(["nginx:1.27", "-o", "packages/Nginx"], capsys)[0] == 0
+    code, _, err = run(["nginx:1.26", "-o", "packages/Nginx2", "--force"], capsys)
+    assert code == 0
+    assert err.startswith("muranokit: warning: com.example.docker.DockerNginx is already the "
+                          "FullName of packages/Nginx;")
+
+
+def test_regenerating_a_package_in_place_is_not_a_clash(tmp_path, capsys):
+    assert run(["nginx:1.27", "-o", "packages/Nginx"], capsys)[0] == 0
+    code, _, err = run(["nginx:1.27", "--port", "80", "-o", "packages/Nginx", "--force"], capsys)
+    assert (code, err) == (0, "")
+
+
+def test_the_readme_example_works_in_the_checkout(tmp_path, capsys):
+    """README.rst's new-app example, run as written on a copy of packages/."""
+    repo = Path(__file__).resolve().parents[2]
+    shutil.copytree(repo / "packages", tmp_path / "packages")
+    readme = (repo / "README.rst").read_text(encoding="utf-8")
+    section = readme[readme.index("\nmuranokit new-app\n"):]
+    example = section[section.index("For example::"):].split("\n\n")[1]
+    commands = [shlex.split(line) for line in example.replace("\\\n", " ").splitlines()]
+    assert [c[:2] for c in commands] == [["muranokit", "new-app"], ["muranokit", "validate"]]
+    for command in commands:
+        code = main(command[1:])
+        _, err = capsys.readouterr()
+        assert code == 0, (command, err)

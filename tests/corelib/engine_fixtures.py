@@ -219,9 +219,8 @@ class Deployment:
 
     def __init__(self, packages: list[Path], object_model: dict[str, Any],
                  rules: str = "", cloud_state: dict[str, Any] | None = None) -> None:
-        self.runtime = Runtime([str(p) for p in packages])
-        self.cloud = Cloud(rules=parse_rules(rules), emit=self.runtime.emit, state=cloud_state)
-        self.runtime.services["cloud"] = self.cloud
+        self.cloud = Cloud(rules=parse_rules(rules), state=cloud_state)
+        self.runtime = Runtime([str(p) for p in packages], cloud=self.cloud)
         self.root = self.runtime.load_model(object_model)
 
     def deploy(self) -> None:

@@ -5,7 +5,7 @@ import base64
 import pytest
 
 from muranokit.engine.corelib.cloud import Cloud
-from muranokit.engine.corelib.cloud.agent import AgentFailure, PlanError
+from muranokit.engine.corelib.cloud.backend import AgentFailure, PlanError
 from muranokit.engine.corelib.cloud.rules import parse_rules
 
 

@@ -3,7 +3,8 @@
 import pytest
 
 from muranokit.engine.corelib.cloud import Cloud
-from muranokit.engine.corelib.cloud.heat import HeatError, check_references
+from muranokit.engine.corelib.cloud.backend import HeatError
+from muranokit.engine.corelib.cloud.heat import check_references
 from muranokit.engine.corelib.cloud.rules import parse_rules
 
 

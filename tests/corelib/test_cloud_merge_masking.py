@@ -2,8 +2,8 @@
 
 import pytest
 
-from muranokit.engine.corelib.cloud.masking import MASK, Masker
 from muranokit.engine.corelib.cloud.merge import merge_dicts
+from muranokit.engine.events import MASK, Masker
 
 
 def test_merge_is_deep_and_unites_lists():
@@ -38,3 +38,16 @@ def test_masker_leaves_empty_and_non_string_values():
     masker = Masker()
     assert masker.mask({"password": "", "count": 3, "items": [{"token": None}]}) == {
         "password": "", "count": 3, "items": [{"token": None}]}
+
+
+def test_short_secrets_are_masked_as_whole_tokens_only():
+    masker = Masker()
+    masker.learn({"password": "kube", "dbPassword": "abc", "pinPassword": "42",
+                  "adminPassword": "s3cr3t"})
+    text = ("--password kube user:kube@db kubernetes mykube kube_x abc abcd 42 4242 "
+            "pw=s3cr3t xs3cr3tx")
+    assert masker.mask(text) == (f"--password {MASK} user:{MASK}@db kubernetes mykube kube_x "
+                                 f"{MASK} abcd 42 4242 pw={MASK} x{MASK}x")
+    # under a secret key every non-empty value is masked, whatever its length
+    assert masker.mask({"pinPassword": "42", "password": "kube"}) == {
+        "pinPassword": MASK, "password": MASK}

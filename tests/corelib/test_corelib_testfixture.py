@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 
 from muranokit.engine import MuranoPlError, Runtime
-from muranokit.engine.corelib.native.testing import undo_injections
 
 sys.path.insert(0, str(Path(__file__).parent))
 from engine_fixtures import make_package  # noqa: E402
@@ -16,7 +15,7 @@ from engine_fixtures import make_package  # noqa: E402
 def runtime(tmp_path):
     rt = Runtime([str(make_package(tmp_path))])
     yield rt
-    undo_injections(rt)
+    rt.close()       # undoes the injections
 
 
 def run_test(rt, method):
@@ -26,7 +25,7 @@ def run_test(rt, method):
         return rt.call(fixture, method)
     finally:
         rt.call(fixture, "tearDown")
-        undo_injections(rt)
+        rt.close()   # undoes the injections
 
 
 def test_passing_assertion_and_environment(runtime):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dryrun_support import FIXTURE_TESTS, HELLO_PKG
+from dryrun_support import FIXTURE_TESTS, HELLO_PKG, PACKAGES
 
 PREFIX = "com.example.fixturetests."
 
@@ -55,3 +55,12 @@ def test_unknown_test_or_package_is_unusable_input(cli, tmp_path) -> None:
     assert run.code == 2 and "no test 'CalculatorTests.testNope'" in run.err
     run = cli("test", tmp_path / "missing")
     assert run.code == 2 and "not found" in run.err
+
+
+def test_a_package_without_tests_says_so_and_exits_5(cli) -> None:
+    """As pytest does: nothing ran is neither a success nor a failed test."""
+    run = cli("test", PACKAGES / "DockerInterfacesLibrary")
+    assert run.code == 5
+    assert run.out == ""
+    assert run.err == (f"muranokit: no test found in {PACKAGES / 'DockerInterfacesLibrary'}: "
+                       "no class extends io.murano.test.TestFixture with methods named test*\n")

@@ -14,11 +14,13 @@ from muranokit.tools.image_standins import standin_content
 
 HOOKS = Path("tmp/in_target.d")
 
-needs_chroot = pytest.mark.skipif(
-    os.environ.get("MURANOKIT_ELEMENT_TESTS") != "1" or os.geteuid() != 0
-    or not shutil.which("debootstrap"),
-    reason="chroot tests run as root with debootstrap when MURANOKIT_ELEMENT_TESTS=1 "
-           "(tox -e elements)")
+# run by tox -e elements, which sets MURANOKIT_ELEMENT_TESTS=1 and fails them without
+# root or debootstrap (MURANOKIT_REQUIRE, tests/conftest.py)
+needs_chroot = [
+    pytest.mark.skipif(os.environ.get("MURANOKIT_ELEMENT_TESTS") != "1",
+                       reason="chroot tests run in tox -e elements (MURANOKIT_ELEMENT_TESTS=1)"),
+    pytest.mark.needs("root", "debootstrap"),
+]
 SYSTEMCTL_RECORDER = """#!/bin/sh
 # test stub: records systemctl calls instead of touching units
 echo "$*" >> /var/log/systemctl-calls
@@ -90,3 +92,28 @@ def stub_recorder(root: Path, command: str, extra: str = "") -> Path:
     stub.write_text(f"#!/bin/sh\n# test stub\necho \"$*\" >> /var/log/{command}-calls\n{extra}")
     stub.chmod(0o755)
     return record
+
+
+def starting_systemctl(root: Path) -> Path:
+    """A systemctl that starts stand-in units as systemd would; returns the call record."""
+    from muranokit.tools.image_standins import systemctl_standin
+
+    stub = root / "usr/local/sbin/systemctl"
+    stub.parent.mkdir(parents=True, exist_ok=True)
+    stub.write_bytes(systemctl_standin())
+    stub.chmod(0o755)
+    return root / "var/log/systemctl-calls"
+
+
+def install_static_units(root: Path, element: str) -> None:
+    """The element's static/ files where DIB's install-static puts them."""
+    static = REPO_ELEMENTS / element / "static"
+    if static.is_dir():
+        shutil.copytree(static, root, dirs_exist_ok=True, symlinks=True)
+
+
+def systemctl(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["chroot", str(root), "systemctl", *args], capture_output=True,
+                          text=True,
+                          env={"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:"
+                                       "/bin"})

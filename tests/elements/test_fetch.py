@@ -13,7 +13,7 @@ import pytest
 from muranokit.tools.image import REPO_ELEMENTS
 from muranokit.tools.image_standins import write_standins
 
-K8S_TARBALL = "kubernetes-server-v1.23.17-linux-amd64.tar.gz"
+K8S_TARBALL = "kubernetes-server-v1.21.14-linux-amd64.tar.gz"
 SCRIPT = REPO_ELEMENTS / "muranokit-fetch" / "extra-data.d" / "50-muranokit-fetch"
 
 
@@ -62,8 +62,8 @@ def test_missing_file_fails_offline(hooks: Path, tmp_path: Path) -> None:
     overrides = write_standins(cache, skip=(K8S_TARBALL,))
     done = fetch(hooks, cache, DIB_MURANOKIT_PINS_OVERRIDE=str(overrides))
     assert done.returncode != 0
-    assert "kubernetes-server-v1.23.17-linux-amd64.tar.gz is missing from" in done.stderr
-    assert "dl.k8s.io/v1.23.17/kubernetes-server-linux-amd64.tar.gz" in done.stderr
+    assert "kubernetes-server-v1.21.14-linux-amd64.tar.gz is missing from" in done.stderr
+    assert "dl.k8s.io/v1.21.14/kubernetes-server-linux-amd64.tar.gz" in done.stderr
 
 
 def test_checksum_mismatch_fails(hooks: Path, tmp_path: Path) -> None:

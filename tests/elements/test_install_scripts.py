@@ -25,7 +25,7 @@ from muranokit.tools.image_standins import standin_script
 
 pytestmark = needs_chroot
 
-K8S = "v1.23.17"
+K8S = "v1.21.14"
 K8S_TARBALL = f"kubernetes-server-{K8S}-linux-amd64.tar.gz"
 KUBE_BINARIES = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy",
                  "kubelet", "kubectl"]
@@ -133,19 +133,19 @@ def test_etcd_rejects_an_unknown_source(chroot: Path) -> None:
     assert "must be package or binary" in done.stderr
 
 
-CALICO = ["calicoctl-v3.26.4", "calico-cni-v3.26.4", "calico-ipam-v3.26.4"]
+CALICO = ["calico-cni-v3.20.0", "calico-ipam-v3.20.0"]
 
 
-def test_calico_installs_calicoctl_and_cni_plugins(chroot: Path) -> None:
+def test_calico_installs_its_cni_plugins(chroot: Path) -> None:
     stage_element(chroot, "muranokit-calico")
     stage_files(chroot, CALICO)
     stub_command(chroot, "/usr/lib/cni/loopback")
     stub_command(chroot, "/usr/lib/cni/host-local")
     done = run_phase_script(chroot, "install.d/60-muranokit-calico")
     assert done.returncode == 0, done.stderr
-    assert_executable(chroot, "/opt/bin/calicoctl", "calicoctl v3.26.4")
-    assert_executable(chroot, "/opt/cni/bin/calico", "calico-cni v3.26.4")
-    assert_executable(chroot, "/opt/cni/bin/calico-ipam", "calico-ipam v3.26.4")
+    assert not in_root(chroot, "/opt/bin/calicoctl").exists()
+    assert_executable(chroot, "/opt/cni/bin/calico", "calico-cni v3.20.0")
+    assert_executable(chroot, "/opt/cni/bin/calico-ipam", "calico-ipam v3.20.0")
     assert str(in_root(chroot, "/opt/cni/bin/loopback").readlink()) == "/usr/lib/cni/loopback"
     assert in_root(chroot, "/etc/cni/net.d").is_dir()
 
@@ -159,7 +159,7 @@ def test_calico_fails_when_a_file_is_missing(chroot: Path, missing: str) -> None
     assert f"{missing} is missing" in done.stderr
 
 
-FLANNEL = ["flanneld-v0.24.2", "flannel-cni-v1.4.0-flannel1"]
+FLANNEL = ["flanneld-v0.25.0", "flannel-cni-v1.0.0"]
 
 
 def test_flannel_installs_flanneld_and_its_cni_plugin(chroot: Path) -> None:
@@ -167,8 +167,8 @@ def test_flannel_installs_flanneld_and_its_cni_plugin(chroot: Path) -> None:
     stage_files(chroot, FLANNEL)
     done = run_phase_script(chroot, "install.d/60-muranokit-flannel")
     assert done.returncode == 0, done.stderr
-    assert_executable(chroot, "/opt/bin/flanneld", "flanneld v0.24.2")
-    assert_executable(chroot, "/opt/cni/bin/flannel", "flannel-cni v1.4.0-flannel1")
+    assert_executable(chroot, "/opt/bin/flanneld", "flanneld v0.25.0")
+    assert_executable(chroot, "/opt/cni/bin/flannel", "flannel-cni v1.0.0")
 
 
 @pytest.mark.parametrize("missing", FLANNEL)

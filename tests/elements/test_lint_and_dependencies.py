@@ -35,7 +35,7 @@ def test_dib_lint_is_clean(tmp_path: Path) -> None:
     assert "PASS" in done.stdout
 
 
-@pytest.mark.skipif(not shutil.which("shellcheck"), reason="shellcheck not installed")
+@pytest.mark.needs("shellcheck")
 def test_shellcheck_is_clean() -> None:
     scripts = [p for p in REPO_ELEMENTS.glob("*/*.d/*") if p.is_file()]
     scripts += [p for p in DMSHIM_DIR.iterdir() if p.is_file()]

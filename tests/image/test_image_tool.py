@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,9 +12,7 @@ from muranokit.tools import image
 from muranokit.tools.cli import main
 from muranokit.tools.exceptions import InputError
 
-needs_root_loop = pytest.mark.skipif(
-    os.geteuid() != 0 or not Path("/dev/loop-control").exists() or not shutil.which("sfdisk"),
-    reason="needs root, loop devices and sfdisk")
+needs_root_loop = pytest.mark.needs("root", "loop", "sfdisk", "losetup", "partx")
 
 
 def settings(tmp_path: Path, **kw) -> image.BuildSettings:
@@ -132,12 +129,13 @@ def test_cli_rejects_a_missing_cache_folder(tmp_path: Path, capsys) -> None:
     assert not (tmp_path / "x.qcow2").exists()
 
 
-def test_release_missing_from_the_mirror_is_a_clear_error(tmp_path: Path) -> None:
+def test_release_missing_from_the_mirror_is_a_clear_error(tmp_path: Path,
+                                                          missing_capability) -> None:
     mirror = os.environ.get("DIB_DISTRIBUTION_MIRROR", image.DEFAULT_MIRROR)
     try:
         image.check_release(mirror, "bookworm", timeout=10)
     except InputError as exc:
-        pytest.skip(f"mirror unreachable: {exc}")
+        missing_capability("mirror", f"mirror unreachable: {exc}")
     with pytest.raises(InputError, match="'no-such-release' is not on the mirror"):
         image.check_release(mirror, "no-such-release", timeout=10)
 
@@ -231,7 +229,7 @@ def test_qcow2_conversion_compresses_in_parallel(tmp_path: Path) -> None:
         image.convert_command(Path("a"), Path("b"), "xz")
 
 
-@pytest.mark.skipif(not shutil.which("qemu-img"), reason="qemu-img missing")
+@pytest.mark.needs("qemu-img")
 def test_qcow2_conversion_writes_a_readable_image(tmp_path: Path) -> None:
     raw = tmp_path / "disk.raw"
     raw.write_bytes(b"muranokit" * 100000)
@@ -241,3 +239,17 @@ def test_qcow2_conversion_writes_a_readable_image(tmp_path: Path) -> None:
         back = tmp_path / f"{compression}.raw"
         subprocess.run(["qemu-img", "convert", "-O", "raw", str(out), str(back)], check=True)
         assert back.read_bytes()[:len(raw.read_bytes())] == raw.read_bytes()
+
+
+def test_failure_cause_is_the_line_that_says_why() -> None:
+    tail = ["2026-01-01 10:00:00.000 | Setting up foo ...",
+            "2026-01-01 10:00:01.000 | muranokit-fetch: ERROR: confd-0.16.0 is missing from "
+            "/c and could not be downloaded (https://x)",
+            "2026-01-01 10:00:02.000 | INFO diskimage_builder.block_device [-] cleaning up"]
+    assert image.failure_cause(tail, 1) == (
+        "disk-image-create failed (exit 1): muranokit-fetch: ERROR: confd-0.16.0 is missing "
+        "from /c and could not be downloaded (https://x)")
+    apt = ["E: Unable to locate package no-such-package", "some later noise"]
+    assert image.failure_cause(apt, 100).endswith(": E: Unable to locate package "
+                                                  "no-such-package")
+    assert image.failure_cause(["all fine", ""], 2) == "disk-image-create failed (exit 2)"

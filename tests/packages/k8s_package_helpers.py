@@ -7,31 +7,22 @@ expression; quoted and block scalars are literal strings.
 
 from __future__ import annotations
 
-import collections.abc  # noqa: F401  (yaql 3.2 needs it imported first)
-import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from yaql.language import exceptions as yaql_exceptions
-from yaql.language import factory
+
+from muranokit.engine.syntax import expressions as syntax
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGES = REPO / "packages"
 EXAMPLES = REPO / "examples" / "kubernetes"
 SUITE = ("DockerInterfacesLibrary", "DockerStandaloneHost", "KubernetesCluster", "KubernetesPod")
-LITERAL = re.compile(r"^[\s\w\d.]*$")
+LITERAL = syntax.PLAIN_TEXT
 
-def _murano_parser():
-    """yaql 3 with Murano's `ns:Name` operator (binds tighter than `.`)."""
-    engine = factory.YaqlFactory(allow_delegates=True)
-    engine.insert_operator(".", True, ":", factory.OperatorType.BINARY_LEFT_ASSOCIATIVE, True)
-    return engine.create()
-
-
-_parser = _murano_parser()
-ENGINE = _parser
+_parser = syntax.parser(legacy=False, persistent=False)   # Format 1.3+, as the engine
+ENGINE = _parser.engine
 
 
 @dataclass(frozen=True)
@@ -44,18 +35,12 @@ class Scalar:
 
 def parse_yaql(text: str):
     """Parse with yaql 3 (non-legacy, as Format 1.3+ runs); raises on syntax errors."""
-    return _parser(text)
+    return ENGINE(text)
 
 
 def is_expression(text: str) -> bool:
-    """Murano's rule: not a bare word/number, and parses as yaql."""
-    if LITERAL.match(text):
-        return False
-    try:
-        parse_yaql(text)
-    except yaql_exceptions.YaqlException:
-        return False
-    return True
+    """MuranoPL's rule (engine/syntax): not a bare word/number, and parses as yaql."""
+    return _parser.is_expression(text)
 
 
 def plain_scalars(text: str) -> list[Scalar]:

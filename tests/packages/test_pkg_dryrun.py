@@ -21,6 +21,7 @@ from k8s_dryrun import (
 )
 
 MASTER, NODE, GATEWAY = "murano-kube-1", "murano-kube-2", "murano-gateway-1"
+KEYS, SIGN = "Make node keys and certificate requests", "Sign node certificates"
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +35,12 @@ def test_minimal_cluster_plans_per_vm(minimal):
     assert out.ok, out.error
     assert plans_by_vm(out) == {
         MASTER: ["Start the first etcd member", "Register an etcd member",
-                 "Register an etcd member", "Create the Calico IP pool", "Start Calico",
-                 "Start the Kubernetes control plane", "Deploy the kube-dns add-on",
+                 "Register an etcd member", "Start Calico",
+                 "Start the Kubernetes control plane", SIGN, SIGN,
+                 "Deploy the Calico controllers", "Deploy the kube-dns add-on",
                  "Deploy the dashboard add-on"],
-        NODE: ["Start an etcd member", "Start Calico", "Join a Kubernetes node"],
-        GATEWAY: ["Start an etcd member", "Start Calico", "Set up a gateway"],
+        NODE: ["Start an etcd member", "Start Calico", KEYS, "Join a Kubernetes node"],
+        GATEWAY: ["Start an etcd member", "Start Calico", KEYS, "Set up a gateway"],
     }
     assert sorted(vms(out, "vm_created")) == sorted([MASTER, NODE, GATEWAY])
 
@@ -63,31 +65,55 @@ def test_minimal_cluster_order_and_parameters(minimal):
     control = names.index((MASTER, "Start the Kubernetes control plane"))
     assert control < names.index((NODE, "Join a Kubernetes node"))
     assert control < names.index((GATEWAY, "Set up a gateway"))
-    assert names[-2:] == [(MASTER, "Deploy the kube-dns add-on"),
+    assert names[-3:] == [(MASTER, "Deploy the Calico controllers"),
+                          (MASTER, "Deploy the kube-dns add-on"),
                           (MASTER, "Deploy the dashboard add-on")]
-    assert [params for _, _, params in steps[-2:]] == [
-        {"dnsIp": "10.254.0.10", "domain": "cluster.local", "masterIp": master_ip},
-        {"masterIp": master_ip}]
+    assert [params for _, _, params in steps[-3:]] == [
+        {}, {"dnsIp": "10.254.0.10", "domain": "cluster.local"}, {}]
     join = steps[names.index((NODE, "Join a Kubernetes node"))][2]
     assert join == {"name": NODE, "ip": node_ip, "masterIp": master_ip, "dockerRegistry": "",
-                    "dockerMirror": "", "dnsIp": "10.254.0.10"}
-    assert steps[control][2] == {"name": MASTER, "ip": master_ip, "serviceRange": "10.254.0.0/16"}
-    assert steps[names.index((GATEWAY, "Set up a gateway"))][2]["masterIp"] == master_ip
+                    "dockerMirror": "", "dnsIp": "10.254.0.10", "podRange": "10.200.0.0/16",
+                    "certificates": ""}
+    assert steps[control][2] == {"name": MASTER, "ip": master_ip, "publicIp": ip_of_public(out),
+                                 "serviceRange": "10.254.0.0/16"}
+    gateway = steps[names.index((GATEWAY, "Set up a gateway"))][2]
+    assert (gateway["masterIp"], gateway["podRange"]) == (master_ip, "10.200.0.0/16")
+    # certificates: each node makes its keys and requests, the master signs them, then the
+    # node's setup gets the signed certificates (the engine's agent answers with '')
+    for vm, role, setup in ((NODE, "node", "Join a Kubernetes node"),
+                            (GATEWAY, "gateway", "Set up a gateway")):
+        keys = names.index((vm, KEYS))
+        (sign,) = [i for i, (who, name) in enumerate(names)
+                   if name == SIGN and steps[i][2]["name"] == vm]
+        assert control < keys < sign < names.index((vm, setup))
+        assert steps[keys][2] == {"name": vm, "role": role}
+        assert steps[sign][2] == {"name": vm, "ip": ip_of(out, vm), "role": role,
+                                  "requests": ""}
+
+
+def ip_of_public(outcome, vm_name: str = MASTER) -> str:
+    for instance in find(outcome.model, ".LinuxMuranoInstance"):
+        if instance["name"] == vm_name:
+            return instance.get("floatingIpAddress") or ""
+    raise KeyError(vm_name)
 
 
 def test_minimal_cluster_reports_and_outputs(minimal):
     _, out = minimal
     texts = reports(out)
     assert texts[0] == "Opening cluster ports in the security group"
-    assert any(t.startswith("Kubernetes cluster minimal is up; API at http://") for t in texts)
+    master_address = ip_of_public(out) or ip_of(out, MASTER)
+    assert f"Kubernetes cluster minimal is up; API at https://{master_address}:6443 " \
+           "(TLS, client certificates)" in texts
+    assert f"Node {NODE} is ready" in texts
+    assert not any("4194" in t or "8080" in t or "http://" in t for t in texts)
     assert not reports(out, "error")
     cluster = cluster_of(out)
     assert cluster["serviceEndpoints"] == []
     assert (cluster["nodeCount"], cluster["gatewayCount"]) == (1, 1)
     rules = ingress_rules(out)
-    assert {("tcp", 2379), ("tcp", 2380), ("tcp", 10250), ("tcp", 8080),
-            ("udp", 4789), ("tcp", 4194)} <= rules
-    assert ("udp", 8472) not in rules  # Flannel only
+    assert {("tcp", 2380), ("tcp", 10250), ("tcp", 6443), ("udp", 4789)} <= rules
+    assert not {("tcp", 8080), ("tcp", 4194), ("tcp", 2379), ("udp", 8472)} & rules
 
 
 def test_redeploy_with_nothing_changed_runs_no_plan():
@@ -122,8 +148,9 @@ def test_scale_nodes_up_and_down():
     assert up.ok, up.error
     assert vms(up, "vm_created") == ["murano-kube-5"]
     assert plans_by_vm(up) == {
-        MASTER: ["Register an etcd member"],
-        "murano-kube-5": ["Start an etcd member", "Start Flannel", "Join a Kubernetes node"]}
+        MASTER: ["Register an etcd member", SIGN],
+        "murano-kube-5": ["Start an etcd member", "Start Flannel", KEYS,
+                          "Join a Kubernetes node"]}
     assert cluster_of(up)["nodeCount"] == 4
 
     full = deployment.action(cluster_id, "scaleNodesUp")
@@ -152,7 +179,7 @@ def test_scale_gateways_up_and_down():
     assert up.ok, up.error
     assert vms(up, "vm_created") == ["murano-gateway-2"]
     assert plans_by_vm(up)["murano-gateway-2"] == [
-        "Start an etcd member", "Start Flannel", "Set up a gateway"]
+        "Start an etcd member", "Start Flannel", KEYS, "Set up a gateway"]
     down = deployment.action(cluster_id, "scaleGatewaysDown")
     assert plans(down) == [(MASTER, "Remove an etcd member", {"name": "murano-gateway-2"})]
     assert vms(down, "vm_deleted") == ["murano-gateway-2"]
@@ -183,7 +210,8 @@ def test_failed_etcd_member_step_is_reported_and_a_later_deploy_recovers():
     assert recovered.ok, recovered.error
     assert vms(recovered, "vm_created") == [], "VMs are kept"
     by_vm = plans_by_vm(recovered)
-    assert by_vm[NODE] == ["Start an etcd member", "Start Calico", "Join a Kubernetes node"]
+    assert by_vm[NODE] == ["Start an etcd member", "Start Calico", KEYS,
+                           "Join a Kubernetes node"]
     assert by_vm[MASTER][:2] == ["Register an etcd member", "Register an etcd member"]
     assert "Start the first etcd member" not in by_vm[MASTER]
 
@@ -204,7 +232,7 @@ def test_pod_hosts_a_docker_application():
     # deploys the cluster too: still every VM and every step exactly once
     assert sorted(vms(out, "vm_created")) == sorted([MASTER, NODE, GATEWAY])
     assert plans_by_vm(out)[NODE] == [
-        "Start an etcd member", "Start Calico", "Join a Kubernetes node"]
+        "Start an etcd member", "Start Calico", KEYS, "Join a Kubernetes node"]
     master_plans = [(name, params) for vm, name, params in plans(out) if vm == MASTER]
     (rc,) = [p for n, p in master_plans if n == "Create or replace a replication controller"]
     assert rc["isNew"] is True
@@ -295,7 +323,8 @@ def test_cluster_from_the_form_with_flannel_registry_and_google_key():
     assert set(by_vm) == {MASTER, "murano-kube-2", "murano-kube-3", GATEWAY}
     for node in ("murano-kube-2", "murano-kube-3"):
         assert by_vm[node] == ["Start an etcd member", "Start Flannel",
-                               "Log in to Google Container Registry", "Join a Kubernetes node"]
+                               "Log in to Google Container Registry", KEYS,
+                               "Join a Kubernetes node"]
     assert "Deploy the dashboard add-on" not in by_vm[MASTER]
     joins = [p for _, name, p in plans(out) if name == "Join a Kubernetes node"]
     assert {j["dockerRegistry"] for j in joins} == {"registry.local:5000"}
@@ -344,3 +373,42 @@ def test_label_helpers():
     assert labels == {"tier": "web", "app": "shop", "k": "a=b"}
     joined = runtime.call(helpers, "map2labels", {"tier": "web", "app": "shop"})
     assert joined == "app=shop;tier=web"
+
+
+def world_open_rules(outcome) -> set[tuple[str, int]]:
+    """(protocol, port) of the security group rules open to any address."""
+    found = set()
+    for template in outcome.templates.values():
+        for resource in (template.get("resources") or {}).values():
+            if resource.get("type") == "OS::Neutron::SecurityGroup":
+                for rule in resource["properties"].get("rules") or []:
+                    if rule.get("remote_ip_prefix") in ("0.0.0.0/0", "::/0"):
+                        found.add((rule["protocol"], rule.get("port_range_min")))
+    return found
+
+
+def test_only_authenticated_ports_are_open_beyond_the_cluster(minimal):
+    _, out = minimal
+    opened = {port for _, port in world_open_rules(out)}
+    # the API server (TLS, client certificates) because the master has a floating IP; ssh
+    assert 6443 in opened and opened <= {22, 6443}, opened
+    model = example("minimal-cluster.json")
+    model["Objects"]["applications"][0]["masterNode"]["instance"]["assignFloatingIp"] = False
+    private = Deployment(model).deploy()
+    assert private.ok, private.error
+    assert 6443 not in {port for _, port in world_open_rules(private)}
+
+
+def test_expose_cadvisor_publishes_the_authenticated_kubelet_api():
+    model = example("minimal-cluster.json")
+    model["Objects"]["applications"][0]["minionNodes"][0]["exposeCAdvisor"] = True
+    model["Objects"]["applications"][0]["minionNodes"][0]["instance"]["assignFloatingIp"] = True
+    out = Deployment(model).deploy()
+    assert out.ok, out.error
+    assert ("tcp", 10250) in world_open_rules(out)
+    assert ("tcp", 4194) not in ingress_rules(out)
+    (ready,) = [t for t in reports(out) if t.startswith(f"Node {NODE} is ready")]
+    assert ":10250/metrics/cadvisor (kubelet API, client certificate required)" in ready
+    dashboard = [t for t in reports(out) if t.startswith("Dashboard")]
+    assert dashboard and ":6443/api/v1/namespaces/kube-system/services/" \
+        "https:kubernetes-dashboard:/proxy/" in dashboard[0]

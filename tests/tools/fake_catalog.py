@@ -5,7 +5,9 @@ It speaks the part of the Murano v1 catalog API that python-muranoclient uses (m
 paging, ``GET``/``DELETE``/``PATCH`` of one package, ``GET .../download``) and a minimal
 Keystone v3 (version document and password tokens with a service catalog) so that keystoneauth
 sessions can log in. Packages live in SQLite. Faults can be queued so that the next requests
-answer 503 or lose their connection, as a flaky load balancer would.
+answer 503 or lose their connection, as a flaky load balancer would, and hostile answers so
+that they get something no Murano catalog sends (HTML or a JSON list with 200, a redirect to
+themselves, a body dripped one byte at a time) or wait until the test lets them go on.
 
 Status codes and messages follow what the real murano-api answers (see FACTS.md): 200 on
 upload, 409 for a full name already registered in the visibility scope, 400 for archives that
@@ -21,6 +23,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 import uuid
 import zipfile
 from collections import deque
@@ -65,10 +68,16 @@ class ApiError(Exception):
 class Fault:
     """One queued fault: ``kind`` is a 5xx status code such as "503", "drop" (close the
     connection without answering), "store-then-drop" (handle the request, then close without
-    answering) or "pass" (no fault: lets one request through before the next faults)."""
+    answering), "pass" (no fault: lets one request through before the next faults), "answer"
+    (send ``answer``: status, content type, body, headers instead of handling the request),
+    "redirect" (a 302 back to the same URL), "drip" (a 200 whose body comes one byte every
+    ``interval`` seconds) or "hold" (wait until ``gate`` is set, then handle the request)."""
 
     kind: str
     method: str | None = None
+    answer: tuple[int, str, bytes] | None = None
+    interval: float = 0.5
+    gate: threading.Event | None = None
 
 
 @dataclass
@@ -253,6 +262,7 @@ class FakeCatalog:
         self.users: dict[str, KeystoneUser] = {}
         self.requests: list[LoggedRequest] = []
         self._faults: deque[Fault] = deque()
+        self._arrivals: dict[int, threading.Event] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
@@ -298,6 +308,34 @@ class FakeCatalog:
             self._faults.extend(Fault("pass", method) for _ in range(after))
             self._faults.extend(Fault(kind, method) for _ in range(count))
 
+    def answer_next(self, count: int, status: int, body: bytes, content_type: str,
+                    method: str | None = "GET", after: int = 0) -> None:
+        """Make ``count`` catalog requests (of ``method``, after letting ``after`` of them
+        through) get this answer instead of being handled."""
+        with self._lock:
+            self._faults.extend(Fault("pass", method) for _ in range(after))
+            self._faults.extend(Fault("answer", method, (status, content_type, body))
+                                for _ in range(count))
+
+    def misbehave_next(self, kind: str, count: int = 1, method: str | None = None,
+                       interval: float = 0.5) -> None:
+        """Queue ``count`` "redirect" or "drip" faults."""
+        if kind not in ("redirect", "drip"):
+            raise ValueError(kind)
+        with self._lock:
+            self._faults.extend(Fault(kind, method, interval=interval) for _ in range(count))
+
+    def hold_next(self, method: str = "POST", after: int = 0) -> tuple[threading.Event,
+                                                                       threading.Event]:
+        """Hold the next request of ``method`` (after letting ``after`` through) until the
+        test sets the second event; the first one is set when the request has arrived."""
+        arrived, gate = threading.Event(), threading.Event()
+        with self._lock:
+            self._faults.extend(Fault("pass", method) for _ in range(after))
+            self._faults.append(Fault("hold", method, gate=gate, answer=None))
+            self._arrivals[id(gate)] = arrived
+        return arrived, gate
+
     def packages(self) -> list[dict]:
         return self.store.all()
 
@@ -312,6 +350,13 @@ class FakeCatalog:
 
     def requests_of(self, method: str) -> list[LoggedRequest]:
         return [r for r in self.requests if r.method == method]
+
+    def arrived(self, fault: Fault) -> None:
+        """A held request is here: tell the test."""
+        with self._lock:
+            event = self._arrivals.pop(id(fault.gate), None)
+        if event is not None:
+            event.set()
 
     def take_fault(self, method: str, path: str) -> Fault | None:
         if not path.startswith("/v1/"):
@@ -361,6 +406,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.catalog.log(LoggedRequest(method, url.path, "dropped", content_type))
             self.close_connection = True
             return
+        if fault and fault.kind == "hold":
+            self.catalog.arrived(fault)
+            fault.gate.wait(60)
+            self.catalog.log(LoggedRequest(method, url.path, "held", content_type))
+        if fault and fault.kind in ("answer", "redirect", "drip"):
+            self.catalog.log(LoggedRequest(method, url.path, fault.kind, content_type))
+            self._misbehave(fault)
+            return
         try:
             reply = self._route(method, url.path, dict(parse_qsl(url.query)), body,
                                 content_type, fault)
@@ -385,6 +438,37 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+
+    def _misbehave(self, fault: Fault) -> None:
+        """Send an answer no Murano catalog sends."""
+        if fault.kind == "redirect":
+            self.send_response(302)
+            self.send_header("Location", self.catalog.url + self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if fault.kind == "answer":
+            status, kind, body = fault.answer
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        # drip: a JSON body that would take a minute, one byte at a time
+        size = int(60 / fault.interval)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        try:
+            for _ in range(size):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(fault.interval)
+        except OSError:
+            pass  # the client gave up
+        self.close_connection = True
 
     @staticmethod
     def _encode(payload: dict | bytes | None) -> tuple[bytes, str]:

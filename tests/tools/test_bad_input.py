@@ -77,7 +77,7 @@ def test_case_through_the_console_script(name, tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
+@pytest.mark.unprivileged  # as root: run without the powers that write into a 0555 folder
 def test_read_only_output_folder(tmp_path, capsys):
     folder, _ = prepare("output-not-writable", tmp_path)
     out = folder / "readonly"

@@ -10,7 +10,7 @@ import sys
 import pytest
 from packaging_helpers import FIXTURES
 
-from muranokit.tools.validate import yaqlcheck
+from muranokit.engine.syntax import grammar
 from muranokit.tools.yamlload import load_yaml_documents
 
 
@@ -48,14 +48,14 @@ def test_cached_tables_parse_like_fresh_ones(tmp_path, monkeypatch):
                                  "$.x.select($ * 2).where($ > 1)", "let(a => 1) -> $a",
                                  "$ in list(1, 2)", "$.d.get(key, [])[0]", "-1 + -$x"]
     assert len(texts) > 100
-    fresh = parse_all(yaqlcheck.murano_factory().create(), texts)
+    fresh = parse_all(grammar.murano_factory().create(), texts)
     assert sum(1 for state, _ in fresh if state == "ok") > 50
-    first = yaqlcheck._engine_with_cached_tables(yaqlcheck.murano_factory())
+    first = grammar.cached_engine(grammar.murano_factory())
     cached_files = os.listdir(tmp_path / "muranokit")
     assert len(cached_files) == 1 and cached_files[0].startswith("yaql-tables-")
     tables = json.loads((tmp_path / "muranokit" / cached_files[0]).read_text())
     assert set(tables) == {"action", "goto", "productions"}
-    second = yaqlcheck._engine_with_cached_tables(yaqlcheck.murano_factory())
+    second = grammar.cached_engine(grammar.murano_factory())
     assert type(second.parser.productions[0]).__name__ == "SimpleNamespace"  # from the cache
     assert parse_all(first, texts) == fresh
     assert parse_all(second, texts) == fresh
@@ -63,10 +63,10 @@ def test_cached_tables_parse_like_fresh_ones(tmp_path, monkeypatch):
 
 def test_corrupt_cache_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    yaqlcheck._engine_with_cached_tables(yaqlcheck.murano_factory())
+    grammar.cached_engine(grammar.murano_factory())
     (cached,) = (tmp_path / "muranokit").iterdir()
     cached.write_text("{not json")
-    engine = yaqlcheck._engine_with_cached_tables(yaqlcheck.murano_factory())
+    engine = grammar.cached_engine(grammar.murano_factory())
     assert str(engine("$.a + 1")) == "#operator_+(#operator_.($, 'a'), 1)"
     assert json.loads(cached.read_text())["productions"]
 
@@ -74,7 +74,7 @@ def test_corrupt_cache_is_rebuilt(tmp_path, monkeypatch):
 def test_unwritable_cache_still_gives_an_engine(tmp_path, monkeypatch):
     (tmp_path / "file").write_text("x")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
-    engine = yaqlcheck._engine_with_cached_tables(yaqlcheck.murano_factory())
+    engine = grammar.cached_engine(grammar.murano_factory())
     with pytest.raises(Exception, match="Parse error"):
         engine("$.a +")
 

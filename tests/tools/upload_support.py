@@ -41,3 +41,34 @@ def make_zip(folder: Path, fqn: str, requires: tuple[str, ...] = (), version: st
                          f"Namespaces:\n  =: {namespace}\nName: {name}\n"
                          f"Methods:\n  run:\n    Body:\n      - Return: {version}\n")
     return path
+
+
+AUTH_VARIABLES = ("OS_CLOUD", "OS_AUTH_URL", "OS_AUTH_TOKEN", "OS_AUTH_TYPE", "OS_USERNAME",
+                  "OS_PASSWORD", "OS_PROJECT_NAME", "OS_PROJECT_ID", "OS_USER_DOMAIN_NAME",
+                  "OS_PROJECT_DOMAIN_NAME", "OS_REGION_NAME", "OS_INTERFACE", "MURANO_URL",
+                  "OS_CLIENT_CONFIG_FILE")
+
+
+def upload(capsys, *argv) -> tuple[int, str, str]:
+    """Run ``muranokit upload ARGV`` in this process: exit code, stdout, stderr."""
+    from muranokit.tools.cli import main
+
+    code = main(["upload", *map(str, argv)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def row(out: str, fqn: str) -> list[str]:
+    """The summary-table row of ``fqn`` split into columns."""
+    for line in out.splitlines():
+        if line.startswith(fqn + " "):
+            return line.split()
+    raise AssertionError(f"no row for {fqn} in:\n{out}")
+
+
+def preload(server, path, fqn, **meta) -> str:
+    """Put a package into the catalog directly with python-muranoclient; its id."""
+    from muranoclient.v1.client import Client
+
+    with open(path, "rb") as handle:
+        return Client(endpoint=server.url, token=TOKEN).packages.create(meta, {fqn: handle}).id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 HELP = "build debian8-x64-kubernetes.qcow2 with diskimage-builder (Debian bookworm by default)"
@@ -23,14 +24,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from muranokit.tools.image import BuildSettings, run_build
+    from muranokit.tools.image_checks import default_cache
+    from muranokit.tools.image_elements import find_elements
 
-    if args.cache:
-        cache = Path(args.cache).resolve()
-    else:
-        cache = Path.home() / ".cache" / "muranokit" / "downloads"
-        cache.mkdir(parents=True, exist_ok=True)
+    elements = find_elements()
+    cache = Path(args.cache).resolve() if args.cache else default_cache(os.environ)
     settings = BuildSettings(output=Path(args.output).resolve(), cache=cache,
                              release=args.release,
-                             elements_paths=[Path(p) for p in args.elements_path])
+                             elements_paths=[Path(p).resolve() for p in args.elements_path],
+                             elements=elements)
     run_build(settings)
     return 0

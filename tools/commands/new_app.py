@@ -27,16 +27,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="DIR",
                         help="package folder to create (default: ./NAME)")
     parser.add_argument("--force", action="store_true",
-                        help="replace the folder if it exists")
+                        help="replace the folder if it exists, and write the package even "
+                             "if its FullName is taken under packages/")
 
 
 def run(args: argparse.Namespace) -> int:
-    from muranokit.tools.scaffold import make_spec, render, write_package
+    import sys
+
+    from muranokit.tools.exceptions import InputError
+    from muranokit.tools.scaffold import make_spec, render, same_full_name, write_package
 
     spec = make_spec(args.image, name=args.name, ports=args.port, env=args.env,
                      volumes=args.volume, namespace=args.namespace)
+    dest = args.output or spec.name
+    taken = same_full_name(spec.fqn, dest)
+    if taken:
+        problem = f"{spec.fqn} is already the FullName of {', '.join(taken)}"
+        if not args.force:
+            raise InputError(f"{problem}: two packages with one FullName cannot be built or "
+                             "uploaded together; choose another --name or --namespace (or "
+                             "--force)")
+        print(f"muranokit: warning: {problem}; build and validate will refuse both until "
+              "one is renamed", file=sys.stderr)
     files = render(spec)
-    target = write_package(files, args.output or spec.name, force=args.force)
+    target = write_package(files, dest, force=args.force)
     print(f"created {target}/ ({spec.fqn}, image {spec.image})")
     for rel in sorted(files):
         print(f"  {rel}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 HELP = ("run MuranoPL unit tests: io.murano.test.TestFixture subclasses in PKG_DIR, methods "
-        "named test*; prints each result and 'N passed, N failed'; exit 1 on failures")
+        "named test*; prints each result and 'N passed, N failed'; exit 1 on failures, "
+        "5 when the package has no test")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,15 +20,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import os
+    import sys
 
     from muranokit.tools.dryrun import collect_packages, describe_error
-    from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_OK, InputError
-    from muranokit.tools.testrunner import discover, run_case, select
+    from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_NO_TESTS, EXIT_OK, InputError
+    from muranokit.tools.testrunner import FIXTURE, discover, run_case, select
 
     if not os.path.exists(args.package):
         raise InputError("package folder not found", args.package)
     paths = collect_packages([args.package, *args.packages])
     cases = select(discover(paths), args.tests)
+    if not cases:
+        print(f"muranokit: no test found in {args.package}: no class extends {FIXTURE} "
+              "with methods named test*", file=sys.stderr)
+        return EXIT_NO_TESTS
     passed = failed = 0
     for case in cases:
         result = run_case(paths, case)

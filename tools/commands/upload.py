@@ -31,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--retries", type=int, default=4, metavar="N",
                         help="retries after a connection failure or 5xx answer (default 4)")
     parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                        help="timeout of each HTTP request (default 60)")
+                        help="time limit of each HTTP request as a whole, from connecting to the "
+                             "last byte of the answer (default 60)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress, retry notes or summary; failures only")
 
@@ -53,12 +54,11 @@ class Outcome:
 
 def run(args: argparse.Namespace) -> int:
     from muranokit.tools import upload_order
-    from muranokit.tools.catalog import RetryPolicy, connect
+    from muranokit.tools.catalog import RetryPolicy, check_timeout, connect
 
     if args.retries < 0:
         raise InputError("--retries must be 0 or more")
-    if args.timeout <= 0:
-        raise InputError("--timeout must be more than 0")
+    check_timeout(args.timeout)
     archives = [upload_order.read_archive(path)
                 for path in upload_order.find_archives(args.paths)]
     ordered = upload_order.upload_order(archives)
@@ -156,9 +156,16 @@ class _Uploader:
         outcome.detail = f"id {done.value.get('id', '?')}"
 
     def replace(self, archive, data: bytes, outcome: Outcome) -> None:
-        """--exists-action update: delete our copy, upload again; put the old one back if the
-        new one cannot be uploaded."""
+        """--exists-action update: delete our copy and upload the new one.
+
+        Murano refuses a second package of one FullName in one scope, so the old copy must
+        go before the new one can come: between the two, the catalog lacks the package. The
+        old copy is downloaded first, and put back if the new one does not land for any
+        reason, Ctrl-C and SIGTERM included. A first signal in that window stops the upload
+        of the new copy; any signal during the putting back is held until it is done.
+        """
         from muranokit.tools.catalog import CatalogError
+        from muranokit.tools.interrupts import held_signals, say
 
         previous = self.catalog.find(archive.fqn, owned=True)
         if not previous:
@@ -167,28 +174,74 @@ class _Uploader:
                               "only its owner can replace it")
             return
         backups = [(package, self.catalog.download(package["id"])) for package in previous]
-        for package, _ in backups:
-            self.catalog.delete(package["id"])
-        try:
-            done = self.catalog.upload(archive.fqn, data, public=self.public,
-                                       categories=self.categories)
-        except CatalogError as exc:
-            outcome.result, outcome.attempts = "failed", outcome.attempts + exc.attempts
-            outcome.detail = f"{exc.message}; {self._restore(archive.fqn, backups)}"
-            return
+        outcome.result, outcome.detail = "failed", "interrupted while replacing it"
+
+        def hold_on(signum: int) -> None:
+            say(f"putting the previous {archive.fqn} back into the catalog first "
+                "(stopping now would lose it)")
+
+        done = None
+        with held_signals(hold_on) as section:
+            try:
+                with section.cancellable():
+                    for package, _ in backups:
+                        self.catalog.delete(package["id"])
+                    done = self.catalog.upload(archive.fqn, data, public=self.public,
+                                               categories=self.categories)
+            except BaseException as exc:  # noqa: BLE001 - put the old copy back, then re-raise
+                if done is not None:  # the new copy is in: only the goodbye was cut short
+                    self._updated(outcome, done, previous)
+                    raise
+                # a delete cut short may have landed or not: try every backup
+                restored = self._restore(archive.fqn, backups)
+                if not isinstance(exc, CatalogError):
+                    outcome.detail = f"interrupted while replacing it; {restored}"
+                    raise
+                outcome.attempts += exc.attempts
+                exc.message = outcome.detail = f"{exc.message}; {restored}"
+                if exc.exit_code != EXIT_FINDINGS:
+                    raise
+                return
+        self._updated(outcome, done, previous)
+
+    @staticmethod
+    def _updated(outcome: Outcome, done, previous: list[dict]) -> None:
         outcome.result, outcome.attempts = "updated", outcome.attempts + done.attempts
         outcome.detail = f"id {done.value.get('id', '?')} (was {previous[0]['id']})"
 
     def _restore(self, fqn: str, backups: list[tuple[dict, bytes]]) -> str:
-        from muranokit.tools.catalog import CatalogError
+        """Upload each backup again (a 409: the catalog has the package still); if that
+        fails, keep the zip in a local file and say where."""
+        from muranokit.tools.catalog import CatalogError, PackageExists
 
+        notes: list[str] = []
         for package, data in backups:
             try:
                 self.catalog.upload(fqn, data, public=bool(package.get("is_public")),
                                     categories=tuple(package.get("categories") or ()))
+            except PackageExists:
+                notes.append("the catalog still has a copy (a delete or upload cut short "
+                             "had landed)")
             except CatalogError as exc:
-                return f"the previous version was deleted and could not be restored: {exc}"
-        return "the previous version was restored"
+                saved = _keep_backup(fqn, data)
+                notes.append(f"the previous version was deleted and could not be restored "
+                             f"({exc.message}); its zip is saved as {saved}")
+            else:
+                notes.append("the previous version was restored")
+        return "; ".join(dict.fromkeys(notes))
+
+
+def _keep_backup(fqn: str, data: bytes) -> str:
+    """Save a package zip that could not be put back; the path, or why it could not be."""
+    import tempfile
+
+    try:
+        fd, path = tempfile.mkstemp(prefix=f"{fqn}-previous-", suffix=".zip")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        return f"nowhere ({exc.strerror})"
+    return path
 
 
 def _read_bytes(path: str) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from muranokit.engine.corelib.cloud.masking import Masker
+from muranokit.engine.events import Masker
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from muranokit.engine.corelib.cloud.masking import Masker
+from muranokit.engine.events import Masker
 from muranokit.tools.report.model import Trace
 
 

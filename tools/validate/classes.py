@@ -1,5 +1,8 @@
 """Checks of MuranoPL class files: structure, names, properties, methods, statements.
 
+The keys, usages and macros come from :mod:`muranokit.engine.syntax.schema`, class
+documents and names from :mod:`muranokit.engine.syntax.documents` and ``.names``: the
+definitions the engine builds classes with, so that what passes here the engine runs.
 Expressions met on the way are compiled through :class:`PackageCheck`, so the yaql
 checks (Y001/Y002) and the Resources references (R001) come from the same walk.
 """
@@ -9,44 +12,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from muranokit.engine.syntax import schema
+from muranokit.engine.syntax.documents import class_documents, is_header
+from muranokit.engine.syntax.expressions import target_problem
+from muranokit.engine.syntax.names import NamespaceResolver, is_type_name, namespace_problems
 from muranokit.tools.validate.context import PackageCheck
+from muranokit.tools.validate.yaqlcheck import is_literal, looks_like_expression
 from muranokit.tools.yamlload import key_line_of, line_of
 
-CLASS_KEYS = frozenset({"Name", "Namespaces", "Extends", "Properties", "Methods", "Meta",
-                        "Usage", "Import", "Inherited", "Cardinality", "Applies"})
-PROPERTY_KEYS = frozenset({"Contract", "Usage", "Default", "Meta"})
-PROPERTY_USAGES = frozenset({"In", "Out", "InOut", "Const", "Static", "Runtime", "Config"})
-METHOD_KEYS = frozenset({"Body", "Arguments", "Usage", "Scope", "Meta"})
-METHOD_USAGES = frozenset({"Runtime", "Action", "Static", "Extension"})
-ARGUMENT_KEYS = frozenset({"Contract", "Usage", "Meta", "Default"})
-ARGUMENT_USAGES = frozenset({"Standard", "VarArgs", "KwArgs"})
-SPECIAL_METHODS = frozenset({".init", ".destroy"})
-CLASS_USAGES = frozenset({"Class", "Meta"})
-APPLIES = frozenset({"Package", "Type", "Method", "Property", "Argument", "All"})
-
 _IDENT = re.compile(r"^[A-Za-z_]\w*$")
-_NS_TARGET = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
-_CLASS_NAME = re.compile(r"^(?:([A-Za-z_]\w*):)?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)$")
-_VARIABLE = re.compile(r"^\$")
-
-# Statement blocks: keyword -> {other keyword: required?}
-BLOCKS: dict[str, dict[str, bool]] = {
-    "If": {"Then": True, "Else": False},
-    "While": {"Do": True},
-    "For": {"In": True, "Do": True},
-    "Repeat": {"Do": True},
-    "Match": {"Value": True, "Default": False},
-    "Switch": {"Default": False},
-    "Try": {"Catch": False, "Else": False, "Finally": False},
-    "Throw": {"Message": False, "Extra": False, "Cause": False},
-    "Parallel": {"Limit": False},
-    "Do": {},
-    "Return": {},
-    "Break": {},
-    "Continue": {},
-    "Rethrow": {},
-}
-CATCH_KEYS = frozenset({"With", "As", "Do"})
 
 
 def _one_of(value: Any, options: frozenset) -> bool:
@@ -55,18 +29,15 @@ def _one_of(value: Any, options: frozenset) -> bool:
 
 
 def resolve_class_name(name: str, namespaces: dict) -> str | None:
-    """FQN of ``name`` (``Foo``, ``ns:Foo``, ``a.b.Foo``); None for an unknown prefix."""
-    match = _CLASS_NAME.match(name)
-    if not match:
+    """FQN of ``name`` (``Foo``, ``ns:Foo``, ``:Foo``, ``a.b.Foo``); None when it is not a
+    class name or uses an undeclared prefix."""
+    if not is_type_name(name):
         return None
-    prefix, short = match.groups()
-    if prefix is not None:
-        target = namespaces.get(prefix)
-        return f"{target}.{short}" if isinstance(target, str) else None
-    if "." in short:
-        return short
-    default = namespaces.get("=")
-    return f"{default}.{short}" if isinstance(default, str) else short
+    try:
+        return NamespaceResolver(namespaces if isinstance(namespaces, dict) else {}
+                                 ).resolve(name)
+    except KeyError:
+        return None
 
 
 def check(ctx: PackageCheck) -> dict[str, str]:
@@ -85,8 +56,10 @@ def check(ctx: PackageCheck) -> dict[str, str]:
         if documents is None:
             continue
         declared = []
-        for document in documents:
-            fqn = _check_class(ctx, rel, document)
+        for header in filter(is_header, documents):
+            _check_namespaces(ctx, rel, header)
+        for document, namespaces in class_documents(documents):
+            fqn = _check_class(ctx, rel, document, namespaces)
             if fqn:
                 declared.append(fqn)
                 found.setdefault(fqn, rel)
@@ -100,20 +73,22 @@ def check(ctx: PackageCheck) -> dict[str, str]:
 
 def _name_line(documents: list) -> int:
     for document in documents:
-        if isinstance(document, dict):
+        if isinstance(document, dict) and not is_header(document):
             return document.key_lines.get("Name", document.line)
     return 1
 
 
-def _check_class(ctx: PackageCheck, rel: str, cls: Any) -> str | None:
+def _check_class(ctx: PackageCheck, rel: str, cls: Any, namespaces: Any) -> str | None:
     if not isinstance(cls, dict):
         ctx.report("C001", rel, getattr(cls, "line", 1),
                    "a class must be a mapping with Name, Properties, Methods, ...")
         return None
     for key in cls:
-        if key not in CLASS_KEYS:
+        if key not in schema.CLASS_KEYS:
             ctx.report("C009", rel, cls.key_lines.get(key), f"unknown class key {key!r}")
-    namespaces = _check_namespaces(ctx, rel, cls)
+    if "Namespaces" in cls:
+        _check_namespaces(ctx, rel, cls)
+    namespaces = namespaces if isinstance(namespaces, dict) else {}
     fqn = _check_name(ctx, rel, cls, namespaces)
     for key in ("Extends", "Import"):
         refs = cls.get(key)
@@ -127,7 +102,8 @@ def _check_class(ctx: PackageCheck, rel: str, cls: Any) -> str | None:
                            f"{key} entry {ref!r} is not a class name with a declared prefix")
     _check_meta_keys(ctx, rel, cls)
     _check_properties(ctx, rel, cls)
-    _check_methods(ctx, rel, cls)
+    for section in ("Workflow", "Methods"):   # Workflow: the pre-Methods spelling
+        _check_methods(ctx, rel, cls, section)
     if "Meta" in cls:
         ctx.data(cls["Meta"], rel, line_of(cls, "Meta"))
     return fqn
@@ -135,45 +111,32 @@ def _check_class(ctx: PackageCheck, rel: str, cls: Any) -> str | None:
 
 def _check_meta_keys(ctx: PackageCheck, rel: str, cls: dict) -> None:
     """Usage, and for meta classes Cardinality, Applies and Inherited."""
-    checks = (("Usage", lambda v: _one_of(v, CLASS_USAGES), "Class or Meta"),
-              ("Cardinality", lambda v: v in ("One", "Many"), "One or Many"),
+    checks = (("Usage", lambda v: _one_of(v, schema.CLASS_USAGES), "Class or Meta"),
+              ("Cardinality", lambda v: _one_of(v, schema.CARDINALITIES), "One or Many"),
               ("Inherited", lambda v: isinstance(v, bool), "true or false"),
-              ("Applies", _valid_applies, f"one or a list of {', '.join(sorted(APPLIES))}"))
+              ("Applies", schema.valid_applies,
+               f"one or a list of {', '.join(sorted(schema.APPLIES))}"))
     for key, valid, expected in checks:
         if key in cls and not valid(cls[key]):
             ctx.report("C012", rel, line_of(cls, key), f"{key} {cls[key]!r} must be {expected}")
 
 
-def _valid_applies(value: Any) -> bool:
-    values = value if isinstance(value, list) else [value]
-    return all(isinstance(v, str) and v in APPLIES for v in values)
-
-
-def _format(ctx: PackageCheck) -> tuple[int, int]:
-    return ctx.package.format or (1, 4)
-
-
-def _check_namespaces(ctx: PackageCheck, rel: str, cls: dict) -> dict:
+def _check_namespaces(ctx: PackageCheck, rel: str, cls: dict) -> None:
+    """A ``Namespaces`` section (of a class or of a header document)."""
     namespaces = cls.get("Namespaces")
     if namespaces is None:
-        return {}
+        return
     if not isinstance(namespaces, dict):
         ctx.report("C004", rel, line_of(cls, "Namespaces"), "Namespaces must be a mapping")
-        return {}
-    for prefix, target in namespaces.items():
-        line = namespaces.key_lines.get(prefix)
-        if prefix != "=" and not (isinstance(prefix, str) and _IDENT.match(prefix)):
-            ctx.report("C004", rel, line, f"namespace prefix {prefix!r} is not a name")
-        if not (isinstance(target, str) and _NS_TARGET.match(target)):
-            ctx.report("C004", rel, line, f"namespace {prefix!r} maps to {target!r}, "
-                                          "not a dotted name")
-    return namespaces
+        return
+    for prefix, problem in namespace_problems(namespaces):
+        ctx.report("C004", rel, namespaces.key_lines.get(prefix), problem)
 
 
 def _check_name(ctx: PackageCheck, rel: str, cls: dict, namespaces: dict) -> str | None:
     name = cls.get("Name")
     line = line_of(cls, "Name", cls.line)
-    if not isinstance(name, str) or not _CLASS_NAME.match(name) or name.startswith("__"):
+    if not is_type_name(name) or name.startswith("__"):
         ctx.report("C002", rel, line, f"class Name {name!r} is missing or not a valid name")
         return None
     fqn = resolve_class_name(name, namespaces)
@@ -198,12 +161,12 @@ def _check_properties(ctx: PackageCheck, rel: str, cls: dict) -> None:
         if not isinstance(spec, dict):
             ctx.report("C006", rel, line, f"property {name!r} must be a mapping")
             continue
-        _check_keys(ctx, rel, spec, PROPERTY_KEYS, "C006", f"property {name!r}")
+        _check_keys(ctx, rel, spec, schema.PROPERTY_KEYS, "C006", f"property {name!r}")
         usage = spec.get("Usage")
-        if "Usage" in spec and not _one_of(usage, PROPERTY_USAGES):
+        if "Usage" in spec and not _one_of(usage, schema.PROPERTY_USAGES):
             ctx.report("C006", rel, line_of(spec, "Usage", line),
                        f"property {name!r}: Usage {usage!r} is not one of "
-                       f"{', '.join(sorted(PROPERTY_USAGES))}")
+                       f"{', '.join(sorted(schema.PROPERTY_USAGES))}")
         if "Contract" in spec:
             check_contract(ctx, rel, spec["Contract"], line_of(spec, "Contract", line))
         else:
@@ -242,37 +205,31 @@ def _check_keys(ctx: PackageCheck, rel: str, mapping: dict, known: frozenset, co
             ctx.report(code, rel, key_line_of(mapping, key), f"{what}: unknown key {key!r}")
 
 
-def _check_methods(ctx: PackageCheck, rel: str, cls: dict) -> None:
-    methods = cls.get("Methods")
+def _check_methods(ctx: PackageCheck, rel: str, cls: dict, section: str) -> None:
+    methods = cls.get(section)
     if methods is None:
         return
     if not isinstance(methods, dict):
-        ctx.report("C007", rel, line_of(cls, "Methods"), "Methods must be a mapping")
+        ctx.report("C007", rel, line_of(cls, section), f"{section} must be a mapping")
         return
     for name, method in methods.items():
         line = methods.key_lines.get(name)
-        if not (name in SPECIAL_METHODS or (isinstance(name, str) and _IDENT.match(name))):
+        if not (name in schema.SPECIAL_METHODS or (isinstance(name, str) and _IDENT.match(name))):
             ctx.report("C007", rel, line, f"method name {name!r} is not valid")
         if method is None:
             continue
         if not isinstance(method, dict):
             ctx.report("C007", rel, line, f"method {name!r} must be a mapping")
             continue
-        _check_keys(ctx, rel, method, METHOD_KEYS, "C007", f"method {name!r}")
-        if "Usage" in method and not _one_of(method["Usage"], METHOD_USAGES):
+        _check_keys(ctx, rel, method, schema.METHOD_KEYS, "C007", f"method {name!r}")
+        if "Usage" in method and not _one_of(method["Usage"], schema.METHOD_USAGES):
             ctx.report("C007", rel, line_of(method, "Usage", line),
                        f"method {name!r}: Usage {method['Usage']!r} is not one of "
-                       f"{', '.join(sorted(METHOD_USAGES))}")
-        if method.get("Usage") in ("Static", "Extension") and _format(ctx) < (1, 3):
-            ctx.report("C007", rel, line_of(method, "Usage", line),
-                       f"method {name!r}: Usage {method['Usage']} needs Format 1.3 or later")
-        if "Scope" in method and method["Scope"] not in ("Session", "Public"):
+                       f"{', '.join(sorted(schema.METHOD_USAGES))}")
+        if "Scope" in method and not _one_of(method["Scope"], schema.METHOD_SCOPES):
             ctx.report("C007", rel, line_of(method, "Scope", line),
                        f"method {name!r}: Scope must be Session or Public")
-        elif "Scope" in method and _format(ctx) < (1, 4):
-            ctx.report("C007", rel, line_of(method, "Scope", line),
-                       f"method {name!r}: Scope needs Format 1.4")
-        if "Arguments" in method:
+        if method.get("Arguments") is not None:
             _check_arguments(ctx, rel, name, method["Arguments"],
                              line_of(method, "Arguments", line))
         if "Meta" in method:
@@ -283,12 +240,10 @@ def _check_methods(ctx: PackageCheck, rel: str, cls: dict) -> None:
 
 def _check_arguments(ctx: PackageCheck, rel: str, method: str, arguments: Any,
                      line: int) -> None:
+    """Arguments: a list of one-key mappings, or one mapping of them (its keys in order)."""
     if isinstance(arguments, dict):
-        if len(arguments) > 1:
-            ctx.report("C007", rel, line, f"method {method!r}: Arguments as a mapping of "
-                                          "several keys loses their order; use a list")
-        arguments_list = [arguments]
-        lines = [line]
+        arguments_list = [{key: value} for key, value in arguments.items()]
+        lines = [arguments.key_lines.get(key, line) for key in arguments]
     elif isinstance(arguments, list):
         arguments_list = arguments
         lines = [line_of(arguments, i, line) for i in range(len(arguments))]
@@ -296,12 +251,12 @@ def _check_arguments(ctx: PackageCheck, rel: str, method: str, arguments: Any,
         ctx.report("C007", rel, line, f"method {method!r}: Arguments must be a list")
         return
     for argument, where in zip(arguments_list, lines):
-        if not isinstance(argument, dict) or len(argument) != 1 and argument is not arguments:
+        if not isinstance(argument, dict) or len(argument) != 1:
             ctx.report("C007", rel, where,
                        f"method {method!r}: each argument must be a one-key mapping")
             continue
         for name, spec in argument.items():
-            where = argument.key_lines.get(name, where)
+            where = getattr(argument, "key_lines", {}).get(name, where)
             if not (isinstance(name, str) and _IDENT.match(name)):
                 ctx.report("C007", rel, where, f"argument name {name!r} is not valid")
             if spec is None:
@@ -309,13 +264,10 @@ def _check_arguments(ctx: PackageCheck, rel: str, method: str, arguments: Any,
             if not isinstance(spec, dict):
                 ctx.report("C007", rel, where, f"argument {name!r} must be a mapping")
                 continue
-            _check_keys(ctx, rel, spec, ARGUMENT_KEYS, "C007", f"argument {name!r}")
-            if "Usage" in spec and not _one_of(spec["Usage"], ARGUMENT_USAGES):
+            _check_keys(ctx, rel, spec, schema.ARGUMENT_KEYS, "C007", f"argument {name!r}")
+            if "Usage" in spec and not _one_of(spec["Usage"], schema.ARGUMENT_USAGES):
                 ctx.report("C007", rel, line_of(spec, "Usage", where),
                            f"argument {name!r}: Usage must be Standard, VarArgs or KwArgs")
-            elif "Usage" in spec and _format(ctx) < (1, 4):
-                ctx.report("C007", rel, line_of(spec, "Usage", where),
-                           f"argument {name!r}: argument Usage needs Format 1.4")
             if "Contract" in spec:
                 check_contract(ctx, rel, spec["Contract"], line_of(spec, "Contract", where))
             if "Default" in spec:
@@ -333,44 +285,44 @@ def check_block(ctx: PackageCheck, rel: str, block: Any, line: int) -> None:
 
 def _check_statement(ctx: PackageCheck, rel: str, statement: Any, line: int) -> None:
     if isinstance(statement, str):
-        ctx.expression(statement, rel, line, "statement")
+        ctx.code(statement, rel, line, "statement")
         return
+    if statement is None or isinstance(statement, (int, float, bool)):
+        return  # a constant statement does nothing
     if not isinstance(statement, dict) or not statement:
         ctx.report("C008", rel, line, f"a statement must be an expression or a mapping, "
                                       f"not {statement!r}")
         return
-    keyword = next((k for k in BLOCKS if k in statement), None)
-    if keyword is None:
+    macro = schema.macro_of(statement)
+    if macro is None:
         _check_assignment(ctx, rel, statement, line)
         return
-    allowed = BLOCKS[keyword]
+    keyword = macro.keyword
     for key in statement:
-        if key != keyword and key not in allowed:
+        if key not in macro.keys:
             ctx.report("C008", rel, key_line_of(statement, key, line),
                        f"{keyword}: unknown keyword {key!r}")
-    for key, required in allowed.items():
-        if required and key not in statement:
+    for key in sorted(macro.required):
+        if key not in statement:
             ctx.report("C008", rel, line, f"{keyword}: {key!r} missing")
-    if keyword == "Try" and "Catch" not in statement and "Finally" not in statement:
-        ctx.report("C008", rel, line, "Try: needs Catch or Finally")
 
     def at(key: str) -> int:
         return line_of(statement, key, line)
 
     value = statement[keyword]
     if keyword in ("If", "While"):
-        _predicate(ctx, rel, value, at(keyword), keyword)
+        _value_code(ctx, rel, value, at(keyword), f"{keyword} condition")
     elif keyword == "For":
-        if not (isinstance(value, str) and _IDENT.match(value)):
+        if not schema.is_variable_name(value):
             ctx.report("C008", rel, at("For"), f"For: {value!r} is not a variable name")
         if "In" in statement:
-            _value_expression(ctx, rel, statement["In"], at("In"), "In")
+            _value_code(ctx, rel, statement["In"], at("In"), "In")
     elif keyword == "Repeat":
-        _value_expression(ctx, rel, value, at("Repeat"), "Repeat")
+        _value_code(ctx, rel, value, at("Repeat"), "Repeat")
     elif keyword == "Match":
         _cases(ctx, rel, value, at("Match"), "Match", predicates=False)
         if "Value" in statement:
-            _value_expression(ctx, rel, statement["Value"], at("Value"), "Value")
+            _value_code(ctx, rel, statement["Value"], at("Value"), "Value")
     elif keyword == "Switch":
         _cases(ctx, rel, value, at("Switch"), "Switch", predicates=True)
     elif keyword == "Try":
@@ -379,10 +331,14 @@ def _check_statement(ctx: PackageCheck, rel: str, statement: Any, line: int) -> 
             _catches(ctx, rel, statement["Catch"], at("Catch"))
     elif keyword in ("Do", "Parallel"):
         check_block(ctx, rel, value, at(keyword))
-    elif keyword in ("Return", "Throw"):
+    elif keyword == "Throw":
+        names = value if isinstance(value, list) else [value]
+        if not names or not all(isinstance(name, str) for name in names):
+            ctx.report("C008", rel, at("Throw"), "Throw needs one or more exception names")
+    elif keyword == "Return":
         if value is not None:
             ctx.data(value, rel, at(keyword))
-    elif keyword in ("Break", "Continue", "Rethrow"):
+    elif keyword in schema.NO_VALUE_MACROS:
         if value is not None:
             ctx.report("C008", rel, at(keyword), f"{keyword} takes no value")
     for key in ("Then", "Else", "Do", "Finally", "Default"):
@@ -393,16 +349,11 @@ def _check_statement(ctx: PackageCheck, rel: str, statement: Any, line: int) -> 
             ctx.data(statement[key], rel, at(key))
 
 
-def _predicate(ctx, rel, value, line, keyword) -> None:
-    if isinstance(value, bool):
-        return
-    ctx.expression(value, rel, line, f"{keyword} condition")
-
-
-def _value_expression(ctx, rel, value, line, keyword) -> None:
+def _value_code(ctx, rel, value, line, what) -> None:
+    """A condition or a value macros evaluate: code when it is a string, else data."""
     if isinstance(value, str):
-        ctx.expression(value, rel, line, keyword)
-    else:
+        ctx.code(value, rel, line, what)
+    elif not isinstance(value, bool):
         ctx.data(value, rel, line)
 
 
@@ -413,7 +364,7 @@ def _cases(ctx, rel, cases, line, keyword, predicates: bool) -> None:
     for case, block in cases.items():
         case_line = cases.key_lines.get(case, line)
         if predicates:
-            _predicate(ctx, rel, case, case_line, f"{keyword} case")
+            _value_code(ctx, rel, case, case_line, f"{keyword} case")
         elif isinstance(case, str):
             ctx.maybe_expression(case, rel, case_line)
         if block is not None:
@@ -424,16 +375,20 @@ def _catches(ctx, rel, catches, line) -> None:
     items = catches if isinstance(catches, list) else [catches]
     for index, catch in enumerate(items):
         where = line_of(catches, index, line) if isinstance(catches, list) else line
+        if catch is None and not isinstance(catches, list):
+            continue
         if not isinstance(catch, dict):
             ctx.report("C008", rel, where, "Catch entries must be mappings (With, As, Do)")
             continue
         for key in catch:
-            if key not in CATCH_KEYS:
+            if key not in schema.CATCH_KEYS:
                 ctx.report("C008", rel, key_line_of(catch, key, where),
                            f"Catch: unknown keyword {key!r}")
-        if "Do" not in catch:
-            ctx.report("C008", rel, where, "Catch: 'Do' missing")
-        elif catch["Do"] is not None:
+        if "As" in catch and catch["As"] is not None and \
+                not schema.is_variable_name(catch["As"]):
+            ctx.report("C008", rel, line_of(catch, "As", where),
+                       f"Catch: As {catch['As']!r} is not a variable name")
+        if catch.get("Do") is not None:
             check_block(ctx, rel, catch["Do"], line_of(catch, "Do", where))
 
 
@@ -444,11 +399,17 @@ def _check_assignment(ctx: PackageCheck, rel: str, statement: dict, line: int) -
         return
     target, value = next(iter(statement.items()))
     where = statement.key_lines.get(target, line)
-    if not (isinstance(target, str) and _VARIABLE.match(target)):
-        ctx.report("C008", rel, where, f"unknown statement {target!r} (an assignment target "
-                                       "starts with $; keywords are "
-                                       f"{', '.join(BLOCKS)})")
+    parsed, error = ctx.parse(target, rel) if not is_literal(target) else (None, "")
+    if parsed is None:
+        if error and looks_like_expression(target):
+            ctx.code(target, rel, where, "assignment target")   # Y001
+        else:
+            ctx.report("C008", rel, where, f"unknown statement {target!r} (an assignment "
+                                           "target starts with $; keywords are "
+                                           f"{', '.join(schema.MACROS)})")
         return
-    ctx.expression(target, rel, where, "assignment target")
+    problem = target_problem(parsed)
+    if problem is not None:
+        ctx.report("C008", rel, where, problem.format(text=target))
+        return
     ctx.data(value, rel, line_of(statement, target, where))
-

@@ -1,9 +1,17 @@
-"""Per-package state shared by the checks: findings, parsed YAML, compiled expressions."""
+"""Per-package state shared by the checks: findings, parsed YAML, compiled expressions.
+
+Strings are read by MuranoPL's one rule (:mod:`muranokit.engine.syntax.expressions`): quoted
+scalars and plain words are literals; in a code position (a statement, a condition, a
+contract, an assignment target) a string that looks like code must compile (Y001, the engine
+refuses the class), any other string there is a literal; in a data position a string that
+looks like code and does not compile is Y002 (Murano would use it as text). Classes are
+parsed in the yaql flavour of the package's Format."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from muranokit.engine.syntax.expressions import is_legacy
 from muranokit.tools.exceptions import InputError
 from muranokit.tools.package import MANIFEST, Package
 from muranokit.tools.validate import yaqlcheck
@@ -22,6 +30,8 @@ class PackageCheck:
         self._yaml: dict[tuple[str, bool], Any] = {}
         #: (file name, file, line) of every constant name passed to a Resources call
         self.resource_refs: list[tuple[str, str, int]] = []
+        #: classes run in yaql's legacy flavour (Format below 1.2)
+        self.legacy = is_legacy(package.format or (1, 4))
 
     def report(self, code: str, rel: str, line: int | None, message: str) -> None:
         """Record a finding about the package file ``rel`` (``""`` for the package)."""
@@ -48,27 +58,49 @@ class PackageCheck:
         value = self._yaml[key]
         return None if value is _FAILED else value
 
+    def _legacy(self, rel: str) -> bool:
+        return self.legacy and rel.startswith("Classes/")
+
     def expression(self, text: Any, rel: str, line: int, what: str = "expression") -> Any:
-        """Compile a string that must be an expression (Y001 if it does not compile)."""
+        """A string that must be an expression (a UI validator): Y001 if it does not
+        compile."""
         if not isinstance(text, str):
             self.report("Y001", rel, line, f"{what} must be a yaql expression, not "
                                            f"{type(text).__name__} {text!r}")
             return None
-        parsed, error = yaqlcheck.compile_expression(text)
+        parsed, error = yaqlcheck.compile_expression(text, self._legacy(rel))
         if error:
             self.report("Y001", rel, line, f"{what} {_short(text)!r} does not compile: {error}")
             return None
         self._note_resources(text, rel, line)
         return parsed
 
+    def parse(self, text: str, rel: str) -> tuple[Any, str | None]:
+        """(parsed, None) or (None, error) for ``text`` in the flavour of file ``rel``."""
+        return yaqlcheck.compile_expression(text, self._legacy(rel))
+
+    def code(self, text: Any, rel: str, line: int, what: str = "expression") -> Any:
+        """A string in a code position: an expression when it is one (Y001 when it looks
+        like code and does not compile: the engine refuses that); else a literal."""
+        if yaqlcheck.is_literal(text):
+            return None
+        parsed, error = yaqlcheck.compile_expression(text, self._legacy(rel))
+        if error:
+            if yaqlcheck.looks_like_expression(text):
+                self.report("Y001", rel, line,
+                            f"{what} {_short(text)!r} does not compile: {error}")
+            return None
+        self._note_resources(text, rel, line)
+        return parsed
+
     def maybe_expression(self, text: str, rel: str, line: int) -> None:
         """A string in a data position: Murano evaluates it if it parses as yaql."""
-        if yaqlcheck.is_plain_text(text):
+        if yaqlcheck.is_literal(text):
             return
         looks = yaqlcheck.looks_like_expression(text)
         if not looks and not yaqlcheck.may_name_resources(text):
             return  # whatever yaql makes of it, there is nothing to report or record
-        parsed, error = yaqlcheck.compile_expression(text)
+        parsed, error = yaqlcheck.compile_expression(text, self._legacy(rel))
         if error is None:
             self._note_resources(text, rel, line)
         elif looks:
@@ -97,7 +129,7 @@ class PackageCheck:
     def _note_resources(self, text: str, rel: str, line: int) -> None:
         if rel == MANIFEST or not rel.startswith("Classes/"):
             return
-        for name in yaqlcheck.resource_names_in(text):
+        for name in yaqlcheck.resource_names_in(text, self._legacy(rel)):
             self.resource_refs.append((name, rel, line))
 
 

@@ -58,6 +58,7 @@ CODES: dict[str, tuple[str, str]] = {
     "U005": (ERROR, "Application section invalid"),
     "U006": (ERROR, "reference $.form.field to a form or field that does not exist"),
     "U007": (WARNING, "unknown UI key"),
+    "U008": (ERROR, "two fields of one form have the same name (the dashboard would keep one)"),
     # logo, LICENSE, UI file
     "A001": (WARNING, "logo file missing"),
     "A002": (ERROR, "logo is not a PNG image"),

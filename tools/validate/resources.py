@@ -1,21 +1,20 @@
 """Checks of Resources/: files named by Resources calls, and agent execution plans.
 
 An execution plan is a YAML file under Resources/ (outside Resources/scripts) whose
-top level has ``FormatVersion`` or ``Scripts``. Every script's ``EntryPoint`` and
-every local ``Files`` entry must exist under Resources/scripts.
+top level has ``FormatVersion`` or ``Scripts``, read by the definitions the core library's
+agent uses (:mod:`muranokit.engine.syntax.plans`). Every script's ``EntryPoint`` and every
+local ``Files`` entry (``<name>`` too) must exist under Resources/scripts; a FormatVersion
+1.x plan may list script files under ``Scripts``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from muranokit.engine.syntax import plans
 from muranokit.tools.validate.context import PackageCheck
 from muranokit.tools.yamlload import key_line_of, line_of
 
-PLAN_KEYS = frozenset({"FormatVersion", "Version", "Name", "Parameters", "Body", "Scripts",
-                       "Files", "Action"})
-SCRIPT_KEYS = frozenset({"Type", "Version", "EntryPoint", "Files", "Options"})
-SCRIPT_TYPES = frozenset({"Application", "Chef", "Puppet", "SaltStack"})
 PLAN_SUFFIXES = (".template", ".yaml", ".yml")
 
 
@@ -41,15 +40,23 @@ def check(ctx: PackageCheck) -> None:
 
 def _check_plan(ctx: PackageCheck, rel: str, plan: dict) -> None:
     for key in plan:
-        if key not in PLAN_KEYS:
+        if key not in plans.PLAN_KEYS:
             ctx.report("R002", rel, key_line_of(plan, key), f"unknown plan key {key!r}")
-    version = str(plan.get("FormatVersion", "1.0.0"))
+    version = plans.format_version(plan)
     if not version.startswith(("1.", "2.")):
         ctx.report("R002", rel, line_of(plan, "FormatVersion"),
                    f"FormatVersion {version!r} is not 1.x or 2.x")
     if version.startswith("2.") and "Body" not in plan:
         ctx.report("R002", rel, plan.line, "plan has no Body")
     scripts = plan.get("Scripts")
+    if version.startswith("1.") and isinstance(scripts, list) and scripts:
+        for index, entry in enumerate(scripts):   # the 1.x list of script files
+            where = line_of(scripts, index, plan.line)
+            name = plans.local_file(entry)
+            if name is None or not _local(ctx, name):
+                ctx.report("R004", rel, where, f"script file Resources/scripts/{entry} "
+                                               "does not exist")
+        return
     if not isinstance(scripts, dict) or not scripts:
         ctx.report("R002", rel, line_of(plan, "Scripts", plan.line),
                    "Scripts must be a non-empty mapping of script name to script")
@@ -60,17 +67,18 @@ def _check_plan(ctx: PackageCheck, rel: str, plan: dict) -> None:
             ctx.report("R002", rel, line, f"script {name!r} must be a mapping")
             continue
         for key in script:
-            if key not in SCRIPT_KEYS:
+            if key not in plans.SCRIPT_KEYS:
                 ctx.report("R002", rel, key_line_of(script, key, line),
                            f"script {name!r}: unknown key {key!r}")
         kind = script.get("Type", "Application")
-        if not (isinstance(kind, str) and kind in SCRIPT_TYPES):
+        if not (isinstance(kind, str) and kind in plans.SCRIPT_TYPES):
             ctx.report("R002", rel, line_of(script, "Type", line),
                        f"script {name!r}: unknown Type {kind!r}")
         entry = script.get("EntryPoint")
         if not isinstance(entry, str) or not entry:
             ctx.report("R002", rel, line, f"script {name!r}: EntryPoint missing")
-        elif kind == "Application" and not _local(ctx, entry):
+        elif kind == "Application" and plans.local_file(entry) is not None and \
+                not _local(ctx, plans.local_file(entry)):
             ctx.report("R003", rel, line_of(script, "EntryPoint", line),
                        f"script {name!r}: EntryPoint Resources/scripts/{entry} does not exist")
         _check_files(ctx, rel, name, script.get("Files"), line_of(script, "Files", line))
@@ -84,23 +92,14 @@ def _check_files(ctx: PackageCheck, rel: str, script: str, files: Any, line: int
         return
     for index, entry in enumerate(files):
         where = line_of(files, index, line)
-        names = []
-        if isinstance(entry, str):
-            names = [entry]
-        elif isinstance(entry, dict):  # {id: name} or {id: {Name: ..., URL: ...}}
-            for value in entry.values():
-                if isinstance(value, str):
-                    names.append(value)
-                elif isinstance(value, dict) and "URL" not in value and isinstance(
-                        value.get("Name"), str):
-                    names.append(value["Name"])
-        else:
+        if not isinstance(entry, (str, dict)):
             ctx.report("R002", rel, where, f"script {script!r}: Files entry {entry!r} "
                                            "is neither a name nor a mapping")
-        for name in names:
-            if "://" not in name and not _local(ctx, name):
-                ctx.report("R004", rel, where, f"script {script!r}: file "
-                                               f"Resources/scripts/{name} does not exist")
+            continue
+        name = plans.local_file(entry)
+        if name is not None and not _local(ctx, name):
+            ctx.report("R004", rel, where, f"script {script!r}: file "
+                                           f"Resources/scripts/{name} does not exist")
 
 
 def _local(ctx: PackageCheck, name: str) -> bool:

@@ -10,7 +10,8 @@ from muranokit.tools.validate.context import PackageCheck
 from muranokit.tools.yamlload import line_of
 
 UI_VERSIONS = frozenset({"1", "1.0", "2", "2.0", "2.1", "2.2", "2.3", "2.4"})
-UI_KEYS = frozenset({"Version", "Templates", "Application", "Forms"})
+UI_KEYS = frozenset({"Version", "Templates", "Application", "Forms", "Parameters",
+                     "ParametersSource"})
 FORM_KEYS = frozenset({"fields", "validators"})
 FIELD_TYPES = frozenset({
     "string", "boolean", "text", "integer", "password", "clusterip", "floatingip",
@@ -102,7 +103,7 @@ def _check_fields(ctx: PackageCheck, rel: str, form: str, fields: list, names: s
         if not (isinstance(name, str) and _NAME.match(name)):
             ctx.report("U003", rel, where, f"{label}: name missing or not a name")
         elif name in names:
-            ctx.report("U003", rel, where, f"{label}: defined twice")
+            ctx.report("U008", rel, where, f"form {form!r}: field {name!r} defined twice")
         else:
             names.add(name)
         if "type" not in field:
@@ -144,6 +145,11 @@ def _check_validators(ctx: PackageCheck, rel: str, validators: Any, line: int) -
         expr = validator["expr"]
         if isinstance(expr, dict) and "YAQL" in expr:  # the legacy {YAQL: ...} form
             expr = expr["YAQL"]
+        if isinstance(expr, dict) and "regexpValidator" in expr:  # {regexpValidator: re}
+            if len(expr) != 1 or not isinstance(expr["regexpValidator"], str):
+                ctx.report("U003", rel, line_of(validator, "expr", where),
+                           "a regexpValidator validator is {regexpValidator: <pattern>}")
+            continue
         ctx.expression(expr, rel, line_of(validator, "expr", where), "validator expr")
 
 

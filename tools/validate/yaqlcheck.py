@@ -1,9 +1,9 @@
-"""Compiling yaql expressions the way Murano parses them, with one parser per process.
+"""Compiling yaql expressions for the validator, by MuranoPL's one definition of syntax.
 
-Murano extends yaql's grammar with ``is`` (beside ``>``) and ``:`` (binary, and unary
-prefix, for ``ns:Class`` names). The grammar is the same for every Format; only the
-runtime options differ (Format 1.0/1.1 use the legacy iterable-dict options), so one
-parser serves every package and compiled results are cached per expression text.
+The grammar, its cached parser tables and the rule that tells an expression from a literal
+come from :mod:`muranokit.engine.syntax` (the engine reads class files with the same), so a
+string the engine compiles compiles here, in the yaql flavour of the package's Format.
+Results are cached per expression text for the run, never between runs.
 
 yaql itself (~50 ms to import) is imported on the first expression to compile, not
 with this module.
@@ -11,139 +11,49 @@ with this module.
 
 from __future__ import annotations
 
-import collections.abc  # noqa: F401  (yaql 3.2 needs it imported first)
-import contextlib
-import hashlib
-import json
-import logging
-import os
-import re
 from collections.abc import Iterator
-from functools import cache, lru_cache
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import Any
 
-if TYPE_CHECKING:
-    from yaql.language import factory
-
-LOG = logging.getLogger(__name__)
-TABLES_FORMAT = 1
-
-_PLAIN_WORDS = re.compile(r"^[\s\w.]*$")
-_CALL = re.compile(r"^[A-Za-z_]\w*\(")
+from muranokit.engine.syntax import expressions as syntax
 
 #: Methods of io.murano.system.Resources whose first argument names a file.
 RESOURCE_METHODS = frozenset({"yaml", "string", "json", "bytes"})
 
 
-def murano_factory() -> factory.YaqlFactory:
-    """A yaql factory with Murano's extra operators."""
-    from yaql.language import factory
-
-    engine_factory = factory.YaqlFactory()
-    binary = factory.OperatorType.BINARY_LEFT_ASSOCIATIVE
-    engine_factory.insert_operator(">", True, "is", binary, False)
-    engine_factory.insert_operator(None, True, ":", binary, True)
-    engine_factory.insert_operator(":", True, ":", factory.OperatorType.PREFIX_UNARY, False)
-    engine_factory.operators.insert(0, ())
-    return engine_factory
+def parser(legacy: bool = False) -> syntax.ExpressionParser:
+    """The process-wide parser of a yaql flavour (nothing kept on disk)."""
+    return syntax.parser(legacy, persistent=False)
 
 
-def tables_cache_dir() -> str:
-    """Where the parser tables are cached: ``$XDG_CACHE_HOME/muranokit`` (~/.cache)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "muranokit")
-
-
-def _engine_with_cached_tables(engine_factory: factory.YaqlFactory):
-    """The engine ``engine_factory.create()`` would give, with its LALR tables cached.
-
-    yaql builds its parser tables (~0.1 s) at every start; the tables depend only on
-    the grammar, so they are stored as JSON under a key made of the grammar's
-    signature (rules, tokens, precedence) and reused when it matches.
-    """
-    from yaql._ply import lex, yacc
-    from yaql.language import factory
-
-    names = engine_factory._name_generator()
-    operators = engine_factory._build_operator_table(names)
-    lexer_rules = engine_factory._create_lexer(operators)
-    ply_lexer = lex.lex(object=lexer_rules, reflags=re.UNICODE | re.VERBOSE)
-    module = engine_factory._create_parser(lexer_rules, operators)
-    pdict = {name: getattr(module, name) for name in dir(module)}
-    reflect = yacc.ParserReflect(pdict, log=yacc.NullLogger())
-    reflect.get_all()
-    key = hashlib.sha256(f"{TABLES_FORMAT}\n{reflect.signature()}".encode()).hexdigest()
-    path = os.path.join(tables_cache_dir(), f"yaql-tables-{key[:20]}.json")
-    try:
-        with open(path, encoding="utf-8") as handle:
-            tables = json.load(handle)
-    except (OSError, ValueError):
-        built = yacc.yacc(module=module, debug=False)
-        tables = {"action": built.action, "goto": built.goto,
-                  "productions": [[p.name, p.len, p.func] for p in built.productions]}
-        _save_tables(path, tables)
-        return factory.YaqlEngine(ply_lexer, built, None, engine_factory)
-    productions = [SimpleNamespace(name=name, len=length, func=func, str=name,
-                                   callable=pdict[func] if func else None)
-                   for name, length, func in tables["productions"]]
-    lr_table = SimpleNamespace(
-        lr_productions=productions,
-        lr_action={int(state): row for state, row in tables["action"].items()},
-        lr_goto={int(state): row for state, row in tables["goto"].items()})
-    parser = yacc.LRParser(lr_table, reflect.error_func)
-    return factory.YaqlEngine(ply_lexer, parser, None, engine_factory)
-
-
-def _save_tables(path: str, tables: dict) -> None:
-    import tempfile
-
-    with contextlib.suppress(OSError):
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(tables, handle)
-        os.replace(tmp, path)
-
-
-@lru_cache(maxsize=1)
-def engine():
-    """The process-wide yaql engine with Murano's operators (built on first use)."""
-    engine_factory = murano_factory()
-    try:
-        return _engine_with_cached_tables(engine_factory)
-    except Exception as exc:  # noqa: BLE001 - yaql internals changed: build it the plain way
-        LOG.debug("cached yaql tables unusable (%s); building the parser", exc)
-        return engine_factory.create()
+def engine() -> Any:
+    """The yaql engine with Murano's operators (built on first use)."""
+    return parser(False).engine
 
 
 @cache
-def compile_expression(text: str) -> tuple[Any, str | None]:
-    """(parsed statement, None) or (None, error message) for ``text``."""
-    from yaql.language import exceptions as yaql_exceptions
-
-    try:
-        return engine()(text), None
-    except yaql_exceptions.YaqlParsingException as exc:
-        return None, _describe(exc)
-    except (TypeError, ValueError, IndexError) as exc:
-        return None, str(exc) or type(exc).__name__
-
-
-def _describe(exc: Exception) -> str:
-    message = getattr(exc, "message", None) or str(exc)
-    return " ".join(str(message).split())
+def compile_expression(text: str, legacy: bool = False) -> tuple[Any, str | None]:
+    """(parsed expression, None) or (None, error message) for ``text``."""
+    found = parser(legacy)
+    error = found.error_of(text)
+    if error is not None:
+        return None, error
+    return found.parse(text).expression, None
 
 
 def is_plain_text(text: str) -> bool:
     """Murano never treats words, digits, dots and spaces as an expression."""
-    return bool(_PLAIN_WORDS.match(text))
+    return syntax.is_plain_text(text)
+
+
+def is_literal(text: Any) -> bool:
+    """A literal by its form: not a string, a quoted YAML scalar, or plain text."""
+    return syntax.literal_by_form(text)
 
 
 def looks_like_expression(text: str) -> bool:
     """A string meant as an expression: starts with ``$`` or is a function call."""
-    stripped = text.strip()
-    return stripped.startswith("$") or bool(_CALL.match(stripped))
+    return syntax.looks_like_code(text)
 
 
 def walk(node: Any) -> Iterator[Any]:
@@ -171,11 +81,11 @@ def may_name_resources(text: str) -> bool:
 
 
 @cache
-def resource_names_in(text: str) -> tuple[str, ...]:
+def resource_names_in(text: str, legacy: bool = False) -> tuple[str, ...]:
     """:func:`resource_names` of the expression ``text`` (empty if it does not compile)."""
     if not may_name_resources(text):
         return ()
-    parsed, error = compile_expression(text)
+    parsed, error = compile_expression(text, legacy)
     if error:
         return ()
     return tuple(resource_names(parsed))

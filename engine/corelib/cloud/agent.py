@@ -11,57 +11,19 @@ from __future__ import annotations
 import base64
 import copy
 import posixpath
-from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import urlsplit
+from typing import Any
 
-from muranokit.engine.corelib.cloud import events
-
-if TYPE_CHECKING:  # pragma: no cover
-    from muranokit.engine.corelib.cloud.cloud import Cloud
-
-SCRIPTS_FOLDER = "scripts"
-
-
-class PackageFiles(Protocol):
-    """What the agent needs of a package: its ``Resources/`` files."""
-
-    name: str
-
-    def read_resource(self, relpath: str) -> bytes: ...
-
-    def resource_exists(self, relpath: str) -> bool: ...
-
-
-class PlanError(Exception):
-    """An execution plan that cannot be built (bad template, missing file)."""
-
-
-class AgentFailure(Exception):
-    """The agent ran the plan and reported an error (``ErrorCode`` != 0)."""
-
-    def __init__(self, error: dict[str, Any]) -> None:
-        super().__init__(error.get("message") or "murano-agent reported an error")
-        self.error = error
-
-
-def _is_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return bool(parts.scheme and parts.netloc)
+from muranokit.engine import events
+from muranokit.engine.corelib.cloud.backend import AgentFailure, PackageFiles, PlanError
+from muranokit.engine.syntax import plans
+from muranokit.engine.syntax.plans import SCRIPTS_FOLDER
 
 
 def _file_name(spec: Any) -> str:
-    name = next(iter(spec)) if isinstance(spec, dict) else spec
-    if not isinstance(name, str):
-        raise PlanError(f"invalid file reference {spec!r}")
-    if _is_url(name):
-        return name.rsplit("/", 1)[-1]
-    if name.startswith("<") and name.endswith(">"):
-        return name[1:-1]
-    return name
-
-
-def _file_value(spec: Any) -> Any:
-    return next(iter(spec.values())) if isinstance(spec, dict) else spec
+    try:
+        return plans.file_name(spec)
+    except ValueError as exc:
+        raise PlanError(str(exc)) from None
 
 
 class PlanBuilder:
@@ -88,14 +50,14 @@ class PlanBuilder:
         return data.decode("utf-8")
 
     def _place(self, spec: Any, template: dict[str, Any], placed: dict[str, str]) -> str:
-        value, name = _file_value(spec), _file_name(spec)
+        value, name = plans.file_value(spec), _file_name(spec)
         if not isinstance(value, str):
             raise PlanError(f"invalid file reference {spec!r}")
         file_id = self._next_file_id()
-        if _is_url(value):
+        if plans.is_url(value):
             template["Files"][file_id] = {"Name": name, "URL": value, "Type": "Downloadable"}
         else:
-            encoded = value.startswith("<") and value.endswith(">")
+            encoded = plans.is_encoded(value)
             template["Files"][file_id] = {
                 "Name": name, "BodyType": "Base64" if encoded else "Text",
                 "Body": self._read(value[1:-1] if encoded else value, encoded)}
@@ -137,7 +99,7 @@ class PlanBuilder:
 class AgentSimulator:
     """Records execution plans per VM and answers them from the cloud's agent rules."""
 
-    def __init__(self, cloud: Cloud, state: dict[str, Any] | None = None) -> None:
+    def __init__(self, cloud: Any, state: dict[str, Any] | None = None) -> None:
         self.cloud = cloud
         state = state or {}
         # vm name -> list of recorded plans (with outcome)

@@ -1,4 +1,8 @@
-"""The simulated cloud: Heat stacks, agents, networks, rules and the event trace in one place."""
+"""The simulated cloud: Heat stacks, agents, networks, rules and the event trace in one place.
+
+It implements :class:`~muranokit.engine.corelib.cloud.backend.CloudBackend`, the interface
+the core library talks to; everything it answers is deterministic.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,16 @@ from typing import Any
 
 from muranokit.engine.corelib.cloud.agent import AgentSimulator
 from muranokit.engine.corelib.cloud.allocator import Allocator
+from muranokit.engine.corelib.cloud.backend import (
+    AgentTarget,
+    CloudBackend,
+    Idle,
+    PackageFiles,
+    Sink,
+)
 from muranokit.engine.corelib.cloud.heat import Stack
-from muranokit.engine.corelib.cloud.masking import Masker
 from muranokit.engine.corelib.cloud.rules import RuleSet
+from muranokit.engine.events import Masker
 
 STATE_VERSION = 1
 # Where NetworkExplorer finds room for new environment networks (one /24 each).
@@ -24,12 +35,13 @@ class CloudError(Exception):
     """A saved cloud state that cannot be used."""
 
 
-class Cloud:
+class Cloud(CloudBackend):
     """Everything a dry-run deployment touches instead of OpenStack.
 
     ``emit`` receives every (masked) trace event; by default events only collect in
-    :attr:`events`. The dry-run command passes the engine runtime's ``emit`` so that engine
-    events and cloud events form one ordered trace.
+    :attr:`events`. A runtime given this cloud connects its own trace (:meth:`connect`), so
+    that engine events and cloud events form one ordered trace. ``rules`` say how the agent
+    answers and where Heat or the agent fail on purpose; ``state`` continues a saved cloud.
     """
 
     def __init__(self, rules: RuleSet | None = None,
@@ -53,6 +65,10 @@ class Cloud:
         self.security_rules: dict[str, list[dict[str, Any]]] = state.get("security_rules", {})
 
     # -- events ----------------------------------------------------------------------------
+    def connect(self, sink: Sink) -> None:
+        """Pass every event recorded from now on to ``sink(kind, **fields)`` too."""
+        self._sink = sink
+
     def emit(self, event: dict[str, Any]) -> dict[str, Any]:
         """Mask secrets in ``event``, record it and pass it to the sink."""
         self.masker.learn(event)
@@ -71,6 +87,26 @@ class Cloud:
         elif description and not self.stacks[name].description:
             self.stacks[name].description = description
         return self.stacks[name]
+
+    def templates(self) -> dict[str, dict[str, Any]]:
+        """The deployed template of every stack that exists (deleted ones left out)."""
+        return {name: copy.deepcopy(s.deployed) for name, s in sorted(self.stacks.items())
+                if s.status != "NOT_FOUND"}
+
+    # -- murano-agent ----------------------------------------------------------------------
+    def build_plan(self, target: AgentTarget, template: Any,
+                   package: PackageFiles) -> dict[str, Any]:
+        """The next plan for ``target``'s VM (ids and stamp from the VM's history)."""
+        return self.agents.build_plan(target.vm, template, package)
+
+    def run_plan(self, target: AgentTarget, plan: dict[str, Any], mode: str,
+                 timeout: float | None = None, idle: Idle | None = None) -> Any:
+        """Record the plan and answer it from the agent rules (at once)."""
+        return self.agents.execute(target.vm, target.host, plan, mode)
+
+    def agent_settings(self) -> dict[str, str]:
+        """No broker: the simulated agent needs no extra configuration."""
+        return {}
 
     # -- networking (what NetworkExplorer reports) -----------------------------------------
     def network_cidr(self, network: str) -> str:
@@ -96,12 +132,13 @@ class Cloud:
         return self.allocator.make_id("net", EXTERNAL_NETWORK)
 
     # -- security groups -------------------------------------------------------------------
-    def add_group_ingress(self, group: str, rules: list[dict[str, Any]]) -> None:
-        """Record ingress rules of a security group (each rule once)."""
+    def add_group_ingress(self, group: str, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Record ingress rules of a security group (each rule once); returns all of them."""
         known = self.security_rules.setdefault(group, [])
         for rule in rules:
             if rule not in known:
                 known.append(copy.deepcopy(rule))
+        return known
 
     # -- state -----------------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:

@@ -11,34 +11,19 @@ from __future__ import annotations
 import copy
 import difflib
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
-from muranokit.engine.corelib.cloud import events
+from muranokit.engine import events
+from muranokit.engine.corelib.cloud.backend import HeatError, Idle, StackBackend
+from muranokit.engine.corelib.cloud.hot import SERVER_TYPES, check_structure, resources_of
 from muranokit.engine.corelib.cloud.merge import merge_dicts
 from muranokit.engine.corelib.cloud.refcheck import ReferenceChecker, entry_key
-
-if TYPE_CHECKING:  # pragma: no cover
-    from muranokit.engine.corelib.cloud.cloud import Cloud
+from muranokit.engine.corelib.cloud.resolve import Realiser
 
 HEAT_TEMPLATE_VERSION = "2013-05-23"
 _MISSING = object()
-SERVER_TYPES = ("OS::Nova::Server", "AWS::EC2::Instance")
-HOT_VERSIONS = ("2013-05-23", "2014-10-16", "2015-04-30", "2015-10-15", "2016-04-08",
-                "2016-10-14", "2017-02-24", "2017-09-01", "2018-03-02", "2018-08-31",
-                "2021-04-16", "newton", "ocata", "pike", "queens", "rocky", "wallaby")
-HOT_SECTIONS = ("heat_template_version", "description", "parameter_groups", "parameters",
-                "resources", "outputs", "conditions")
-
-
-class HeatError(Exception):
-    """A push Heat would refuse or a stack that ends in a FAILED state."""
-
-    def __init__(self, message: str, status: str = "FAILED") -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 class _TemplateDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml if present
@@ -94,41 +79,15 @@ def template_diff(old: dict[str, Any], new: dict[str, Any], name: str,
         old_text, new_text, f"{name} (before)", f"{name} (after)", n=2)]
 
 
-def resources_of(template: dict[str, Any]) -> dict[str, Any]:
-    """The resources section, whichever spelling (HOT or CFN) the template uses."""
-    res = template.get("resources")
-    if res is None:
-        res = template.get("Resources")
-    return res if isinstance(res, dict) else {}
-
-
-def _parameters_of(template: dict[str, Any]) -> dict[str, Any]:
-    params = template.get("parameters", template.get("Parameters")) or {}
-    return params if isinstance(params, dict) else {}
-
-
-def check_structure(template: dict[str, Any]) -> list[str]:
-    """Problems Heat finds before looking at resources: version and section names."""
-    problems = []
-    version = template.get("heat_template_version")
-    if version is not None:
-        if str(version) not in HOT_VERSIONS:
-            problems.append(f"unknown heat_template_version {version!r}")
-        for section in template:
-            if section not in HOT_SECTIONS:
-                problems.append(f"the template section is invalid: {section}")
-    return problems
-
-
 def check_references(template: dict[str, Any]) -> list[str]:
     """Problems with intrinsic references: each names the path and the missing name."""
     return ReferenceChecker().check(template)
 
 
-class Stack:
+class Stack(StackBackend):
     """One Heat stack of the simulated cloud (``io.murano.system.HeatStack`` backs onto it)."""
 
-    def __init__(self, cloud: Cloud, name: str, description: str | None = None,
+    def __init__(self, cloud: Any, name: str, description: str | None = None,
                  state: dict[str, Any] | None = None) -> None:
         state = state or {}
         self.cloud = cloud
@@ -171,6 +130,14 @@ class Stack:
             raise HeatError(f"stack {self.name}: cannot merge template: {exc}") from exc
         self.applied = False
 
+    @property
+    def parameters(self) -> dict[str, Any]:
+        return self._parameters
+
+    @parameters.setter
+    def parameters(self, value: dict[str, Any]) -> None:
+        self._parameters = value
+
     def set_parameters(self, parameters: dict[str, Any]) -> None:
         self.parameters = copy.deepcopy(parameters or {})
         self.applied = False
@@ -192,8 +159,9 @@ class Stack:
             template["description"] = self.description
         return template
 
-    def push(self) -> None:
-        """Create or update the stack; raises :class:`HeatError` when Heat would fail."""
+    def push(self, idle: Idle | None = None) -> None:
+        """Create or update the stack; raises :class:`HeatError` when Heat would fail (the
+        simulation answers at once: ``idle`` is never called)."""
         if self.applied:
             return
         template = self.full_template()
@@ -222,7 +190,6 @@ class Stack:
             rule, resource = failure
             where = f"Resource {action} failed: {resource}: " if resource else ""
             self._fail(template, action, where + rule.answer["fail"])
-        from muranokit.engine.corelib.cloud.resolve import Realiser
         reuse, reuse_outputs = self._reusable(template)
         realiser = Realiser(self, template, reuse, reuse_outputs)
         attributes = realiser.realise()

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from muranokit.engine.corelib.cloud.heat import SERVER_TYPES, resources_of
-
-if TYPE_CHECKING:  # pragma: no cover
-    from muranokit.engine.corelib.cloud.heat import Stack
+from muranokit.engine.corelib.cloud.hot import SERVER_TYPES, resources_of
 
 
 class Realiser:
     """Computes resource attributes of one push with the cloud's deterministic allocator."""
 
-    def __init__(self, stack: Stack, template: dict[str, Any],
+    def __init__(self, stack: Any, template: dict[str, Any],
                  reuse: dict[str, dict[str, Any]] | None = None,
                  reuse_outputs: dict[str, Any] | None = None) -> None:
         self.stack = stack

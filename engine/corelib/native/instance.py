@@ -16,7 +16,7 @@ from muranokit.engine.corelib.cloud.templates import (
     remove_from_template,
     server_fragment,
 )
-from muranokit.engine.corelib.native.support import call, environment_of, stack_of
+from muranokit.engine.corelib.native.support import call, cloud_of, environment_of, stack_of
 from muranokit.engine.native import NativeThrow, native_class
 
 
@@ -161,6 +161,8 @@ class LinuxMuranoInstance:
         queue = call(self.ctx, agent, "queueName") if agent is not None else ""
         config = (f"[DEFAULT]\nstorage=/var/murano/plans\n[rabbitmq]\ninput_queue={queue}\n"
                   f"result_routing_key=murano-results\n")
+        config += "".join(f"{key}={value}\n"
+                          for key, value in cloud_of(self.ctx).agent_settings().items())
         encoded = base64.b64encode(config.encode()).decode()
         return ("#!/bin/sh\n# murano-agent bootstrap (dry-run: nothing runs)\n"
                 f"hostname {self.ctx.this.get_property('name')}\n"

@@ -1,16 +1,20 @@
-"""Helpers the native core-library classes share: reaching the simulated cloud."""
+"""Helpers the native core-library classes share: reaching the cloud, the environment."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from muranokit.engine.corelib.cloud import Cloud
+from muranokit.engine.corelib.cloud import Cloud, CloudBackend
+from muranokit.engine.exceptions import EngineFault
+from muranokit.engine.executor.calls import call_method
+from muranokit.engine.model.objects import from_python, to_python
 
 ENVIRONMENT = "io.murano.Environment"
 
 
-def cloud_of(ctx: Any) -> Cloud:
-    """The runtime's simulated cloud; created (events to the runtime) on first use."""
+def cloud_of(ctx: Any) -> CloudBackend:
+    """The cloud backend the runtime was given; a simulated :class:`Cloud` (events to the
+    runtime) when it was given none, made on first use."""
     services = ctx.runtime.services
     cloud = services.get("cloud")
     if cloud is None:
@@ -61,10 +65,6 @@ def call(ctx: Any, target: Any, method: str, *args: Any, **kwargs: Any) -> Any:
     ``runtime.call`` starts a fresh stack; calling through the executor with the frame that
     called the current native method keeps exceptions' MuranoPL stacks complete.
     """
-    from muranokit.engine.exceptions import EngineFault
-    from muranokit.engine.executor import call_method
-    from muranokit.engine.objects import from_python, to_python
-
     runtime = ctx.runtime
     caller = runtime.natives.caller_frame()
     try:

@@ -8,9 +8,8 @@ from typing import Any
 
 import yaml
 
-from muranokit.engine.corelib.cloud import events
-from muranokit.engine.corelib.cloud.agent import AgentFailure, PlanError
-from muranokit.engine.corelib.cloud.heat import HeatError
+from muranokit.engine import events
+from muranokit.engine.corelib.cloud.backend import AgentFailure, AgentTarget, HeatError, PlanError
 from muranokit.engine.corelib.cloud.templates import security_group_fragment
 from muranokit.engine.corelib.native.support import call, cloud_of, environment_of, object_id
 from muranokit.engine.native import NativeThrow, native_class
@@ -20,7 +19,7 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when ava
 
 @native_class("io.murano.system.HeatStack")
 class HeatStack:
-    """A Heat stack of the simulated cloud (templates are checked on every push)."""
+    """A Heat stack of the runtime's cloud backend."""
 
     def __init__(self, ctx, name: str, description: str | None = None) -> None:
         self.ctx = ctx
@@ -62,7 +61,7 @@ class HeatStack:
 
     def push(self, *args: Any, **kwargs: Any) -> None:
         self.ctx.yield_()
-        self._guard(self._stack.push)
+        self._guard(lambda: self._stack.push(self.ctx.yield_))
 
     def delete(self) -> None:
         self._guard(self._stack.delete)
@@ -70,7 +69,7 @@ class HeatStack:
 
 @native_class("io.murano.system.Agent")
 class Agent:
-    """murano-agent of one instance: execution plans go to the simulated agent."""
+    """murano-agent of one instance: execution plans go to the cloud backend's agent."""
 
     def __init__(self, ctx, host: Any = None) -> None:
         self.ctx = ctx
@@ -81,16 +80,17 @@ class Agent:
         name = host.get_property("name") if host is not None else None
         return str(name or object_id(host) or "unknown-host")
 
-    def _run(self, template: Any, mode: str, build: bool) -> Any:
+    def _run(self, template: Any, mode: str, build: bool, timeout: Any = None) -> Any:
         cloud = cloud_of(self.ctx)
         vm = self._vm()
+        target = AgentTarget(vm, object_id(self.host), self._queue())
         self.ctx.yield_()
         try:
-            plan = (cloud.agents.build_plan(vm, template, self.ctx.caller_package) if build
+            plan = (cloud.build_plan(target, template, self.ctx.caller_package) if build
                     else template)
             if not isinstance(plan, dict):
                 raise PlanError("an execution plan must be a mapping")
-            return cloud.agents.execute(vm, object_id(self.host), plan, mode)
+            return cloud.run_plan(target, plan, mode, _seconds(timeout), self.ctx.yield_)
         except PlanError as exc:
             raise NativeThrow("io.murano.system.AgentException", f"{vm}: {exc}") from exc
         except AgentFailure as exc:
@@ -98,13 +98,13 @@ class Agent:
                               f"{vm}: {exc.error.get('message')}", exc.error) from exc
 
     def call(self, template: Any, resources: Any = None, timeout: Any = None) -> Any:
-        return self._run(template, "call", True)
+        return self._run(template, "call", True, timeout)
 
     def send(self, template: Any, resources: Any = None) -> None:
         self._run(template, "send", True)
 
     def callRaw(self, plan: Any, timeout: Any = None) -> Any:
-        return self._run(plan, "call", False)
+        return self._run(plan, "call", False, timeout)
 
     def sendRaw(self, plan: Any) -> None:
         self._run(plan, "send", False)
@@ -122,8 +122,22 @@ class Agent:
         env = environment_of(self.ctx)
         return f"e{object_id(env)}-h{object_id(self.host) or ''}".lower()
 
+    def _queue(self) -> str:
+        """:meth:`queueName`, or "" for an agent outside any environment."""
+        try:
+            return self.queueName()
+        except RuntimeError:
+            return ""
+
     def enabled(self) -> bool:
         return True
+
+
+def _seconds(timeout: Any) -> float | None:
+    """A MuranoPL timeout argument as seconds (None: the backend's own limit)."""
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
+        return float(timeout)
+    return None
 
 
 @native_class("io.murano.system.AgentListener")
@@ -332,11 +346,10 @@ class SecurityGroupManager:
         env = environment_of(self.ctx)
         group = groupName or self.ctx.this.get_property("defaultGroupName") or (
             f"MuranoSecurityGroup-{env.get_property('name')}")
-        cloud = cloud_of(self.ctx)
-        cloud.add_group_ingress(group, list(rules or []))
+        all_rules = cloud_of(self.ctx).add_group_ingress(group, list(rules or []))
         fragment = security_group_fragment(
             group, f"Composite security group of environment {env.get_property('name')}",
-            cloud.security_rules[group])
+            all_rules)
         call(self.ctx, env.get_property("stack"), "updateTemplate", fragment)
 
     def addGroupEgress(self, rules: list, groupName: str | None = None) -> None:

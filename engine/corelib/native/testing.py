@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from muranokit.engine.executor.calls import invoke
+from muranokit.engine.model.classes import MethodSpec
+from muranokit.engine.model.objects import from_python, to_python
 from muranokit.engine.native import NativeThrow, native_class
 
 ASSERTION = "io.murano.test.AssertionError"
@@ -87,14 +90,8 @@ class _MockCarrier:
         self.ctx = ctx
 
 
-def _all_classes(runtime: Any) -> list[Any]:
-    classes = list(getattr(runtime, "_classes", {}).values())
-    classes += list(runtime.corelib.classes.values())
-    return classes
-
-
 def _forget_method_caches(runtime: Any) -> None:
-    for cls in _all_classes(runtime):
+    for cls in runtime.all_classes():
         cache = getattr(cls, "_method_cache", None)
         if cache is not None:
             cache.clear()
@@ -104,11 +101,8 @@ def inject(runtime: Any, target: Any, method: str, replacement: Any,
            replacement_method: str | None = None) -> None:
     """Make ``target.method(...)`` (an object, or every object of a class given by name)
     return ``replacement``, or call ``replacement.<replacement_method or method>(...)`` when
-    the replacement is an object. :func:`undo_injections` puts everything back."""
-    from muranokit.engine.classes import MethodSpec
-    from muranokit.engine.executor import invoke
-    from muranokit.engine.objects import from_python, to_python
-
+    the replacement is an object. :func:`undo_injections` puts everything back (so does
+    closing the runtime)."""
     target_id = getattr(target, "id", None)
     cls = target.type if target_id is not None else runtime.get_class(str(target))
     originals = cls.find_methods(method)
@@ -127,6 +121,8 @@ def inject(runtime: Any, target: Any, method: str, replacement: Any,
         return replacement
 
     record = (cls, method, cls.methods.get(method), cls.native_class)
+    if "injections" not in runtime.services:
+        runtime.services.setdefault("undo", []).append(lambda: undo_injections(runtime))
     runtime.services.setdefault("injections", []).append(record)
     if cls.native_class is None:
         cls.native_class = _MockCarrier

@@ -4,8 +4,7 @@ from muranokit.engine.corelib.cloud import Cloud
 
 
 def test_run_command_and_put_file_send_named_plans(make_runtime):
-    rt = make_runtime("linuxconf")
-    rt.services["cloud"] = Cloud(emit=rt.emit)
+    rt = make_runtime("linuxconf", cloud=Cloud())
     runner = rt.new("test.linux.Runner", name="vm1")
     assert rt.call(runner, "run") == ""
     plans = [e for e in rt.events if e["kind"] == "agent_plan"]

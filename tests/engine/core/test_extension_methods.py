@@ -5,7 +5,8 @@ order, yaql), static calls, and clear errors for unknown imported classes."""
 import pytest
 from core_support import fixture, line_of
 
-from muranokit.engine import MuranoPlError, Runtime, yaql_engine
+from muranokit.engine import MuranoPlError, Runtime
+from muranokit.engine.expressions import expression as yaql_engine
 
 
 @pytest.fixture(params=[True, False], ids=["fastpath", "yaql-only"])

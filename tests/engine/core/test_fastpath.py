@@ -3,7 +3,8 @@ same value, or the same exception type, for a corpus of expressions."""
 
 import pytest
 
-from muranokit.engine.yaql_engine import Expression, flavour
+from muranokit.engine.expressions.expression import Expression
+from muranokit.engine.syntax.expressions import parser as flavour
 
 CORPUS = [
     "1", "'s'", "true", "null", "1.5",
@@ -38,8 +39,9 @@ def setting():
 
 
 def context(rt, obj, cls):
-    real = rt.objects[obj.id]
-    frame = rt.class_frame(cls, real)
+    engine = rt._interpreter          # the interpreter behind the public Runtime
+    real = engine.objects[obj.id]
+    frame = engine.class_frame(cls, real)
     ctx = frame.ctx
     values = {"i": 5, "f": 2.5, "s": "abc", "l": [1, 2, 3], "d": {"k": "v", "n": 3},
               "none": None, "obj": real}

@@ -1,5 +1,7 @@
 #!/bin/bash
-# Starts etcd on the master as the only member of a new cluster.
+# Starts etcd on the master as the only member of a new cluster. Clients (the API server,
+# Calico, Flannel, confd, etcdctl) are local on every node: the client port listens on
+# 127.0.0.1 only, and only the peer port (2380) is open to the cluster network.
 # Usage: etcd-master-setup.sh NAME IP
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,8 +14,8 @@ cat > /etc/default/etcd <<CONF
 ETCD_NAME=$name
 ETCD_DATA_DIR=/var/lib/etcd
 ETCD_LISTEN_PEER_URLS=http://$ip:2380
-ETCD_LISTEN_CLIENT_URLS=http://$ip:2379,http://127.0.0.1:2379
-ETCD_ADVERTISE_CLIENT_URLS=http://$ip:2379
+ETCD_LISTEN_CLIENT_URLS=http://127.0.0.1:2379
+ETCD_ADVERTISE_CLIENT_URLS=http://127.0.0.1:2379
 ETCD_INITIAL_ADVERTISE_PEER_URLS=http://$ip:2380
 ETCD_INITIAL_CLUSTER=$name=http://$ip:2380
 ETCD_INITIAL_CLUSTER_STATE=new

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Starts etcd on a node that the master has just registered as a member.
+# Starts etcd on a node that the master has just registered as a member (clients on
+# 127.0.0.1 only, peers on IP:2380).
 # Usage: etcd-member-setup.sh NAME IP INITIAL_CLUSTER
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,8 +18,8 @@ cat > /etc/default/etcd <<CONF
 ETCD_NAME=$name
 ETCD_DATA_DIR=/var/lib/etcd
 ETCD_LISTEN_PEER_URLS=http://$ip:2380
-ETCD_LISTEN_CLIENT_URLS=http://$ip:2379,http://127.0.0.1:2379
-ETCD_ADVERTISE_CLIENT_URLS=http://$ip:2379
+ETCD_LISTEN_CLIENT_URLS=http://127.0.0.1:2379
+ETCD_ADVERTISE_CLIENT_URLS=http://127.0.0.1:2379
 ETCD_INITIAL_ADVERTISE_PEER_URLS=http://$ip:2380
 ETCD_INITIAL_CLUSTER=$initial_cluster
 ETCD_INITIAL_CLUSTER_STATE=existing

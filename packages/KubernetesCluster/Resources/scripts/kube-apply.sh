@@ -7,7 +7,7 @@ set -euo pipefail
 
 file="$1"
 mode="$2"
-kubectl=(/opt/bin/kubectl --server=http://127.0.0.1:8080)
+kubectl=(/opt/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf)
 
 case "$mode" in
     create)

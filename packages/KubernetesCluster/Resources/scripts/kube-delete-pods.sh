@@ -8,4 +8,4 @@ if [[ -z $selector ]]; then
     echo "refusing to delete pods without a selector" >&2
     exit 2
 fi
-/opt/bin/kubectl --server=http://127.0.0.1:8080 delete pod --selector "$selector" --ignore-not-found
+/opt/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf delete pod --selector "$selector" --ignore-not-found

@@ -3,4 +3,4 @@
 # Usage: kube-delete-rc.sh NAME
 set -euo pipefail
 
-/opt/bin/kubectl --server=http://127.0.0.1:8080 delete replicationcontrollers "$1" --ignore-not-found
+/opt/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf delete replicationcontrollers "$1" --ignore-not-found

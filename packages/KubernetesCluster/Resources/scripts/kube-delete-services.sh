@@ -3,7 +3,7 @@
 # Usage: kube-delete-services.sh NAME...
 set -euo pipefail
 
-kubectl=(/opt/bin/kubectl --server=http://127.0.0.1:8080)
+kubectl=(/opt/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf)
 etcdctl=(env ETCDCTL_API=3 /opt/bin/etcdctl --endpoints=http://127.0.0.1:2379)
 for name in "$@"; do
     "${kubectl[@]}" delete service "$name" --ignore-not-found

@@ -9,4 +9,4 @@ if ! [[ $replicas =~ ^[0-9]+$ ]]; then
     echo "replica count must be a number, not $replicas" >&2
     exit 2
 fi
-/opt/bin/kubectl --server=http://127.0.0.1:8080 scale rc "$name" --replicas="$replicas"
+/opt/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf scale rc "$name" --replicas="$replicas"

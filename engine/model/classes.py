@@ -1,0 +1,276 @@
+"""MuranoPL classes with their properties, methods and arguments.
+
+A :class:`MuranoClass` is built from one YAML class document by
+:func:`~muranokit.engine.model.build.build_class` (called lazily by the runtime's class
+registry). Method bodies, contracts and defaults are compiled on first use, once per class
+load; the specs keep the YAML they are compiled from.
+
+Read by tools through ``Runtime.load_class``: ``name``, ``package``, ``parents``,
+``ancestors()``, ``is_compatible()``, ``methods`` (name -> :class:`MethodSpec` with
+``usage``, ``scope``, ``is_static``) and ``properties`` (name -> :class:`PropertySpec`).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from ..exceptions import EngineFault, MuranoPlError, StackFrame
+from ..syntax.names import NamespaceResolver
+from ..syntax.schema import STATIC_USAGES
+from .package import Package
+
+
+def syntax_error(message: str, file: str | None, pos: tuple | None = None,
+                 type_name: str = "DslSyntaxError", cls: str | None = None,
+                 method: str | None = None) -> MuranoPlError:
+    """A load-time error at ``pos`` of ``file``."""
+    line, col = pos if pos else (None, None)
+    return MuranoPlError(type_name, message, stack=[StackFrame(file, line, col, method, cls)])
+
+
+class TypeRef:
+    """A reference to a MuranoPL class as a yaql value (``ns:Name``, ``type()``)."""
+
+    __slots__ = ("cls",)
+
+    def __init__(self, cls: MuranoClass) -> None:
+        self.cls = cls
+
+    @property
+    def name(self) -> str:
+        return self.cls.name
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, TypeRef) and other.cls is self.cls
+
+    def __hash__(self) -> int:
+        return hash(self.cls)
+
+    def __repr__(self) -> str:
+        return f"TypeRef({self.cls.name})"
+
+    def __str__(self) -> str:
+        return self.cls.name
+
+
+class ArgSpec:
+    """One method argument: contract, default, usage (Standard/VarArgs/KwArgs)."""
+
+    def __init__(self, name: str, contract_src: Any, default: Any, has_default: bool,
+                 usage: str, pos: tuple) -> None:
+        self.name = name
+        self.contract_src = contract_src
+        self.default_src = default
+        self.has_default = has_default
+        self.usage = usage
+        self.pos = pos
+        self.contract = None   # compiled lazily (contracts.Contract)
+        self.default = None    # compiled lazily (data template)
+
+
+class PropertySpec:
+    """A declared property: contract, default, usage, declaring class."""
+
+    def __init__(self, name: str, declaring: MuranoClass, contract_src: Any, default: Any,
+                 has_default: bool, usage: str, pos: tuple) -> None:
+        self.name = name
+        self.declaring = declaring
+        self.contract_src = contract_src
+        self.default_src = default
+        self.has_default = has_default
+        self.usage = usage
+        self.pos = pos
+        self.contract = None
+        self.default = None
+
+
+class MethodSpec:
+    """A MuranoPL method (YAML body) or a Python-backed method of a native class."""
+
+    def __init__(self, name: str, declaring: MuranoClass, usage: str = "Runtime",
+                 scope: str = "Session", arguments: list[ArgSpec] | None = None,
+                 body_src: Any = None, pos: tuple = (None, None),
+                 native: Callable | None = None, native_static: bool = False) -> None:
+        self.name = name
+        self.declaring = declaring
+        self.usage = usage
+        self.scope = scope
+        self.arguments = arguments or []
+        self.body_src = body_src
+        self.pos = pos
+        self.native = native
+        self.native_static = native_static
+        self.body = None          # compiled lazily (statements.Block)
+        self.meta: Any = None     # the Meta section as written
+        self._synchronized: bool | None = None
+
+    @property
+    def synchronized(self) -> bool:
+        """Calls on one object run one at a time unless the method's Meta has
+        ``io.murano.metadata.engine.Synchronize`` with ``onThis: false`` (upstream)."""
+        if self._synchronized is None:
+            self._synchronized = not _sync_opt_out(self.meta, self.declaring)
+        return self._synchronized
+
+    @property
+    def is_static(self) -> bool:
+        return self.usage in STATIC_USAGES or self.native_static
+
+    def __repr__(self) -> str:
+        return f"<Method {self.declaring.name}.{self.name}>"
+
+
+SYNCHRONIZE_META = "io.murano.metadata.engine.Synchronize"
+
+
+def _sync_opt_out(meta: Any, cls: Any) -> bool:
+    entries = meta if isinstance(meta, list) else [meta] if isinstance(meta, dict) else []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        for key, value in entry.items():
+            try:
+                name = cls.resolver.resolve(str(key))
+            except KeyError:
+                continue
+            if name == SYNCHRONIZE_META and isinstance(value, dict) and \
+                    value.get("onThis", True) is False:
+                return True
+    return False
+
+
+class MuranoClass:
+    """A MuranoPL class: parents, properties, methods, namespaces, package."""
+
+    def __init__(self, name: str, package: Package, resolver: NamespaceResolver,
+                 file: str, pos: tuple = (1, 1)) -> None:
+        self.name = name
+        self.package = package
+        self.resolver = resolver
+        self.file = file
+        self.pos = pos
+        self.parents: list[MuranoClass] = []
+        self.properties: dict[str, PropertySpec] = {}
+        self.methods: dict[str, MethodSpec] = {}
+        self.meta: Any = None
+        self.imports: list[tuple[str, tuple]] = []   # (full name, position) of Import:
+        self.usage = "Class"
+        self.native_class: type | None = None
+        self.static_values: dict[str, Any] = {}
+        self._ancestors: list[MuranoClass] | None = None
+        self._method_cache: dict[str, list[MethodSpec]] = {}
+        self._prop_cache: dict[str, PropertySpec | None] = {}
+        self.type_ref = TypeRef(self)
+
+    # --- hierarchy -------------------------------------------------------------------
+    def ancestors(self) -> list[MuranoClass]:
+        """All ancestors (breadth first, each once), not including this class."""
+        if self._ancestors is None:
+            seen, order, queue = {self}, [], deque(self.parents)
+            while queue:
+                cls = queue.popleft()
+                if cls in seen:
+                    continue
+                seen.add(cls)
+                order.append(cls)
+                queue.extend(cls.parents)
+            self._ancestors = order
+        return self._ancestors
+
+    def is_compatible(self, other: MuranoClass) -> bool:
+        """True when ``other`` is this class or derives from it."""
+        return other is self or self in other.ancestors()
+
+    def _candidates(self, lookup: Callable[[MuranoClass], Any]) -> list:
+        """Murano's symbol choice: the nearest definition on every inheritance path.
+
+        Each path from this class to a root contributes the definitions met along it; a
+        definition is dropped when its whole path-suffix is also the tail of a longer path
+        (it is shadowed there), so diamonds resolve to the most derived definition.
+        """
+        chains: list[tuple] = []
+        stack: list[tuple[MuranoClass, tuple]] = [(self, ())]
+        while stack:
+            cls, found = stack.pop()
+            symbol = lookup(cls)
+            if symbol is not None:
+                found = found + (symbol,)
+            if not cls.parents:
+                if found:
+                    chains.append(found)
+                continue
+            for parent in reversed(cls.parents):
+                stack.append((parent, found))
+        chains.sort(key=len)
+        chosen: list = []
+        for i, chain in enumerate(chains):
+            head = chain[0]
+            if head in chosen:
+                continue
+            shadowed = any(len(longer) > len(chain) and longer[-len(chain):] == chain
+                           for longer in chains[i + 1:])
+            if not shadowed:
+                chosen.append(head)
+        return chosen
+
+    def find_methods(self, name: str) -> list[MethodSpec]:
+        """Candidate implementations of ``name`` (more than one = ambiguous)."""
+        found = self._method_cache.get(name)
+        if found is None:
+            found = self._candidates(lambda c: c.methods.get(name))
+            self._method_cache[name] = found
+        return found
+
+    def find_property(self, name: str) -> PropertySpec | None:
+        """The property ``name`` as seen from this class (None if undeclared).
+
+        Raises AmbiguousPropertyNameError when two parents declare it and this class
+        does not redeclare it.
+        """
+        try:
+            found = self._prop_cache[name]
+        except KeyError:
+            spec = self.properties.get(name)
+            found = [spec] if spec is not None else \
+                self._candidates(lambda c: c.properties.get(name))
+            self._prop_cache[name] = found
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            return None
+        raise EngineFault("AmbiguousPropertyNameError",
+                          f'Found more than one property "{name}" in {self.name}')
+
+    def redeclarations(self, name: str) -> list[PropertySpec]:
+        """Every declaration of ``name`` along the hierarchy when there is more than one
+        (upstream keeps a value per declaring class), else an empty list."""
+        cache = self.__dict__.setdefault("_redeclared", {})
+        found = cache.get(name)
+        if found is None:
+            found = [c.properties[name] for c in [self] + self.ancestors()
+                     if name in c.properties]
+            found = cache[name] = found if len(found) > 1 else []
+        return found
+
+    def declares_property(self, name: str) -> bool:
+        """True if this class or an ancestor declares ``name`` (ambiguity allowed)."""
+        return any(name in c.properties for c in [self] + self.ancestors())
+
+    def all_properties(self) -> list[PropertySpec]:
+        """Every declared property of this class and its ancestors (own class first)."""
+        result = list(self.properties.values())
+        for cls in self.ancestors():
+            result.extend(cls.properties.values())
+        return result
+
+    def resolve_name(self, name: str) -> str:
+        return self.resolver.resolve(name)
+
+    def __repr__(self) -> str:
+        return f"<MuranoClass {self.name}>"
+
+
+__all__ = ["ArgSpec", "MethodSpec", "MuranoClass", "NamespaceResolver", "Package",
+           "PropertySpec", "TypeRef", "syntax_error"]
