@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,9 @@ def test_processes_are_recognised_by_marker_before_being_signalled(tmp_path: Pat
     proc = procs.spawn([sys.executable, "-c", "import time; time.sleep(60)",
                         "marker-123"], tmp_path / "log")
     try:
+        deadline = time.monotonic() + 10       # until the child has exec'd
+        while not procs.carries(proc.pid, "marker-123") and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert procs.carries(proc.pid, "marker-123")
         assert not procs.carries(proc.pid, "another-marker")
         assert proc.pid in procs.find("marker-123")

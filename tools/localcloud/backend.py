@@ -18,6 +18,7 @@ simulated cloud's, unchanged, so a deployment reads the same on both clouds. On 
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from pathlib import Path
@@ -102,6 +103,7 @@ class QemuCloud(Cloud):
         super().__init__(masker=masker, state=state or None)
         self._transport: AgentTransport | None = None
         self._last_stamp = 0
+        self._torn_down = False
         if local.broker is not None:
             self.masker.add_values([local.broker.password])
 
@@ -116,6 +118,8 @@ class QemuCloud(Cloud):
         """Make the servers of ``stack``'s deployed template real (start/stop/replace)."""
         template = stack.deployed if stack.status != "NOT_FOUND" else {}
         wanted = servers.servers(template)
+        if wanted:
+            self._check_whole()
         known = {vm_name: info for vm_name, info in self._realised.items()
                  if info["stack"] == stack.name}
         for vm_name in sorted(set(known) - set(wanted)):
@@ -182,7 +186,7 @@ class QemuCloud(Cloud):
     # -- murano-agent ------------------------------------------------------------------------
     def agent_settings(self) -> dict[str, str]:
         try:
-            info = self.local.ensure_broker()
+            info = self.local.ensure_broker(wait=False)   # it starts while the VMs boot
         except LocalCloudError as exc:
             raise HeatError(f"no broker for the agents: {exc}") from None
         self.masker.add_values([info.password])
@@ -206,7 +210,10 @@ class QemuCloud(Cloud):
 
     def _channel(self) -> AgentTransport:
         if self._transport is None:
-            info = self.local.ensure_broker()
+            try:
+                info = self.local.ensure_broker(wait=True)
+            except LocalCloudError as exc:
+                raise PlanError(str(exc)) from None
             try:
                 self._transport = AgentTransport(info.url, results_queue(self.local.id))
             except TransportError as exc:
@@ -215,6 +222,7 @@ class QemuCloud(Cloud):
 
     def run_plan(self, target: AgentTarget, plan: dict[str, Any], mode: str,
                  timeout: float | None = None, idle: Idle | None = None) -> Any:
+        self._check_whole()
         record = self.local.vms.get(target.vm)
         if record is None or not self.local.vm_running(target.vm):
             raise PlanError(f"VM {target.vm} is not running in this local cloud")
@@ -234,7 +242,7 @@ class QemuCloud(Cloud):
             return None
         result = self._wait(channel, message_id, record, timeout or PLAN_TIMEOUT, idle)
         waited = time.monotonic() - sent
-        run = self._run_details(record, str(plan["ID"]), waited)
+        run = self._run_details(record, plan, waited)
         if result.get("ErrorCode", 0):
             body = result.get("Body") if isinstance(result.get("Body"), dict) else {}
             details = body.get("AdditionalInfo")
@@ -271,8 +279,10 @@ class QemuCloud(Cloud):
             elapsed = time.monotonic() - started
             raise PlanError(f"{record.name}: {exc} (after {elapsed:.0f} s)") from None
 
-    def _run_details(self, record: Any, plan_id: str, waited: float) -> dict[str, Any]:
-        """Where the plan ran and what its scripts did (from the agent's log)."""
+    def _run_details(self, record: Any, plan: dict[str, Any], waited: float) -> dict[str, Any]:
+        """Where the plan ran, what its scripts did (from the agent's log) and which stand-in
+        binaries of a test image its files name."""
+        plan_id = str(plan["ID"])
         deadline = time.monotonic() + LOG_GRACE
         run = guestlog.read_plan(Path(record.agent_log), plan_id)
         while (run is None or not run.scripts or any(s.exit_code is None for s in run.scripts)) \
@@ -286,6 +296,9 @@ class QemuCloud(Cloud):
             details["scripts"] = [{"name": s.name, "exitCode": s.exit_code,
                                    "stdout": guestlog.tail(s.stdout),
                                    "stderr": guestlog.tail(s.stderr)} for s in run.scripts]
+        used = _standins_named(plan, guestlog.standins(_read(record.agent_log)))
+        if used:
+            details["standins"] = used
         return details
 
     def _record(self, target: AgentTarget, plan: dict[str, Any], mode: str, status: str,
@@ -296,17 +309,53 @@ class QemuCloud(Cloud):
 
     # -- state -----------------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:
+        if self._torn_down:   # a later command starts a new environment
+            return {"backend": BACKEND}
         state = super().to_state()
         state["backend"] = BACKEND
         state["localcloud"] = self.local.to_state()
         state["realised"] = dict(self._realised)
         return state
 
-    def close(self) -> None:
-        """Drop the broker connection (the VMs keep running)."""
+    def _check_whole(self) -> None:
+        """Refuse to work on an environment whose processes are gone (a reboot, a kill)."""
+        problems = self.local.problems()
+        if problems:
+            raise PlanError("the local cloud of this environment is broken: "
+                            + "; ".join(problems) + " (delete the environment: deploy "
+                            "{\"Objects\": null} with the same --state)")
+
+    def close(self, keep: bool = True) -> bool:
+        """Drop the broker connection; ``keep`` False also tears the environment down (every
+        VM, switch and the broker stopped, disks, sockets and keys removed). Returns True
+        when the environment is gone."""
         if self._transport is not None:
-            self._transport.close()
+            try:
+                self._transport.close()
+            except Exception:  # noqa: BLE001 - the broker may be gone already
+                pass
             self._transport = None
+        if keep and (self.templates() or self.local.vms):
+            return False
+        self.local.teardown()   # a failure, or nothing left to keep (the stack was deleted)
+        self._torn_down = True
+        return True
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(errors="replace")
+    except OSError:
+        return ""
+
+
+def _standins_named(plan: dict[str, Any], standins: list[str]) -> list[str]:
+    """The stand-in binaries a plan's files or body call by name."""
+    texts = [str(plan.get("Body") or "")]
+    texts += [str(f.get("Body") or "") for f in (plan.get("Files") or {}).values()
+              if isinstance(f, dict) and f.get("BodyType", "Text") == "Text"]
+    return sorted(name for name in standins
+                  if any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", t) for t in texts))
 
 
 def _agent_started(record: Any) -> bool:
@@ -337,3 +386,18 @@ def _failure_message(message: Any, details: Any, run: dict[str, Any]) -> str:
     if output:
         text += ": " + guestlog.tail(output, 8, 1500)
     return text
+
+
+DEFAULT_IMAGE = "debian8-x64-kubernetes.qcow2"
+
+
+def open_cloud(state_dir: str | None, image: str | None, amqp: str | None,
+               saved: dict[str, Any] | None, masker: Any) -> QemuCloud:
+    """The qemu cloud of a saved state, or a new one (nothing starts until it is needed):
+    its folder is ``STATE/localcloud``, or a temporary folder without ``--state``."""
+    if saved and saved.get("localcloud"):
+        return QemuCloud(LocalCloud.from_state(saved["localcloud"]), masker, saved)
+    folder = Path(state_dir) / "localcloud" if state_dir else None
+    local = LocalCloud.create(Path(image or DEFAULT_IMAGE), folder, amqp,
+                              str(Path(state_dir).resolve()) if state_dir else None)
+    return QemuCloud(local, masker)

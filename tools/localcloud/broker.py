@@ -96,8 +96,10 @@ def _config(port: int, login: str, password: str, log: Path) -> str:
         ""])
 
 
-def start(folder: Path, name: str, timeout: float = START_TIMEOUT) -> BrokerInfo:
-    """Start a broker for one environment in ``folder`` (created, mode 0700)."""
+def start(folder: Path, name: str, timeout: float = START_TIMEOUT,
+          wait: bool = True) -> BrokerInfo:
+    """Start a broker for one environment in ``folder`` (created, mode 0700); ``wait``
+    until it accepts logins (else :func:`wait_ready` later)."""
     if not os.path.exists(RABBITMQ_SERVER) or not shutil.which(EPMD):
         raise BrokerError("rabbitmq-server is not installed (Debian package rabbitmq-server); "
                           "or give an existing broker with --amqp URL")
@@ -137,23 +139,23 @@ def start(folder: Path, name: str, timeout: float = START_TIMEOUT) -> BrokerInfo
     server = procs.spawn([RABBITMQ_SERVER], folder / "log" / "server.log", env)
     info.server_pid = server.pid
     _write_private(folder / "broker.json", json.dumps(info.to_state(), indent=2) + "\n")
-    try:
-        wait_ready(info, timeout, server)
-    except BaseException:
-        stop(info)
-        raise
+    if wait:
+        try:
+            wait_ready(info, timeout)
+        except BaseException:
+            stop(info)
+            raise
     return info
 
 
-def wait_ready(info: BrokerInfo, timeout: float, server=None) -> None:
-    """Wait until an AMQP login works (or the server process ended)."""
+def wait_ready(info: BrokerInfo, timeout: float) -> None:
+    """Wait until an AMQP login works (or a broker started here has stopped)."""
     import kombu
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
-        if server is not None and server.poll() is not None:
-            raise BrokerError(f"rabbitmq-server stopped while starting (exit {server.returncode})"
-                              f": {log_tail(info)}")
+        if info.managed and not running(info):
+            raise BrokerError(f"rabbitmq-server stopped while starting: {log_tail(info)}")
         try:
             with kombu.Connection(info.url, connect_timeout=2) as conn:
                 conn.connect()

@@ -21,12 +21,28 @@ from pathlib import Path
 PORT_NAME = "muranokit.agentlog"
 AGENT_LOG = "/var/log/murano-agent.log"
 
+STANDIN_MARKER = "muranokit test stand-in"   # in every stand-in tools/image_standins writes
+STANDINS_LINE = "muranokit-standins:"
+
 VENDOR_CONFIG = f"""#cloud-config
-# muranokit: stream murano-agent's log to the host (virtio port {PORT_NAME})
+# muranokit's local cloud (vendor data): the host name resolves, as Neutron's DNS would
+# make it; one host key type (generating RSA keys under emulation takes long); at every
+# boot, the stand-in binaries of a test image are named and murano-agent's log is streamed
+# to the host through the virtio port {PORT_NAME}.
+manage_etc_hosts: true
+ssh_genkeytypes: [ed25519]
 bootcmd:
+  - |
+    cat > /run/muranokit-agent-log <<'SCRIPT'
+    #!/bin/sh
+    standins=$(grep -ls '{STANDIN_MARKER}' /opt/bin/* /opt/cni/bin/* 2>/dev/null \\
+               | sed 's|.*/||' | tr '\\n' ' ')
+    touch {AGENT_LOG}
+    {{ echo "{STANDINS_LINE} $standins"; exec tail -n +1 -F {AGENT_LOG}; }} \\
+        > /dev/virtio-ports/{PORT_NAME}
+    SCRIPT
   - [systemd-run, --no-block, --unit=muranokit-agent-log, --property=DefaultDependencies=no,
-     --property=Restart=always, sh, -c,
-     'touch {AGENT_LOG}; exec tail -n +1 -F {AGENT_LOG} > /dev/virtio-ports/{PORT_NAME}']
+     --property=Restart=always, /bin/sh, /run/muranokit-agent-log]
 """
 
 _RECORD = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) \d+ ([A-Z]+) (\S+) \[[^\]]*\] ")
@@ -81,14 +97,14 @@ def _records(text: str) -> list[tuple[datetime, str]]:
 
 
 def plan_runs(text: str) -> dict[str, PlanRun]:
-    """Every plan the log shows, by plan id."""
+    """Every plan the log shows, by plan id (the log may be streamed twice: the last
+    account of a plan wins)."""
     runs: dict[str, PlanRun] = {}
     current: PlanRun | None = None
     for stamp, message in _records(text):
         plan = _PLAN.search(message) if message.startswith("Got an execution plan") else None
         if plan:
-            current = runs.setdefault(plan.group(1), PlanRun(plan.group(1)))
-            current.received = stamp
+            current = runs[plan.group(1)] = PlanRun(plan.group(1), stamp)
             continue
         if current is None:
             continue
@@ -102,6 +118,14 @@ def plan_runs(text: str) -> dict[str, PlanRun]:
             script = _script(current, match.group(1))
             setattr(script, match.group(2), match.group(3).strip("\n"))
     return runs
+
+
+def standins(text: str) -> list[str]:
+    """The stand-in binaries the VM's image holds (as its boot named them)."""
+    for line in reversed(text.splitlines()):
+        if line.startswith(STANDINS_LINE):
+            return sorted(set(line[len(STANDINS_LINE):].split()))
+    return []
 
 
 def _script(run: PlanRun, name: str) -> ScriptRun:

@@ -110,6 +110,7 @@ class LocalCloud:
         self.segments: dict[str, Segment] = {}
         self.vms: dict[str, VmRecord] = {}
         self.accel: str | None = None
+        self._broker_ready = False
         self.memory_mib = int(os.environ.get("MURANOKIT_VM_MEMORY", "1024"))
 
     # -- creation and state ----------------------------------------------------------------
@@ -173,15 +174,20 @@ class LocalCloud:
         registry.record(self.summary())
 
     # -- the broker --------------------------------------------------------------------------
-    def ensure_broker(self) -> broker.BrokerInfo:
-        """The broker, started on first use."""
-        if self.broker is None:
-            try:
-                self.broker = broker.start(self.folder / "broker", MARKER_PREFIX + self.id)
-            except broker.BrokerError as exc:
-                raise LocalCloudError(str(exc)) from None
-            finally:
-                self._save_registry()
+    def ensure_broker(self, wait: bool = True) -> broker.BrokerInfo:
+        """The broker, started on first use; ``wait`` until it accepts logins."""
+        try:
+            if self.broker is None:
+                try:
+                    self.broker = broker.start(self.folder / "broker", MARKER_PREFIX + self.id,
+                                               wait=False)
+                finally:
+                    self._save_registry()
+            if wait and not self._broker_ready:
+                broker.wait_ready(self.broker, broker.START_TIMEOUT)
+                self._broker_ready = True
+        except broker.BrokerError as exc:
+            raise LocalCloudError(str(exc)) from None
         return self.broker
 
     # -- networks ----------------------------------------------------------------------------
@@ -218,9 +224,9 @@ class LocalCloud:
         """Boot a VM for ``request`` (in the background; its agent connects when ready)."""
         if request.name in self.vms:
             self.stop_vm(request.name)
-        info = self.ensure_broker()
+        info = self.ensure_broker(wait=False)
         if self.accel is None:
-            self.accel = vm.accelerator()
+            self.accel = vm.accelerator(self.image)
         folder = self.folder / "vms" / request.name
         folder.mkdir(parents=True, exist_ok=True)
         os.chmod(folder, 0o700)
@@ -326,7 +332,11 @@ class LocalCloud:
         for secret in ("id_ed25519", "id_ed25519.pub"):
             (self.folder / secret).unlink(missing_ok=True)
         shutil.rmtree(self.folder / "vms", ignore_errors=True)
+        for log in self.folder.glob("switch-*.log"):
+            log.unlink()
         shutil.rmtree(self.runtime, ignore_errors=True)
         if self.temporary:
             shutil.rmtree(self.folder, ignore_errors=True)
+        elif self.folder.is_dir() and not any(self.folder.iterdir()):
+            self.folder.rmdir()
         registry.forget(self.id)

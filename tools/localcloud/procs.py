@@ -51,6 +51,12 @@ def find(marker: str) -> list[int]:
                   and carries(int(entry.name), marker))
 
 
+def describe(pid: int) -> str:
+    """A process's command line and environment as text (empty when it is gone)."""
+    raw = _read(pid, "cmdline") + b"\0" + _read(pid, "environ")
+    return raw.replace(b"\0", b" ").decode(errors="replace")
+
+
 def spawn(argv: Sequence[str], log: Path, env: dict[str, str] | None = None,
           cwd: Path | None = None) -> subprocess.Popen:
     """Start ``argv`` in its own session (Ctrl-C at the terminal does not reach it), output

@@ -23,6 +23,8 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,12 +110,7 @@ def _cpu_starts(model: str) -> bool:
 
 
 def kvm_cpu_model() -> str | None:
-    """The CPU model KVM accepts here, or None when KVM is unusable (or MURANOKIT_ACCEL=tcg).
-
-    /dev/kvm may exist and still fail (no permission, nested virtualisation refusing an MSR),
-    so a paused VM is started once per process to find out."""
-    if os.environ.get("MURANOKIT_ACCEL", "").lower() == "tcg":
-        return None
+    """The CPU model KVM accepts here, or None when /dev/kvm is unusable."""
     if "kvm" not in _probed:
         model = None
         if _kvm_device_answers():
@@ -122,9 +119,70 @@ def kvm_cpu_model() -> str | None:
     return _probed["kvm"]
 
 
-def accelerator() -> str:
-    """``kvm`` when usable, else ``tcg`` (with a bounded code cache)."""
-    return "kvm" if kvm_cpu_model() else "tcg"
+def _boots_under_kvm(image: Path, model: str, timeout: float) -> bool:
+    """True if the image's kernel reaches user space under KVM (a software KVM inside a VM
+    may accept the vCPU and still never run a Linux guest)."""
+    with tempfile.TemporaryDirectory(prefix="muranokit-kvm-") as folder:
+        log = Path(folder) / "console.log"
+        proc = subprocess.Popen(
+            [QEMU, "-accel", "kvm", "-cpu", model, "-m", "512", "-nodefaults", "-display",
+             "none", "-no-reboot", "-serial", f"file:{log}", "-snapshot",
+             "-drive", f"file={image},if=virtio,readonly=on"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and proc.poll() is None:
+                text = log.read_text(errors="replace") if log.exists() else ""
+                if "Run /init" in text or "systemd[1]" in text:
+                    return True
+                time.sleep(0.5)
+            return False
+        finally:
+            proc.kill()
+            proc.wait()
+
+
+def _cache_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "muranokit" / "accelerator.json"
+
+
+def accelerator(image: Path | None = None, probe_timeout: float = 40.0) -> str:
+    """``kvm`` when it runs this machine's guests, else ``tcg`` (bounded code cache).
+
+    ``MURANOKIT_ACCEL=tcg`` or ``kvm`` decides without probing. Otherwise the answer is
+    probed once per host kernel and qemu version (booting ``image`` under KVM) and cached.
+    """
+    forced = os.environ.get("MURANOKIT_ACCEL", "").lower()
+    if forced in ("tcg", "kvm"):
+        return forced
+    model = kvm_cpu_model()
+    if model is None:
+        return "tcg"
+    key = f"{os.uname().release} {_qemu_version()} {model}"
+    cache = _cache_file()
+    try:
+        known = json.loads(cache.read_text())
+    except (OSError, ValueError):
+        known = {}
+    if key not in known:
+        if image is None:
+            return "tcg"
+        known[key] = "kvm" if _boots_under_kvm(image, model, probe_timeout) else "tcg"
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(json.dumps(known, indent=1))
+        except OSError:
+            pass
+    return known[key]
+
+
+def _qemu_version() -> str:
+    try:
+        out = subprocess.run([QEMU, "--version"], capture_output=True, text=True).stdout
+    except OSError:
+        return "?"
+    return out.splitlines()[0] if out else "?"
 
 
 def mac_for(*parts: str) -> str:
