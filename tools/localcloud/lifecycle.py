@@ -111,6 +111,7 @@ class LocalCloud:
         self.vms: dict[str, VmRecord] = {}
         self.accel: str | None = None
         self._broker_ready = False
+        self._prepared = False
         self.memory_mib = int(os.environ.get("MURANOKIT_VM_MEMORY", "1024"))
 
     # -- creation and state ----------------------------------------------------------------
@@ -128,21 +129,27 @@ class LocalCloud:
         cloud_id = secrets.token_hex(5)
         temporary = folder is None
         if folder is None:
-            folder = Path(tempfile.mkdtemp(prefix=f"muranokit-cloud-{cloud_id}-"))
-        folder.mkdir(parents=True, exist_ok=True)
-        os.chmod(folder, 0o700)
-        runtime = runtime_root() / cloud_id
-        runtime.mkdir(parents=True, exist_ok=True)
-        os.chmod(runtime.parent, 0o700)
-        os.chmod(runtime, 0o700)
-        cloud = cls(cloud_id, folder.resolve(), runtime, image.resolve(), temporary, state_dir)
+            folder = Path(tempfile.gettempdir()) / f"muranokit-cloud-{cloud_id}"
+        cloud = cls(cloud_id, folder.resolve(), runtime_root() / cloud_id, image.resolve(),
+                    temporary, state_dir)
         if amqp_url:
             try:
                 cloud.broker = broker.parse_url(amqp_url)
             except broker.BrokerError as exc:
                 raise LocalCloudError(str(exc)) from None
-        registry.record(cloud.summary())
         return cloud
+
+    def _prepare(self) -> None:
+        """Folders (private) and the registry entry, before the first thing starts."""
+        if self._prepared:
+            return
+        if self.temporary:
+            self.folder = Path(tempfile.mkdtemp(prefix=f"muranokit-cloud-{self.id}-"))
+        for folder in (self.folder, self.runtime.parent, self.runtime):
+            folder.mkdir(parents=True, exist_ok=True)
+            os.chmod(folder, 0o700)
+        self._prepared = True
+        self._save_registry()
 
     @classmethod
     def from_state(cls, data: dict[str, Any]) -> LocalCloud:
@@ -155,6 +162,7 @@ class LocalCloud:
         cloud.vms = {k: VmRecord(**v) for k, v in (data.get("vms") or {}).items()}
         cloud.accel = data.get("accel")
         cloud.memory_mib = int(data.get("memory_mib") or cloud.memory_mib)
+        cloud._prepared = True
         return cloud
 
     def to_state(self) -> dict[str, Any]:
@@ -171,13 +179,15 @@ class LocalCloud:
         return self.to_state()
 
     def _save_registry(self) -> None:
-        registry.record(self.summary())
+        if self._prepared:
+            registry.record(self.summary())
 
     # -- the broker --------------------------------------------------------------------------
     def ensure_broker(self, wait: bool = True) -> broker.BrokerInfo:
         """The broker, started on first use; ``wait`` until it accepts logins."""
         try:
             if self.broker is None:
+                self._prepare()
                 try:
                     self.broker = broker.start(self.folder / "broker", MARKER_PREFIX + self.id,
                                                wait=False)
@@ -196,6 +206,7 @@ class LocalCloud:
         segment = self.segments.get(key)
         if segment is not None and network.segment_running(segment):
             return segment
+        self._prepare()
         path = self.runtime / f"net{len(self.segments)}.sock"
         try:
             segment = network.start_segment(key, name, path,
@@ -210,6 +221,7 @@ class LocalCloud:
     def public_key(self) -> str:
         """The environment's SSH public key (the key pair is made on first use, 0600)."""
         private = self.folder / "id_ed25519"
+        self._prepare()
         if not private.exists():
             proc = subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
                                    f"muranokit-{self.id}", "-f", str(private)],
@@ -224,6 +236,7 @@ class LocalCloud:
         """Boot a VM for ``request`` (in the background; its agent connects when ready)."""
         if request.name in self.vms:
             self.stop_vm(request.name)
+        self._prepare()
         info = self.ensure_broker(wait=False)
         if self.accel is None:
             self.accel = vm.accelerator(self.image)
