@@ -15,7 +15,6 @@ Budget (TCG, 2 cores): first plan <= 240 s after the command starts, <= 1.2 GiB 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -69,8 +68,10 @@ def main() -> int:
     booted: dict[str, float] = {}
     first_plan = None
     peak: dict[str, float] = {}
+    accel = None
     while proc.poll() is None:
         record = cloud_record(state)
+        accel = record.get("accel") or accel
         for name, vm in (record.get("vms") or {}).items():
             folder = Path(vm["folder"])
             peak[name] = max(peak.get(name, 0.0), resident_mib(vm["pid"]))
@@ -85,8 +86,6 @@ def main() -> int:
         time.sleep(0.5)
     ready = time.monotonic() - started
     err = proc.stderr.read() if proc.stderr else ""
-    accel = (cloud_record(state) or {}).get("accel") or json.loads(
-        (state / "state.json").read_text())["body"]["cloud"].get("localcloud", {}).get("accel")
     print(f"accelerator: {accel}; load average now {os.getloadavg()[0]:.1f}")
     print("command start -> VMs booted (login prompt): " + ", ".join(
         f"{name} {t:.0f} s" for name, t in sorted(booted.items(), key=lambda kv: kv[1])))
