@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 HELP = ("dry-run a deployment: run the Environment's deploy on a Murano object model (or a "
-        "package's ui.yaml filled with --set values) against a simulated cloud")
+        "package's ui.yaml filled with --set values) against a simulated cloud, or for real "
+        "on local qemu VMs (--cloud qemu)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
