@@ -36,6 +36,30 @@ class Run:
     seconds: float
 
 
+class Background:
+    """A ``muranokit`` command running while the tests do other work (output in files)."""
+
+    def __init__(self, folder: Path, *args: str | os.PathLike) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.out_path, self.err_path = folder / "stdout.txt", folder / "stderr.txt"
+        self.started = time.monotonic()
+        with open(self.out_path, "w") as out, open(self.err_path, "w") as err:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "muranokit.tools.cli", *map(str, args)], cwd=REPO,
+                stdout=out, stderr=err, stdin=subprocess.DEVNULL, text=True)
+
+    def wait(self, timeout: float = 3600) -> Run:
+        code = self.proc.wait(timeout=timeout)
+        return Run(code, self.out_path.read_text(), self.err_path.read_text(),
+                   time.monotonic() - self.started)
+
+    def stop(self) -> None:
+        """Interrupt it (as SIGTERM would; its cloud is torn down) if it still runs."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=300)
+
+
 def muranokit(*args: str | os.PathLike, env: dict[str, str] | None = None,
               timeout: float = 3600) -> Run:
     """Run ``muranokit ARGS`` from the repository (its packages/ are the default ones)."""

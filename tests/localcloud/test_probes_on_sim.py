@@ -37,13 +37,21 @@ def cluster_rules(members: list[str]) -> dict:
 
 def test_cluster_probe_accepts_a_full_etcd_cluster(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(REPO)
+    state = tmp_path / "state"
     code, report = run(tmp_path, cluster_rules([member(i, n) for i, n in enumerate(NODES)]),
                        str(HERE / "kubernetes-model.json"), "-p",
-                       str(HERE / "packages" / "ClusterProbe"))
+                       str(HERE / "packages" / "ClusterProbe"), "--state", str(state))
     assert code == 0, report[-3000:]
     assert ("etcd has 3 started members - murano-kube-1, murano-kube-2, murano-gateway-1"
             in report)
     assert "murano-gateway-1 says hello from a container on murano-gateway-1" in report
+    rules = tmp_path / "rules.yaml"
+    again = tmp_path / "again.txt"
+    assert main(["action", "--state", str(state), "6a1f0d3c2b4e4f5a9c8d7e6f5a4b3c24", "check",
+                 "--agent-rules", str(rules), "-o", str(again)]) == 0
+    text = again.read_text()
+    assert "etcd has 3 started members" in text
+    assert "says hello" not in text            # every node already ran its container
 
 
 def test_cluster_probe_refuses_a_member_that_did_not_start(tmp_path: Path,

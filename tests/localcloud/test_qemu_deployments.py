@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from conftest import (
     ENABLED,
     HERE,
     NEEDS,
+    Background,
     assert_nothing_left,
     cloud_of,
     mem_available_mib,
@@ -60,7 +62,23 @@ def check_plans_ran(found: list[dict], vms: set[str]) -> None:
             assert all(s["exitCode"] == 0 for s in run["scripts"]), plan["name"]
 
 
-def test_probe_package_on_two_vms_then_a_failing_step(image: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def kubernetes(image: Path, tmp_path_factory) -> Iterator[tuple[Background, Path, float]]:
+    """The Kubernetes deployment, started first and left running in the background while the
+    probe test runs (5 VMs at once: what one waits for, the other computes meanwhile)."""
+    folder = tmp_path_factory.mktemp("k8s")
+    state = folder / "k8s-state"
+    memory = mem_available_mib()
+    deploy = Background(folder, "deploy", HERE / "kubernetes-model.json", "-p", CLUSTER_PROBE,
+                        "--cloud", "qemu", "--image", image, "--state", state)
+    try:
+        yield deploy, state, memory
+    finally:
+        deploy.stop()
+
+
+def test_probe_package_on_two_vms_then_a_failing_step(image: Path, tmp_path: Path,
+                                                       kubernetes) -> None:
     state = tmp_path / "probe-state"
     report = tmp_path / "probe.jsonl"
     deployed = muranokit("deploy", HERE / "probe-model.json", "-p", PROBE, "--cloud", "qemu",
@@ -100,12 +118,10 @@ def resident_mib(cloud: dict) -> dict[str, float]:
     return {name: vm.resident_mib(record["pid"]) for name, record in cloud["vms"].items()}
 
 
-def test_kubernetes_cluster_scales_and_is_deleted(image: Path, tmp_path: Path) -> None:
-    state = tmp_path / "k8s-state"
-    before = mem_available_mib()
-    deployed = muranokit("deploy", HERE / "kubernetes-model.json", "-p", CLUSTER_PROBE,
-                         "--cloud", "qemu", "--image", image, "--state", state)
-    print(f"\nKubernetes cluster on 3 VMs: {deployed.seconds:.0f} s")
+def test_kubernetes_cluster_scales_and_is_deleted(kubernetes) -> None:
+    deploy, state, before = kubernetes
+    deployed = deploy.wait()
+    print(f"\nKubernetes cluster on 3 VMs: {deployed.seconds:.0f} s (started with the probe)")
     assert deployed.code == 0, deployed.out[-4000:] + deployed.err[-3000:]
     out = deployed.out
     assert "etcd has 3 started members - murano-kube-1, murano-kube-2, murano-gateway-1" in out

@@ -112,7 +112,7 @@ class LocalCloud:
         self.accel: str | None = None
         self._broker_ready = False
         self._prepared = False
-        self.memory_mib = int(os.environ.get("MURANOKIT_VM_MEMORY", "1024"))
+        self.memory_mib = int(os.environ.get("MURANOKIT_VM_MEMORY", vm.DEFAULT_MEMORY_MIB))
 
     # -- creation and state ----------------------------------------------------------------
     @classmethod
