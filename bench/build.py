@@ -212,7 +212,7 @@ def breakdown(folders: list[Path], out: Path, runs: int) -> dict[str, float]:
 
 def choose_suite(packages: str, tmp_path: Path, env: dict[str, str]) -> tuple[list[Path], str]:
     """The package folders to use and a line saying which they are."""
-    from muranokit.tools.package import find_package_dirs
+    from muranokit.engine.files import find_package_dirs
 
     folders = [Path(p) for p in find_package_dirs(packages)] if os.path.isdir(packages) else []
     if len(folders) >= SUITE_SIZE:

@@ -10,6 +10,7 @@ to the value. A violation raises ``ContractViolationException`` naming the value
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,15 +19,26 @@ from yaql.language import expressions as yexpr
 from .exceptions import EngineFault, MuranoPlError, StackFrame
 from .expressions.data import compile_value, source_for
 from .expressions.expression import NO_VALUE, Expression
+from .files.located_yaml import position
 from .model.classes import PropertySpec
 from .model.object_models import normalize
 from .model.objects import OBJECT_TYPES
 from .syntax.expressions import ExpressionParser
-from .yaml_source import position
 
 
 def violation(path: str, detail: str) -> EngineFault:
     return EngineFault("ContractViolationException", f"{path}: {detail}" if path else detail)
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _shown(value: Any, env: ContractEnv, path: str) -> str:
+    """``value`` as a violation message shows it: ``***`` when the path names a secret (a
+    property or argument of a secret name, a form's password field), else its repr with the
+    secrets the run's masker knows masked."""
+    masker = getattr(env.runtime, "masker", None)
+    return masker.shown(value, *_NAME.findall(path)) if masker is not None else repr(value)
 
 
 class ContractEnv:
@@ -64,7 +76,7 @@ class LiteralContract(Contract):
 
     def transform(self, value, env, path):
         if value != self.literal:
-            raise violation(path, f"value {value!r} is not {self.literal!r}")
+            raise violation(path, f"value {_shown(value, env, path)} is not {self.literal!r}")
         return value
 
 
@@ -99,7 +111,7 @@ class DictContract(Contract):
         if value is None or value is NO_VALUE:
             value = {}
         if not isinstance(value, dict):
-            raise violation(path, f"value {value!r} is not a dictionary")
+            raise violation(path, f"value {_shown(value, env, path)} is not a dictionary")
         if not self.fixed and not self.generic:
             return value
         result = {}
@@ -149,7 +161,7 @@ def _step_string(value, env, path):
         return str(value)
     if isinstance(value, OBJECT_TYPES):
         return value.real.id
-    raise violation(path, f"value {value!r} is not a string")
+    raise violation(path, f"value {_shown(value, env, path)} is not a string")
 
 
 def _step_int(value, env, path):
@@ -160,7 +172,7 @@ def _step_int(value, env, path):
             return int(value)
     except ValueError:
         pass
-    raise violation(path, f"value {value!r} is not an integer")
+    raise violation(path, f"value {_shown(value, env, path)} is not an integer")
 
 
 def _step_bool(value, env, path):
@@ -170,7 +182,7 @@ def _step_bool(value, env, path):
         return value.strip().lower() not in ("false", "no", "off", "0", "")
     if isinstance(value, (int, float)):
         return bool(value)
-    raise violation(path, f"value {value!r} is not a boolean")
+    raise violation(path, f"value {_shown(value, env, path)} is not a boolean")
 
 
 def _step_not_null(value, env, path):
@@ -245,9 +257,11 @@ def _make_class_step(type_arg: _TypeArg, default_arg: _TypeArg | None):
             obj = env.runtime.object_by_id(value, env)
             if obj is None:
                 raise EngineFault("NoObjectFoundError",
-                                  f'{path}: Object "{value}" is not found in object store')
+                                  f'{path}: Object "{value}" is not found in object store',
+                                  {"class": cls.name})
         else:
-            raise violation(path, f"value {value!r} is not an object of class {cls.name}")
+            raise violation(path, f"value {_shown(value, env, path)} is not an object of "
+                                  f"class {cls.name}")
         if not cls.is_compatible(obj.cls):
             raise violation(path, f"object of class {obj.cls.name} is not compatible with "
                                   f"{cls.name}")
@@ -263,7 +277,7 @@ def _make_template_step(type_arg: _TypeArg, exclude: Any):
         if value is None:
             return None
         if not isinstance(value, dict):
-            raise violation(path, f"value {value!r} is not an object template")
+            raise violation(path, f"value {_shown(value, env, path)} is not an object template")
         cls = type_arg.get(env)
         scope = env.frame.cls if env.frame is not None and env.frame.cls is not None \
             else type_arg.decl_cls
@@ -295,7 +309,8 @@ def _make_check_step(pred: Any, message: Any, fl: ExpressionParser):
         ok = pred(NO_VALUE, ctx, fl.engine)
         if not ok:
             text = message(NO_VALUE, ctx, fl.engine) if message is not None else None
-            raise violation(path, text or f"value {value!r} does not satisfy the check")
+            raise violation(path, text or f"value {_shown(value, env, path)} does not "
+                                          "satisfy the check")
         return value
     return step
 

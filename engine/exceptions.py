@@ -33,7 +33,7 @@ class StackFrame:
         return f"{self.file}:{self.line}"
 
     def as_dict(self) -> dict:
-        """The frame as a plain dict (used by MuranoPL ``$e.stackTrace``)."""
+        """The frame as a plain dict (reports write the stack of an error with it)."""
         return {"file": self.file, "line": self.line, "column": self.column,
                 "method": self.method, "type": self.type}
 

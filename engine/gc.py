@@ -67,6 +67,8 @@ def reachable(runtime: Any, frame: Any) -> set[int]:
         seen.add(id(obj))
         found: list[MuranoObject] = []
         _objects_in(list(obj.props.values()), found)
+        if obj.private:
+            _objects_in(list(obj.private.values()), found)
         if obj.owner is not None:
             found.append(obj.owner)
         pending.extend(found)

@@ -11,6 +11,7 @@ API: Python callers use the Runtime.
 
 from __future__ import annotations
 
+import linecache
 import random
 import sys
 import uuid
@@ -27,17 +28,30 @@ from .executor.calls import call_method
 from .executor.frames import Frame
 from .executor.lifecycle import initialize_properties, run_destroy, run_init
 from .executor.properties import read_property, set_static_value, write_property
+from .files.package import Package
 from .functions.extensions import class_scope
 from .functions.library import package_context, root_context
 from .limits import Limits
 from .model.classes import MuranoClass, TypeRef
 from .model.object_models import normalize
 from .model.objects import OBJECT_TYPES, MuranoObject, from_python, to_python
-from .model.package import Package
 from .model_io import ModelLoad, dependency_order
 from .registry import ClassRegistry
 from .scheduler import Scheduler
 from .syntax.expressions import ExpressionParser, is_legacy
+
+
+def stack_frame_dict(frame: StackFrame) -> dict:
+    """A frame as io.murano.StackTrace keeps it: instruction (the statement's source
+    line), location ({file, line, column}, null for a Python function), method, class."""
+    location = None
+    instruction = None
+    if frame.file and frame.line:
+        location = {"file": frame.file, "line": frame.line, "column": frame.column}
+        text = linecache.getline(frame.file, frame.line).strip()
+        instruction = text[2:].strip() if text.startswith("- ") else text or None
+    return {"instruction": instruction, "location": location, "methodName": frame.method,
+            "typeName": frame.type}
 
 
 class Interpreter:
@@ -46,7 +60,8 @@ class Interpreter:
     def __init__(self, packages: list[Package], library: Any, *,
                  functions: dict[str, Callable] | None = None,
                  class_configs: dict[str, dict] | None = None,
-                 limits: Limits | None = None, seed: int = 0) -> None:
+                 limits: Limits | None = None, seed: int = 0,
+                 masker: events.Masker | None = None) -> None:
         if sys.getrecursionlimit() < 20000:
             sys.setrecursionlimit(20000)
         self.limits = limits or Limits()
@@ -54,6 +69,7 @@ class Interpreter:
         self.class_configs = dict(class_configs or {})
         self.registry = ClassRegistry(packages, library)
         self.events: list[dict] = []
+        self.masker = masker or events.Masker()       # how error messages show values
         self.services: dict[str, Any] = {}           # "cloud": the cloud backend
         self.objects: dict[str, MuranoObject] = {}
         self.attributes: dict[tuple, Any] = {}
@@ -63,7 +79,8 @@ class Interpreter:
         self.api_roots: list[MuranoObject] = []      # objects made by Runtime.new
         self.subscriptions: dict[str, list] = {}     # GC.subscribeDestruction
         self.doomed: set[int] = set()                # id() of objects being collected
-        self.meta_objects: dict[int, tuple] = {}     # id(class) -> (class, typeinfo().meta)
+        self.meta_objects: dict[tuple, tuple] = {}   # (kind, id(x)) -> (x, meta objects)
+        self.lock_rules: dict[int, tuple] = {}       # id(method) -> Synchronize rule
         self._contexts: dict[tuple, Any] = {}
         self._class_contexts: dict[MuranoClass, Any] = {}
         self._random = random.Random(seed)
@@ -205,9 +222,17 @@ class Interpreter:
         obj = MuranoObject(cls, self.new_id(), None, self)
         obj.props.update(
             name=name or error.names[0], names=list(error.names), message=error.message,
-            extra=error.extra, stackTrace=[f.as_dict() for f in error.stack],
+            extra=error.extra, stackTrace=self.stack_trace_object(error.stack),
+            nativeException=error,
             cause=self.exception_object(error.cause) if error.cause is not None else None)
         obj.natives["#error"] = error
+        obj.initialized = True
+        return obj
+
+    def stack_trace_object(self, stack: list[StackFrame]) -> MuranoObject:
+        """An io.murano.StackTrace of ``stack``: one frame per call, outermost first."""
+        obj = MuranoObject(self.get_class("io.murano.StackTrace"), self.new_id(), None, self)
+        obj.props["frames"] = [stack_frame_dict(frame) for frame in stack]
         obj.initialized = True
         return obj
 
@@ -269,13 +294,16 @@ class Interpreter:
 
     def create_object(self, cls: MuranoClass, owner: MuranoObject | None, props: dict,
                       frame: Frame | None, name: str | None = None,
-                      object_id: str | None = None, loading: Any = None) -> MuranoObject:
-        """new(): make, fill properties (contracts), native parts, ``.init``."""
+                      object_id: str | None = None, loading: Any = None,
+                      store: bool = True) -> MuranoObject:
+        """new(): make, fill properties (contracts), native parts, ``.init``. An object
+        made with ``store=False`` (a meta object) is not one of the run's objects."""
         oid = object_id or self.new_id()
         if oid in self.objects:
             raise EngineFault("DuplicateObjectId", f"object id {oid!r} already exists")
         obj = MuranoObject(cls, oid, owner, self, name)
-        self.objects[oid] = obj
+        if store:
+            self.objects[oid] = obj
         initialize_properties(self, obj, props, loading)
         run_init(self, obj, frame, props)
         return obj
@@ -296,7 +324,12 @@ class Interpreter:
 
     def object_from_model(self, value: dict, env: ContractEnv, default_cls: MuranoClass,
                           path: str) -> MuranoObject:
-        """A dict met by a ``class()`` contract: a known object by id, or a new owned one."""
+        """A dict met by a ``class()`` contract: a known object by id, or a new owned one
+        (either spelling of an object model; the short one's class name is resolved in the
+        checking class's namespaces)."""
+        if "?" not in value:
+            value = normalize(value, env.frame.cls if env.frame is not None else None, self,
+                              deep=False)
         head = value.get("?") if isinstance(value.get("?"), dict) else None
         oid = str(head["id"]) if head and "id" in head else None
         loading: ModelLoad | None = env.loading

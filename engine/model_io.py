@@ -15,6 +15,7 @@ from typing import Any
 from . import events
 from .exceptions import EngineFault, MuranoPlError
 from .executor.lifecycle import initialize_properties, run_init
+from .files.versions import satisfies
 from .model.objects import OBJECT_TYPES, MuranoObject
 from .syntax.schema import HIDDEN_USAGES
 
@@ -42,6 +43,35 @@ def type_name_of(head: dict) -> str:
     return name.split("/", 1)[0]
 
 
+def type_parts(head: dict) -> tuple[str, str | None, str | None]:
+    """(class name, version spec, package) of a header: ``type`` written
+    ``name/version@package`` (each part after the name optional), or ``classVersion``
+    and ``package`` keys beside a bare name."""
+    text = str(head["type"])
+    text, _, package = text.partition("@")
+    name, _, version = text.partition("/")
+    version = version or head.get("classVersion")
+    package = package or head.get("package")
+    return name, None if version is None else str(version), \
+        None if package is None else str(package)
+
+
+def check_class_version(cls: Any, version: str | None, package: str | None) -> str | None:
+    """Why ``cls`` is not the class a header asks for (None: it is): another package, or a
+    version outside the header's spec (a version means exactly it, as in Murano)."""
+    owner = cls.package
+    if package and owner.name != package:
+        return f"class {cls.name} comes from package {owner.name}, not {package}"
+    if version:
+        fits = satisfies(owner.version, version)
+        if fits is None:
+            return f"version {version!r} is not a version spec"
+        if not fits:
+            return (f"no loaded package has version {version} of {cls.name} (package "
+                    f"{owner.name} is version {owner.version})")
+    return None
+
+
 class ModelLoad:
     """State of one load: object dicts by id, created objects by id."""
 
@@ -49,8 +79,15 @@ class ModelLoad:
         self.entries: dict[str, tuple[dict, str | None, str]] = {}  # id -> (dict, owner, path)
         self.objects: dict[str, MuranoObject] = {}
 
-    def collect(self, value: Any, owner_id: str | None, path: str) -> None:
+    def collect(self, value: Any, owner_id: str | None, path: str,
+                strict: bool = False) -> None:
+        """Record the objects in ``value``; ``strict``: a ``"?"`` that is not an object
+        header is an error (an object model), not data (``new()`` of a MuranoPL dict)."""
         head = _header(value)
+        if head is None and strict and isinstance(value, dict) and "?" in value and not (
+                isinstance(value["?"], dict) and isinstance(value["?"].get("type"), str)):
+            raise ModelError(f'"?" must be an object header {{"type": ..., "id": ...}}, '
+                             f"not {_short(value['?'])}", f"{path}.?")
         if head is not None:
             oid = str(head["id"])
             if oid in self.entries:
@@ -61,14 +98,20 @@ class ModelLoad:
         if isinstance(value, dict):
             for key, item in value.items():
                 if key != "?":
-                    self.collect(item, owner_id, f"{path}.{key}")
+                    self.collect(item, owner_id, f"{path}.{key}", strict)
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                self.collect(item, owner_id, f"{path}[{i}]")
+                self.collect(item, owner_id, f"{path}[{i}]", strict)
 
 
-def references(obj: MuranoObject) -> list[MuranoObject]:
-    """Objects a given object's properties point at (owned or not), in property order."""
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def references(obj: MuranoObject, private: bool = True) -> list[MuranoObject]:
+    """Objects a given object's properties (declared, then - with ``private`` - its
+    classes' undeclared ones) point at (owned or not), in property order."""
     found: list[MuranoObject] = []
 
     def walk(value: Any) -> None:
@@ -81,6 +124,8 @@ def references(obj: MuranoObject) -> list[MuranoObject]:
             for v in value:
                 walk(v)
     for value in obj.props.values():
+        walk(value)
+    for value in (obj.private or {}).values() if private else ():
         walk(value)
     return found
 
@@ -118,7 +163,7 @@ def load(runtime: Any, model: Any) -> MuranoObject | None:
     if root_dict is not None:
         if _header(root_dict) is None:
             raise ModelError('the root object has no "?": {type, id} header', "Objects")
-        loading.collect(root_dict, None, "Objects")
+        loading.collect(root_dict, None, "Objects", strict=True)
     _restore_attributes(runtime, attributes)
     created = _create(runtime, loading, set(runtime.objects))
     root = loading.objects.get(str(root_dict["?"]["id"])) if root_dict is not None else None
@@ -146,6 +191,7 @@ def load_new(runtime: Any, model: dict, owner: MuranoObject | None, frame: Any,
     for mid, (data, _owner_id, _path) in loading.entries.items():
         cls = runtime.resolve_class(type_name_of(data["?"]), None)
         obj = MuranoObject(cls, runtime.new_id(), None, runtime, data["?"].get("name"))
+        obj.metadata = data["?"].get("metadata")
         loading.objects[mid] = obj
         created.append(obj)
     for mid, (_data, owner_id, _path) in loading.entries.items():
@@ -184,11 +230,20 @@ def _create(runtime: Any, loading: ModelLoad, existing: set) -> list[MuranoObjec
         if oid in existing:
             raise ModelError(f"object id {oid!r} already exists", path, "DuplicateObjectId")
         head = data["?"]
+        name, version, package = type_parts(head)
         try:
-            cls = runtime.resolve_class(type_name_of(head), None)
-        except (MuranoPlError, EngineFault) as exc:
+            cls = runtime.resolve_class(name, None)
+        except MuranoPlError as exc:
+            if exc.file is None:
+                raise ModelError(exc.message, path + ".?.type", exc.type_name) from None
+            raise  # the class's own file is at fault: say where in it
+        except EngineFault as exc:
             raise ModelError(exc.message, path + ".?.type", exc.type_name) from None
+        wrong = check_class_version(cls, version, package)
+        if wrong:
+            raise ModelError(wrong, path + ".?.type", "NoClassFound")
         obj = MuranoObject(cls, oid, None, runtime, head.get("name"))
+        obj.metadata = head.get("metadata")
         loading.objects[oid] = obj
         created.append(obj)
     for oid, (_data, owner_id, _path) in loading.entries.items():
@@ -242,7 +297,7 @@ def _values(data: dict) -> dict:
 
 def _collect_garbage(runtime: Any, live: ModelLoad, previous: Any) -> None:
     old = ModelLoad()
-    old.collect(previous, None, "ObjectsCopy")
+    old.collect(previous, None, "ObjectsCopy", strict=True)
     orphan_ids = [oid for oid in old.entries if oid not in live.entries]
     if not orphan_ids:
         return
@@ -289,7 +344,7 @@ def serialize(runtime: Any, root: MuranoObject | None) -> dict:
     def holds(owner: MuranoObject, target: MuranoObject) -> bool:
         ids = held.get(id(owner))
         if ids is None:
-            ids = held[id(owner)] = {id(o) for o in references(owner)}
+            ids = held[id(owner)] = {id(o) for o in references(owner, private=False)}
         return id(target) in ids
 
     def value_of(value: Any, holder: MuranoObject) -> Any:
@@ -316,6 +371,8 @@ def serialize(runtime: Any, root: MuranoObject | None) -> dict:
             head["name"] = obj.name
         head["classVersion"] = obj.cls.package.version
         head["package"] = obj.cls.package.name
+        if obj.metadata is not None:
+            head["metadata"] = obj.metadata
         subscribers = [{"subscriber": sub.id, "handler": handler}
                        for sub, handler in runtime.subscriptions.get(obj.id, ())
                        if not sub.destroyed]

@@ -11,12 +11,14 @@ from typing import Any
 
 from .bridge import attach_natives
 from .exceptions import EngineFault, MuranoPlError, StackFrame
+from .files.located_yaml import position
+from .files.package import Package
 from .functions.extensions import import_error
+from .loader import class_document
 from .model.build import build_class
 from .model.classes import MuranoClass, TypeRef
-from .model.package import Package
+from .model.meta import attach_meta
 from .native import NATIVE_CLASSES
-from .yaml_source import position
 
 
 class ClassRegistry:
@@ -59,14 +61,28 @@ class ClassRegistry:
                                 stack=[StackFrame(file, getattr(doc, "line", 1), 1, None, name)])
         self._building.append(name)
         try:
-            doc, file = pkg.documents[name]
+            doc, file = class_document(pkg, name)
             cls = build_class(doc, pkg, file, self._parent_lookup(file, doc), name=name)
             self._check_imports(cls)
             attach_natives(cls)
         finally:
             self._building.pop()
         self._classes[name] = cls
+        try:
+            attach_meta(cls, self.meta_lookup(cls))
+        except MuranoPlError:
+            del self._classes[name]
+            raise
         return cls
+
+    def meta_lookup(self, cls: MuranoClass):
+        """How ``cls``'s Meta sections name classes: its namespaces, then this registry."""
+        def lookup(name: str) -> MuranoClass:
+            try:
+                return self.get_class(cls.resolve_name(name))
+            except KeyError as exc:
+                raise EngineFault("NoClassFound", str(exc.args[0])) from None
+        return lookup
 
     def _parent_lookup(self, file: str, doc: Any):
         def lookup(parent: str, child: MuranoClass) -> MuranoClass:

@@ -13,40 +13,45 @@ Everything else (the interpreter, the executor, the class model's internals) may
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
 from . import corelib
+from .events import Masker
 from .exceptions import ActionError
+from .files.package import Package
 from .interpreter import Interpreter
 from .limits import Limits
 from .loader import open_package
 from .model.classes import MuranoClass
-from .model.package import Package
 
 
 class Runtime:
     """Runs MuranoPL from package folders, zips and manifest-less class folders."""
 
-    def __init__(self, paths: list[str] | tuple = (), functions: dict[str, Callable] | None = None,
+    def __init__(self, paths: list[str | Package] | tuple = (),
+                 functions: dict[str, Callable] | None = None,
                  default_format: str | None = None,
                  class_configs: dict[str, dict] | None = None, *,
                  limits: Limits | dict | None = None, seed: int = 0,
-                 eager: bool = False, cloud: Any = None) -> None:
-        """``paths``: packages to load (a class found in several: the first wins);
+                 eager: bool = False, cloud: Any = None, masker: Masker | None = None) -> None:
+        """``paths``: packages to load, as paths or :class:`~.files.package.Package` objects
+        (a class found in several: the first wins);
         ``functions``: Python functions MuranoPL can call by name; ``default_format``: the
         Format of manifest-less folders (``"1.0"`` runs legacy yaql); ``class_configs``:
         values of ``Usage: Config`` properties by class; ``limits``: call depth and loop
         guards; ``seed``: of object ids and ``randomName()``; ``eager``: read every class
         file now (a broken file fails here, not when its class is first needed); ``cloud``:
         the :class:`~muranokit.engine.corelib.cloud.backend.CloudBackend` the core library
-        talks to (a simulated cloud by default). MuranoPlError when a package is unusable."""
+        talks to (a simulated cloud by default); ``masker``: the run's secret masker (error
+        messages never show a value given under a secret name, nor a secret it knows).
+        MuranoPlError when a package is unusable."""
         if isinstance(limits, dict):
             limits = Limits(**limits)
-        packages = [open_package(os.fspath(p), default_format, eager) for p in paths]
+        packages = [open_package(p, default_format, eager) for p in paths]
         self._interpreter = Interpreter(packages, corelib.shared(), functions=functions,
-                                        class_configs=class_configs, limits=limits, seed=seed)
+                                        class_configs=class_configs, limits=limits, seed=seed,
+                                        masker=masker or getattr(cloud, "masker", None))
         if cloud is not None:
             cloud.connect(self._interpreter.emit)
             self._interpreter.services["cloud"] = cloud
@@ -54,8 +59,9 @@ class Runtime:
     # --- what it holds --------------------------------------------------------------------
     @property
     def packages(self) -> list[Package]:
-        """The loaded packages, in the order given (``name``, ``version``, ``format``,
-        ``source``, ``meta`` (the manifest), ``documents`` (class name -> document))."""
+        """The loaded packages, in the order given (:class:`~.files.package.Package`:
+        ``name``, ``version``, ``format``, ``location``, ``manifest``, members and
+        Resources, ``documents`` (class name -> document))."""
         return self._interpreter.packages
 
     @property

@@ -32,7 +32,7 @@ class Scheduler:
 
     def __init__(self) -> None:
         self._tasks: dict[Any, _Task] = {}    # greenlet -> task (only branch greenlets)
-        self._locks: dict[Any, Any] = {}      # (method, object) -> greenlet holding it
+        self._locks: dict[Any, list] = {}     # lock key -> [(argument values, holder)]
         self.switches = 0
 
     @property
@@ -40,32 +40,45 @@ class Scheduler:
         """True while branches of some Parallel/pselect are running."""
         return bool(self._tasks)
 
-    def acquire(self, key: Any, patience: int, what: str) -> Any:
-        """Take the method lock ``key`` for the current branch (re-entrant for the branch
-        and the branches it started), waiting at cooperative points while another holds
-        it; returns a token for :meth:`release` (None when nothing was taken)."""
+    def acquire(self, key: Any, values: dict, patience: int, what: str) -> Any:
+        """Take the method lock ``key`` for the current branch, as upstream's executor does:
+        a lock is held per distinct ``values`` (the Synchronize onArgs argument values), so
+        a call waits only for one holding equal values. Re-entrant for the branch and the
+        branches it started; waits at cooperative points; returns a token for
+        :meth:`release` (None when nothing was taken)."""
         current = greenlet.getcurrent()
         if current not in self._tasks:
             return None
         waited = 0
         while True:
-            holder = self._locks.get(key)
+            held = self._locks.setdefault(key, [])
+            holder = next((entry for entry in held if entry[0] == values), None)
             if holder is None:
-                self._locks[key] = current
-                return key
+                entry = (values, current)
+                held.append(entry)
+                return key, entry
             node = current
             while node is not None:
-                if node is holder:
+                if node is holder[1]:
                     return None          # held by this branch or one that started it
                 node = node.parent
             waited += 1
             if waited > patience:
-                raise EngineFault("DeadlockError", f"{what}: gave up waiting for the object "
+                raise EngineFault("DeadlockError", f"{what}: gave up waiting for the method "
                                                    f"lock after {patience} turns")
             self.yield_()
 
-    def release(self, key: Any) -> None:
-        self._locks.pop(key, None)
+    def release(self, token: Any) -> None:
+        key, entry = token
+        held = self._locks.get(key)
+        if held is None:
+            return
+        for i, other in enumerate(held):
+            if other is entry:
+                del held[i]
+                break
+        if not held:
+            del self._locks[key]
 
     def _in_branch(self) -> bool:
         return greenlet.getcurrent() in self._tasks

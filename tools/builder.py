@@ -12,12 +12,19 @@ import sys
 import tempfile
 from typing import TextIO
 
+from muranokit.engine.files import Package
 from muranokit.tools.bundle import bundle_text, check_bundle_name
 from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_OK, InputError, OperationFailed
-from muranokit.tools.package import Package, load_package, select_package_paths
+from muranokit.tools.package import (
+    load_package,
+    outside_providers,
+    parse_in_catalog,
+    select_package_paths,
+)
 from muranokit.tools.progress import Progress
 from muranokit.tools.validate import ERROR, validate_packages
-from muranokit.tools.zipper import write_atomic, write_zip, zip_bytes
+from muranokit.tools.wording import plural
+from muranokit.tools.zipper import write_output, write_zip, zip_bytes
 
 
 def zip_name(package: Package) -> str:
@@ -47,23 +54,26 @@ def load_all(paths: list[str]) -> list[Package]:
 
 def build(paths: list[str] | None, output: str, *, bundle: str | None = "bundle.json",
           check: bool = False, quiet: bool = False, out: TextIO = sys.stdout,
-          err: TextIO = sys.stderr) -> int:
-    """Validate and zip ``paths`` (default: packages under ./packages) into ``output``.
+          err: TextIO = sys.stderr, in_catalog: list[str] | None = None) -> int:
+    """Validate and zip ``paths`` (default: packages under ./packages) into ``output``
+    (``in_catalog``: ``FQN[=VERSION]`` of required packages the catalog already has).
 
     Returns the exit code; raises InputError/OperationFailed for unusable input.
     """
     if bundle:
         check_bundle_name(bundle)
+    declared = parse_in_catalog(in_catalog)
     packages = load_all(select_package_paths(paths))
     progress = Progress(len(packages), quiet, err)
-    findings = validate_packages(packages, lambda i, p: progress.step(i, f"validate {p.label}"))
+    findings = validate_packages(packages, lambda i, p: progress.step(i, f"validate {p.label}"),
+                                 outside_providers(packages, declared))
     progress.done()
     errors = [f for f in findings if f.severity == ERROR]
     if errors or not quiet:
         for finding in findings:
             print(finding.text(), file=err)
     if errors:
-        raise OperationFailed(f"validation found {len(errors)} error(s); nothing was built")
+        raise OperationFailed(f"validation found {plural(len(errors), 'error')}; nothing was built")
     if check:
         return _check(packages, output, bundle, quiet, out)
     ensure_output_folder(output)
@@ -77,7 +87,7 @@ def build(paths: list[str] | None, output: str, *, bundle: str | None = "bundle.
     progress.done()
     if bundle:
         dest = os.path.join(output, bundle)
-        write_atomic(dest, iter([bundle_text(packages).encode()]))
+        write_output(dest, [bundle_text(packages).encode()])
         if not quiet:
             print(dest, file=out)
     return EXIT_OK

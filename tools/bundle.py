@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import os
 
+from muranokit.engine.files import Package
 from muranokit.tools.exceptions import InputError
-from muranokit.tools.package import Package
 
 
 def check_bundle_name(name: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from muranokit.engine.files.errors import SourceError
+
 # Exit codes shared by every command.
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # validation findings, drift, failed deployment, failed tests
@@ -35,6 +37,11 @@ class MuranokitError(Exception):
 
 class InputError(MuranokitError):
     """Unusable input (exit 2)."""
+
+    @classmethod
+    def from_source(cls, error: SourceError) -> InputError:
+        """The InputError saying what a :class:`SourceError` says."""
+        return cls(error.message, error.path, error.line)
 
 
 class OperationFailed(MuranokitError):

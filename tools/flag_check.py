@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
+from muranokit.engine.files import load_yaml_file, plain_copy
 
 DATA_DIR = Path(__file__).resolve().parent / "standin_flags"
 TYPES = ("bool", "optional", "string", "int", "int32", "uint", "float", "duration")
@@ -74,7 +74,7 @@ class Outcome:
 @cache
 def load_spec(binary: str) -> FlagSpec:
     """The flag data of ``binary`` (``tools/standin_flags/<binary>.yaml``)."""
-    data = yaml.safe_load((DATA_DIR / f"{binary}.yaml").read_text(encoding="utf-8"))
+    data = plain_copy(load_yaml_file(str(DATA_DIR / f"{binary}.yaml")))
     unknown = {t for t in data["flags"].values() if t not in TYPES}
     if unknown:
         raise ValueError(f"{binary}: unknown flag types {sorted(unknown)}")
@@ -96,7 +96,7 @@ class EnvSpec:
 @cache
 def load_env_spec(name: str) -> EnvSpec:
     """The environment variable data of a container image such as calico/node."""
-    data = yaml.safe_load((DATA_DIR / "env" / f"{name}.yaml").read_text(encoding="utf-8"))
+    data = plain_copy(load_yaml_file(str(DATA_DIR / "env" / f"{name}.yaml")))
     return EnvSpec(data["name"], str(data["release"]), data["source"],
                    frozenset(data["variables"]))
 

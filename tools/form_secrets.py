@@ -1,20 +1,24 @@
-"""Which properties hold secrets, according to the packages' ``UI/ui.yaml`` forms.
+"""Which properties hold secrets, according to the packages' UI forms.
 
 A field of ``type: password`` is a secret, and so is every property the form's
-``Application`` template fills from it; the dry-run masks their values as ``***``.
+``Application`` template fills from it; the dry-run masks their values as ``***``. Forms
+are read through the package, so folders and zips are masked alike.
 """
 
 from __future__ import annotations
 
-import os
 import re
+from pathlib import Path
 from typing import Any
 
+from muranokit.engine.files import Package, SourceError
 
-def ui_secret_keys(ui_path: str) -> set[str]:
-    """Names a ``ui.yaml`` marks as secret: password fields and the properties they fill."""
+
+def ui_secret_keys(source: str | Path | Package) -> set[str]:
+    """Names a ``ui.yaml`` (or a package's UI form) marks as secret: password fields and
+    the properties they fill."""
     from muranokit.tools.forms import Expr, load_ui
-    ui = load_ui(ui_path)
+    ui = load_ui(source)
     fields = ui.password_fields()
     keys = set(fields)
     if not fields:
@@ -34,25 +38,15 @@ def ui_secret_keys(ui_path: str) -> set[str]:
     return keys
 
 
-def package_ui_path(package: Any) -> str | None:
-    """Path of a loaded package's ``UI/ui.yaml`` (folder packages), or None."""
-    source = getattr(package, "source", None)
-    if source and os.path.isdir(source):
-        path = os.path.join(source, "UI", "ui.yaml")
-        return path if os.path.isfile(path) else None
-    return None
+_PASSWORD_FIELD = re.compile(rb"type:\s*['\"]?password\b")
 
 
-_PASSWORD_FIELD = re.compile(r"type:\s*['\"]?password\b")
-
-
-def may_have_password_fields(ui_path: str) -> bool:
-    """Cheap test before parsing a form: does it mention a password field at all?"""
+def may_have_password_fields(package: Package) -> bool:
+    """Cheap test before parsing a package's form: does it mention a password field?"""
     try:
-        with open(ui_path, encoding="utf-8", errors="replace") as fh:
-            return bool(_PASSWORD_FIELD.search(fh.read()))
-    except OSError:
+        return bool(_PASSWORD_FIELD.search(package.read(package.ui_path)))
+    except (KeyError, SourceError):
         return False
 
 
-__all__ = ["may_have_password_fields", "package_ui_path", "ui_secret_keys"]
+__all__ = ["may_have_password_fields", "ui_secret_keys"]

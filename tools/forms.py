@@ -17,14 +17,23 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from yaql import legacy
 from yaql.language import exceptions as yaql_exc
 from yaql.language import specs
 
+from muranokit.engine.files import (
+    Package,
+    QuotedStr,
+    SourceError,
+    YamlMap,
+    YamlSeq,
+    load_yaml,
+    read_file,
+)
 from muranokit.engine.syntax import grammar
 from muranokit.engine.syntax.expressions import DASHBOARD_PLAIN_TEXT, is_plain_text
 from muranokit.tools.exceptions import InputError
+from muranokit.tools.masking import current_masker
 
 _ID_NAMESPACE = uuid.UUID("3f6f7d1a-7c59-4a8e-b5a1-646173686264")
 _YAQL_OPTIONS = {"yaql.limitIterators": 10000, "yaql.memoryQuota": 1000000,
@@ -57,12 +66,6 @@ class Expr:
         return f"Expr({self.text!r})"
 
 
-class LineDict(dict):
-    """A mapping that remembers the line it started on."""
-
-    line: int = 0
-
-
 def _is_expression(text: str) -> bool:
     """The dashboard's rule: not plain text (colons allowed), and parses."""
     if is_plain_text(text, DASHBOARD_PLAIN_TEXT):
@@ -74,25 +77,30 @@ def _is_expression(text: str) -> bool:
     return True
 
 
-class _UiLoader(yaml.SafeLoader):
-    """Safe loading plus line numbers and the dashboard's yaql-expression scalars."""
-
-
-def _construct_mapping(loader: _UiLoader, node: yaml.MappingNode) -> LineDict:
-    result = LineDict(loader.construct_mapping(node, deep=True))
-    result.line = node.start_mark.line + 1
-    return result
-
-
-def _construct_str(loader: _UiLoader, node: yaml.ScalarNode) -> Any:
-    value = loader.construct_scalar(node)
-    if node.style is None and _is_expression(value):
-        return Expr(value, node.start_mark.line + 1)
+def _with_expressions(value: Any, line: int) -> Any:
+    """``value`` with every plain (unquoted) scalar that parses as yaql made an
+    :class:`Expr`, keys too, as the dashboard reads ui.yaml; positions are kept."""
+    if type(value) is str:
+        return Expr(value, line) if _is_expression(value) else value
+    if isinstance(value, QuotedStr):  # a quoted or block scalar is never an expression
+        return str(value)
+    if isinstance(value, YamlMap):
+        result = YamlMap(value.line, value.column)
+        for key, item in value.items():
+            new_key = _with_expressions(key, value.key_line(key, line))
+            result[new_key] = _with_expressions(item, value.line_of(key))
+            for marks, new_marks in ((value.key_marks, result.key_marks),
+                                     (value.value_marks, result.value_marks)):
+                if key in marks:
+                    new_marks[new_key] = marks[key]
+        return result
+    if isinstance(value, YamlSeq):
+        result_seq = YamlSeq(value.line, value.column)
+        result_seq.extend(_with_expressions(item, value.line_of(index))
+                          for index, item in enumerate(value))
+        result_seq.item_marks = list(value.item_marks)
+        return result_seq
     return value
-
-
-_UiLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_UiLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 
 
 def _plain(value: Any) -> Any:
@@ -108,7 +116,7 @@ def _plain(value: Any) -> Any:
 class UiForm:
     """A parsed ``ui.yaml``: forms, templates, parameters and the Application template."""
 
-    def __init__(self, path: str, data: LineDict) -> None:
+    def __init__(self, path: str, data: YamlMap) -> None:
         self.path = path
         version = str(data.get("Version", "2"))
         if not re.fullmatch(r"2(\.\d+)?", version):
@@ -120,7 +128,7 @@ class UiForm:
         self.application = data["Application"]
         self.templates = data.get("Templates") or {}
         self.parameters = data.get("Parameters") or {}
-        self.forms: list[tuple[str, LineDict]] = []
+        self.forms: list[tuple[str, YamlMap]] = []
         forms = data["Forms"]
         if not isinstance(forms, list):
             raise InputError("'Forms' must be a list of forms", path, getattr(forms, "line", None))
@@ -134,7 +142,7 @@ class UiForm:
                                  getattr(item, "line", None))
             self.forms.append((str(name), body))
 
-    def fields(self) -> list[tuple[str, LineDict]]:
+    def fields(self) -> list[tuple[str, YamlMap]]:
         """(form name, field spec) for every field, in form order."""
         result = []
         for form, body in self.forms:
@@ -150,22 +158,39 @@ class UiForm:
         return [f["name"] for _form, f in self.fields() if f.get("type") == "password"]
 
 
-def load_ui(path: str | Path) -> UiForm:
-    """Parse a ``ui.yaml``; bad YAML or structure raises :class:`InputError` with the line."""
-    path = str(path)
+def dashboard_regexp(pattern: str) -> re.Pattern[str]:
+    """A ``regexpValidator`` as the dashboard compiles it (``/re/flags`` or a bare
+    pattern); ``re.error`` when it does not compile."""
+    flags = 0
+    whole = re.fullmatch(r"/(.*)/([A-Za-z]*)", pattern)
+    if whole:
+        pattern = whole.group(1)
+        for flag in whole.group(2).upper():
+            flags |= getattr(re, flag, 0)
+    return re.compile(pattern, flags)
+
+
+def load_ui(source: str | Path | Package) -> UiForm:
+    """Parse a ``ui.yaml`` file, or the UI form of a package (folder or zip alike); bad
+    YAML or structure raises :class:`InputError` with the line."""
+    if isinstance(source, Package):
+        path = source.display_path(source.ui_path)
+        if not source.exists(source.ui_path):
+            raise InputError("the package has no UI form", path)
+    else:
+        path = str(source)
+        try:
+            text, _mode = read_file(path, what="the UI file")
+        except SourceError as exc:
+            raise InputError.from_source(exc) from None
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read {exc.strerror}", path) from exc
-    try:
-        data = yaml.load(text, Loader=_UiLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", path,
-                         mark.line + 1 if mark else None) from exc
+        data = source.ui() if isinstance(source, Package) else load_yaml(text, path)
+    except SourceError as exc:
+        problem = exc.message.removeprefix("YAML error: ")
+        raise InputError(f"invalid YAML: {problem}", exc.path, exc.line) from None
     if not isinstance(data, dict):
         raise InputError("ui.yaml must be a mapping", path)
-    return UiForm(path, data)
+    return UiForm(path, _with_expressions(data, data.line))
 
 
 def parse_set(items: list[str]) -> dict[str, str]:
@@ -185,6 +210,8 @@ class FormFiller:
     def __init__(self, ui: UiForm, app_name: str) -> None:
         self.ui = ui
         self.app_name = app_name
+        self.masker = current_masker()     # password values never show in its messages
+        self.masker.add_keys(ui.password_fields())
         self.context = legacy.create_context()
         self._ids = 0
         self._register_functions()
@@ -237,14 +264,18 @@ class FormFiller:
         return value
 
     # -- fields ----------------------------------------------------------------------------
-    def _field_error(self, form: str, field: LineDict, message: str) -> InputError:
+    def _field_error(self, form: str, field: YamlMap, message: str) -> InputError:
         return InputError(f"field {form}.{field['name']}: {message}", self.ui.path, field.line)
 
-    def _attr(self, field: LineDict, key: str, default: Any = None) -> Any:
+    def _shown(self, field: YamlMap, value: Any) -> str:
+        """``value`` of ``field`` as a message shows it (``***`` for a password)."""
+        return self.masker.shown(value, field["name"])
+
+    def _attr(self, field: YamlMap, key: str, default: Any = None) -> Any:
         value = field.get(key, default)
         return self._eval(value, self.data) if isinstance(value, Expr) else value
 
-    def _coerce(self, form: str, field: LineDict, raw: Any) -> Any:
+    def _coerce(self, form: str, field: YamlMap, raw: Any) -> Any:
         kind = field["type"]
         if kind == "integer":
             if isinstance(raw, int) and not isinstance(raw, bool):
@@ -252,25 +283,29 @@ class FormFiller:
             try:
                 return int(str(raw).strip())
             except ValueError:
-                raise self._field_error(form, field, f"{raw!r} is not an integer") from None
+                raise self._field_error(form, field, f"{self._shown(field, raw)} is not an "
+                                        "integer") from None
         if kind in BOOLEAN_TYPES:
             if isinstance(raw, bool):
                 return raw
             text = str(raw).strip().lower()
             if text in _TRUE or text in _FALSE:
                 return text in _TRUE
-            raise self._field_error(form, field, f"{raw!r} is not a boolean (true/false)")
+            raise self._field_error(form, field, f"{self._shown(field, raw)} is not a boolean "
+                                    "(true/false)")
         return raw if isinstance(raw, (dict, list)) else ("" if raw is None else str(raw))
 
-    def _validate(self, form: str, field: LineDict, value: Any) -> None:
+    def _validate(self, form: str, field: YamlMap, value: Any) -> None:
         kind = field["type"]
         messages = field.get("errorMessages") or {}
         if kind == "integer" and value is not None:
             low, high = self._attr(field, "minValue"), self._attr(field, "maxValue")
             if low is not None and value < low:
-                raise self._field_error(form, field, f"{value} is less than minValue {low}")
+                raise self._field_error(form, field, f"{self._shown(field, value)} is less than "
+                                        f"minValue {low}")
             if high is not None and value > high:
-                raise self._field_error(form, field, f"{value} is greater than maxValue {high}")
+                raise self._field_error(form, field, f"{self._shown(field, value)} is greater "
+                                        f"than maxValue {high}")
         if isinstance(value, str):
             low, high = self._attr(field, "minLength"), self._attr(field, "maxLength")
             if low is not None and len(value) < low:
@@ -281,12 +316,12 @@ class FormFiller:
             if regexp and value != "":
                 if not self._regexp(form, field, str(regexp)).search(value):
                     raise self._field_error(form, field, messages.get(
-                        "invalid", f"{value!r} does not match {regexp}"))
+                        "invalid", f"{self._shown(field, value)} does not match {regexp}"))
         if kind == "choice" and value not in ("", None):
             choices = [c[0] if isinstance(c, (list, tuple)) else c
                        for c in self._attr(field, "choices", []) or []]
             if value not in choices:
-                raise self._field_error(form, field, f"{value!r} is not one of "
+                raise self._field_error(form, field, f"{self._shown(field, value)} is not one of "
                                         f"{', '.join(map(str, choices))}")
         for validator in field.get("validators") or []:
             expr = validator.get("expr") if isinstance(validator, dict) else None
@@ -302,15 +337,9 @@ class FormFiller:
                 raise self._field_error(form, field, validator.get(
                     "message", "validation failed"))
 
-    def _regexp(self, form: str, field: LineDict, pattern: str) -> re.Pattern[str]:
-        flags = 0
-        whole = re.fullmatch(r"/(.*)/([A-Za-z]*)", pattern)
-        if whole:
-            pattern = whole.group(1)
-            for flag in whole.group(2).upper():
-                flags |= getattr(re, flag, 0)
+    def _regexp(self, form: str, field: YamlMap, pattern: str) -> re.Pattern[str]:
         try:
-            return re.compile(pattern, flags)
+            return dashboard_regexp(pattern)
         except re.error as exc:
             raise self._field_error(form, field, f"invalid regexpValidator: {exc}") from exc
 
@@ -337,6 +366,7 @@ class FormFiller:
             full = f"{form}.{field['name']}"
             kind = field["type"]
             if full in wanted:
+                self.masker.learn({field["name"]: wanted[full]})
                 value = self._coerce(form, field, wanted[full])
             elif "initial" in field:
                 value = self._coerce(form, field, self._attr(field, "initial"))
@@ -393,10 +423,11 @@ class FormFiller:
         return value
 
 
-def build_application(ui_path: str | Path, values: dict[str, str],
+def build_application(ui_source: str | Path | Package, values: dict[str, str],
                       app_name: str = "app") -> tuple[dict[str, Any], list[str]]:
-    """(application object, names of password fields) from a ui.yaml and field values."""
-    ui = load_ui(ui_path)
+    """(application object, names of password fields) from a ui.yaml (or a package's UI
+    form) and field values."""
+    ui = load_ui(ui_source)
     filler = FormFiller(ui, app_name)
     filler.fill(values)
     app = filler.application()

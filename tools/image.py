@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from muranokit.engine.files import move_into_place
 from muranokit.tools import image_checks
 from muranokit.tools.exceptions import InputError, OperationFailed
 from muranokit.tools.image_elements import SOURCE_ELEMENTS
@@ -420,9 +421,7 @@ def _stop(proc: subprocess.Popen, grace: float = 60) -> None:
 def _publish(built: Path, output: Path) -> None:
     """Move the finished image to ``output`` without ever leaving a half-written file there."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(f".{output.name}.partial")
-    shutil.move(str(built), str(partial))
-    os.replace(partial, output)
+    move_into_place(built, output)
 
 
 def _echo(message: str) -> None:

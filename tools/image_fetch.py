@@ -3,23 +3,24 @@
 Every file the build needs must be in the cache with its pinned checksum before
 diskimage-builder starts: an offline build names every missing file at once, a file with
 the wrong checksum stops the build, and a missing file is downloaded from its pinned URL
-(through a ``.part`` file, checked, then renamed) unless the build is offline.
+(through :func:`~muranokit.engine.files.atomic_write`: checked before the rename) unless
+the build is offline.
 """
 
 from __future__ import annotations
 
-import os
+import hashlib
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from muranokit.engine.files import atomic_write
 from muranokit.tools.exceptions import InputError, OperationFailed
 from muranokit.tools.image_pins import (
     Pin,
     cache_problem,
     checksum_parts,
-    file_digest,
     missing_files_message,
 )
 
@@ -28,25 +29,23 @@ DOWNLOAD_TIMEOUT = 60  # seconds without progress before a download is abandoned
 
 def download(pin: Pin, cache: Path, echo: Callable[[str], None]) -> None:
     """Fetch ``pin.url`` into ``cache/pin.name``, checking its checksum before the rename."""
-    target = cache / pin.name
-    partial = cache / f".{pin.name}.part"
+    algorithm, expected = checksum_parts(pin.checksum)
+    digest = hashlib.new(algorithm)
     echo(f"downloading {pin.url}")
     try:
-        with urllib.request.urlopen(pin.url, timeout=DOWNLOAD_TIMEOUT) as response, \
-                open(partial, "wb") as out:
+        # a cache file is checked again before every build: no sync needed
+        with atomic_write(cache / pin.name, sync=False) as out, \
+                urllib.request.urlopen(pin.url, timeout=DOWNLOAD_TIMEOUT) as response:
             for block in iter(lambda: response.read(2**20), b""):
+                digest.update(block)
                 out.write(block)
+            if digest.hexdigest() != expected:
+                raise OperationFailed(
+                    f"{pin.url} does not match its pin ({pin.where}): {algorithm} is "
+                    f"{digest.hexdigest()}, expected {expected}")
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        partial.unlink(missing_ok=True)
         reason = getattr(exc, "reason", None) or exc
         raise OperationFailed(f"cannot download {pin.name} from {pin.url}: {reason}") from None
-    algorithm, expected = checksum_parts(pin.checksum)
-    actual = file_digest(partial, algorithm)
-    if actual != expected:
-        partial.unlink(missing_ok=True)
-        raise OperationFailed(f"{pin.url} does not match its pin ({pin.where}): {algorithm} "
-                              f"is {actual}, expected {expected}")
-    os.replace(partial, target)
 
 
 def missing_in_cache(pins: list[Pin], cache: Path, offline: bool) -> list[Pin]:

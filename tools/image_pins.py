@@ -18,7 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from muranokit.engine.files import SourceError, read_file
 from muranokit.tools.exceptions import InputError
+from muranokit.tools.wording import plural
 
 CHECKSUM = re.compile(r"^(?:sha256:)?[0-9a-f]{64}$|^sha512:[0-9a-f]{128}$")
 OVERRIDE_VARIABLE = "DIB_MURANOKIT_PINS_OVERRIDE"
@@ -133,19 +135,14 @@ def source_problem(pin: Pin) -> str | None:
 def regular_file_text(path: Path, what: str) -> str:
     """The text of ``path``; InputError (at once) for a special, binary or unreadable file."""
     try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        raise InputError(f"{what} cannot be read: {exc.strerror}", path=str(path)) from None
-    if not stat.S_ISREG(mode):
-        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-        raise InputError(f"{what} is {kind}", path=str(path))
+        data, _mode = read_file(path, what=what)
+    except SourceError as exc:
+        raise InputError.from_source(exc) from None
     try:
-        return path.read_bytes().decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{what} is not a text file (expected 'NAME CHECKSUM' lines)",
                          path=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"{what} cannot be read: {exc.strerror}", path=str(path)) from None
 
 
 def read_overrides(path: Path) -> dict[str, str]:
@@ -181,7 +178,7 @@ def unpinned(pins: list[Pin], env: Mapping[str, str]) -> list[Pin]:
 
 def unpinned_message(missing: list[Pin], cache: Path) -> str:
     """Which files lack a checksum and the two ways to supply one."""
-    lines = [f"no published checksum is pinned for {len(missing)} release file(s):"]
+    lines = [f"no published checksum is pinned for {plural(len(missing), 'release file')}:"]
     lines += [f"  {pin.name} ({pin.where}, {pin.url})" for pin in missing]
     lines += [
         f"To supply one, put the file you trust into the cache folder ({cache}, set with",
@@ -229,8 +226,9 @@ def cache_problem(pin: Pin, cache: Path) -> str | None:
 
 def missing_files_message(missing: list[Pin], cache: Path) -> str:
     """Each file an offline build lacks: name, URL and checksum, and what to do."""
-    lines = [f"offline build (DIB_MURANOKIT_OFFLINE=1): {len(missing)} pinned release "
-             f"file(s) are not in the cache folder {cache}:"]
+    lines = [f"offline build (DIB_MURANOKIT_OFFLINE=1): "
+             f"{plural(len(missing), 'pinned release file')} "
+             f"{'is' if len(missing) == 1 else 'are'} not in the cache folder {cache}:"]
     for pin in missing:
         lines.append(f"  {pin.name}  {pin.checksum}  {pin.url}")
     lines.append("Download each file from its URL into the cache folder under its NAME "

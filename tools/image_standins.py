@@ -23,6 +23,7 @@ import re
 import tarfile
 from pathlib import Path
 
+from muranokit.engine.files import write_file
 from muranokit.tools import flag_check, image_pins
 from muranokit.tools.image_elements import SOURCE_ELEMENTS
 from muranokit.tools.image_pins import Pin
@@ -332,11 +333,9 @@ def write_standins(cache: Path, skip: tuple[str, ...] = ()) -> Path:
         lines.append(f"{pin.name} {hashlib.sha256(data).hexdigest()}")
         if pin.name in skip:
             continue
-        target = cache / pin.name
-        target.write_bytes(data)
-        target.chmod(0o755)
+        write_file(cache / pin.name, data, mode=0o755, sync=False)
     overrides = cache / "standins.sha256"
-    overrides.write_text("\n".join(lines) + "\n")
+    write_file(overrides, "\n".join(lines) + "\n", sync=False)
     return overrides
 
 

@@ -4,12 +4,18 @@ walking and merging object models."""
 from __future__ import annotations
 
 import copy
-import json
+import os
 import re
 from typing import Any
 
-import yaml
-
+from muranokit.engine.files import (
+    SourceError,
+    YamlMap,
+    YamlSeq,
+    load_json,
+    load_yaml,
+    read_text,
+)
 from muranokit.tools.exceptions import InputError
 
 _TOKEN = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
@@ -17,18 +23,13 @@ _TOKEN = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 
 def read_model(path: str) -> tuple[dict[str, Any], str]:
     """(model, text) of a Murano object-model JSON file; bad files raise InputError."""
+    if not os.path.lexists(path):
+        raise InputError("model file not found", path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except FileNotFoundError:
-        raise InputError("model file not found", path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read model file: {exc}", path) from exc
-    try:
-        model = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", path,
-                         exc.lineno) from exc
+        text = read_text(path, what="the model file")
+        model = load_json(text, path)
+    except SourceError as exc:
+        raise InputError.from_source(exc) from None
     if not isinstance(model, dict):
         raise InputError("an object model must be a JSON object "
                          '({"Objects": {...}, "Attributes": [...]})', path, 1)
@@ -50,27 +51,21 @@ def line_of(text: str, model_path: str) -> int | None:
     that should have held it.
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+        node = load_yaml(text)  # JSON is YAML: the one located loader knows every line
+    except SourceError:
         return None
-    if node is None:
-        return None
-    line = node.start_mark.line + 1
+    if not isinstance(node, (YamlMap, YamlSeq)):
+        return None if node is None else 1
+    line = node.line
     for part in split_path(model_path):
-        child = None
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            for key, value in node.value:
-                if key.value == part:
-                    child = value
-                    line = key.start_mark.line + 1
-                    break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part < len(node.value):
-                child = node.value[part]
-                line = child.start_mark.line + 1
-        if child is None:
+        if isinstance(node, YamlMap) and isinstance(part, str) and part in node:
+            line = node.key_line(part, line)
+            node = node[part]
+        elif isinstance(node, YamlSeq) and isinstance(part, int) and part < len(node):
+            line = node.line_of(part)
+            node = node[part]
+        else:
             break
-        node = child
     return line
 
 

@@ -4,7 +4,8 @@
    options both commands share: ``--state``, ``--agent-rules``, ``--report``, ``-o``,
    ``--model-out``);
 2. :meth:`DryRun.prepare` refuses unusable input before any work: output folders, the saved
-   state, the rules file;
+   state, the rules file; it locks the state folder (held until the DryRun is closed: a
+   ``with`` block), so two commands never work on one state at once;
 3. :meth:`DryRun.session` opens a :class:`~muranokit.tools.dryrun.Session` on the packages
    with a cloud backend made by the factory :data:`CLOUDS` names (``sim``: the simulated
    cloud, continued from the saved state);
@@ -19,6 +20,7 @@ in :attr:`Settings.cloud`, its options in :attr:`Settings.extra`).
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -46,6 +48,19 @@ def add_arguments(parser: argparse.ArgumentParser, state_required: bool = False)
                         help="write the report here instead of standard output")
     parser.add_argument("--model-out", metavar="FILE",
                         help="also write the final object model here (JSON, secrets as ***)")
+    parser.add_argument("--lock-wait", metavar="SECONDS", type=_seconds, default=None,
+                        help="how long to wait while another command uses the same --state "
+                             "folder (default 120; 0: fail at once)")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
+    return value
 
 
 @dataclass
@@ -61,22 +76,27 @@ class Settings:
     model_out: str | None = None    # --model-out FILE
     cloud: str | None = None        # which of CLOUDS runs it (None: the saved state's, or sim)
     extra: dict[str, Any] = field(default_factory=dict)   # backend-specific options
+    lock_wait: float | None = None  # --lock-wait SECONDS (None: the default)
 
     @classmethod
     def from_arguments(cls, args: argparse.Namespace, command: str, title: str) -> Settings:
         extra = {key: getattr(args, key) for key in ("image", "amqp")
                  if getattr(args, key, None) is not None}
         return cls(command, title, args.state, args.agent_rules, args.report, args.output,
-                   args.model_out, getattr(args, "cloud", None), extra)
+                   args.model_out, getattr(args, "cloud", None), extra,
+                   lock_wait=getattr(args, "lock_wait", None))
 
 
 def simulated_cloud(settings: Settings, previous: Any, rules: Any, masker: Any) -> Any:
     """The simulated cloud, continued from the saved state."""
     from muranokit.engine.corelib.cloud import Cloud, CloudError
+    from muranokit.tools.state import state_file
     try:
         return Cloud(rules=rules, masker=masker, state=previous.cloud if previous else None)
     except CloudError as exc:
-        raise InputError(f"saved cloud state unusable: {exc}") from None
+        where = state_file(settings.state) if settings.state else None
+        raise InputError(f"saved cloud state unusable ({exc}); the state file was left as "
+                         "it is", where) from None
 
 
 def qemu_cloud(settings: Settings, previous: Any, rules: Any, masker: Any) -> Any:
@@ -117,12 +137,26 @@ CLOUDS: dict[str, CloudFactory] = {"sim": simulated_cloud, "qemu": qemu_cloud}
 
 
 class DryRun:
-    """One dry-run command from its settings to its exit code."""
+    """One dry-run command from its settings to its exit code; a context manager (the
+    state folder's lock is released when the block ends)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.previous: Any = None       # the SavedState continued, if any
         self.rules: Any = None
+        self.lock: Any = None           # the state folder's StateLock, while held
+
+    def __enter__(self) -> DryRun:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the state folder."""
+        lock, self.lock = self.lock, None
+        if lock is not None:
+            lock.release()
 
     def prepare(self, require_state: bool = False) -> DryRun:
         """Refuse unusable input before any work; read the saved state and the rules."""
@@ -137,6 +171,10 @@ class DryRun:
         if settings.state:
             if not require_state:
                 state_dir.check_usable(settings.state)
+            elif not os.path.isdir(settings.state):
+                state_dir.load(settings.state)  # says what is wrong; creates nothing
+            wait = state_dir.LOCK_WAIT if settings.lock_wait is None else settings.lock_wait
+            self.lock = state_dir.StateLock(settings.state, wait).acquire()
             if require_state or state_dir.exists(settings.state):
                 self.previous = state_dir.load(settings.state)
                 check_packages_exist(self.previous.packages, settings.state)
@@ -160,12 +198,14 @@ class DryRun:
         """A :class:`~muranokit.tools.dryrun.Session` on ``packages`` (then the saved
         state's) with the chosen cloud."""
         from muranokit.tools.dryrun import Session
+        from muranokit.tools.state import state_file
         if self.previous is not None:
             packages = packages + [p for p in self.previous.packages if p not in packages]
         factory = CLOUDS[self.settings.cloud]
+        saved = state_file(self.settings.state) if self.previous is not None else None
         return Session(packages, previous=self.previous,
                        cloud=lambda masker: factory(self.settings, self.previous, self.rules,
-                                                    masker))
+                                                    masker), state_path=saved)
 
     @contextmanager
     def guard(self, session: Any) -> Iterator[None]:

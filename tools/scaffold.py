@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from muranokit.engine.events import is_secret_name
+from muranokit.engine.files import Package, SourceError, atomic_folder, find_package_dirs
 from muranokit.tools.exceptions import InputError, OperationFailed
+from muranokit.tools.masking import current_masker
 from muranokit.tools.placeholder_logo import placeholder_logo
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "new_app"
@@ -36,9 +37,6 @@ _CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _NAMESPACE = re.compile(r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*$")
 _ENV_KEY = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
 _VOLUME = re.compile(r"^/[^\s'\"\\:]*$")
-_SECRET = re.compile(r"(?i)(password|passwd|secret|token|credential|_pass$|^pass$|_key$|^key$)")
-# switches about secrets, not secrets: ALLOW_EMPTY_PASSWORD, SKIP_..., NO_...
-_SWITCH = re.compile(r"(?i)^(allow|skip|no|disable|enable|use|require)_")
 # properties every scaffolded class defines itself (or inherits)
 _RESERVED = {"name", "host", "image", "portScope", "applicationEndpoints"}
 
@@ -161,8 +159,8 @@ def parse_env(text: str) -> tuple[str, str]:
         raise InputError(f"--env {text!r} is not KEY=VALUE")
     key, value = text.split("=", 1)
     if not _ENV_KEY.match(key):
-        raise InputError(f"--env {text!r}: {key!r} is not a valid variable name (letters, "
-                         "digits, '_', '-', '.'; not starting with a digit)")
+        raise InputError(f"--env {key!r} is not a valid variable name (letters, digits, "
+                         "'_', '-', '.'; not starting with a digit)")   # no value shown
     if any(ord(c) < 32 for c in value):
         raise InputError(f"--env {key}: the value contains control characters")
     return key, value
@@ -223,7 +221,9 @@ def make_spec(image: str, name: str | None = None, ports: list[str] | None = Non
         while prop in used:
             prop += "Env"
         used.add(prop)
-        secret = bool(_SECRET.search(key)) and not _SWITCH.match(key)
+        secret = is_secret_name(key)
+        if secret:
+            current_masker().learn({key: value})   # no message of the command shows it
         spec.env.append(EnvVar(key, value, prop, secret))
     for path in volumes or []:
         path = check_volume(path)
@@ -278,8 +278,6 @@ def package_trees(dest: str | os.PathLike) -> list[Path]:
 def same_full_name(fqn: str, dest: str | os.PathLike) -> list[str]:
     """Package folders in :func:`package_trees` whose FullName is ``fqn`` (the folder
     ``dest`` itself aside: replacing it is what --force is for)."""
-    from muranokit.tools.package import find_package_dirs, load_package
-
     own = os.path.realpath(dest)
     found: list[str] = []
     for tree in package_trees(dest):
@@ -287,8 +285,8 @@ def same_full_name(fqn: str, dest: str | os.PathLike) -> list[str]:
             if os.path.realpath(folder) == own or folder in found:
                 continue
             try:
-                name = load_package(folder).full_name
-            except InputError:
+                name = Package.open(folder).full_name  # reads the manifest only
+            except SourceError:
                 continue  # unusable packages are validate's business
             if name == fqn:
                 found.append(folder)
@@ -299,8 +297,8 @@ def same_full_name(fqn: str, dest: str | os.PathLike) -> list[str]:
 def write_package(files: dict[str, bytes], dest: str | os.PathLike, force: bool = False) -> Path:
     """Write the files as the folder ``dest``; an existing ``dest`` only with ``force``.
 
-    Everything is written to a temporary folder beside ``dest`` first and renamed into
-    place; an existing folder is moved aside and deleted only once the new one is in.
+    The folder is written whole (:func:`~muranokit.engine.files.atomic_folder`): an
+    existing folder is replaced only once the new one is complete.
     """
     target = Path(dest)
     if target.exists() or target.is_symlink():
@@ -308,34 +306,16 @@ def write_package(files: dict[str, bytes], dest: str | os.PathLike, force: bool 
             raise InputError("exists and is not a folder; choose another -o", str(target))
         if not force:
             raise InputError("folder already exists; use --force to replace it", str(target))
-    parent = target.parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=parent))
+        with atomic_folder(target, replace=force, mode=0o755) as staging:
+            for rel, data in sorted(files.items()):
+                path = staging / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
     except OSError as exc:
-        raise OperationFailed(f"cannot create the package folder: {exc.strerror}",
-                              str(parent)) from None
-    aside = None
-    try:
-        for rel, data in sorted(files.items()):
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        os.chmod(staging, 0o755)
-        if target.exists():
-            aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
-            os.rename(target, aside / "old")
-        os.rename(staging, target)
-    except BaseException as exc:  # an error, Ctrl-C or SIGTERM: leave things as they were
-        if aside is not None and (aside / "old").exists() and not target.exists():
-            os.rename(aside / "old", target)
-        shutil.rmtree(staging, ignore_errors=True)
-        if aside is not None:
-            shutil.rmtree(aside, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise OperationFailed(f"cannot write the package: {exc.strerror or exc}",
-                                  str(target)) from None
-        raise
-    if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)
+        if exc.filename == str(target.parent):
+            raise OperationFailed(f"cannot create the package folder: {exc.strerror}",
+                                  str(target.parent)) from None
+        raise OperationFailed(f"cannot write the package: {exc.strerror or exc}",
+                              str(target)) from None
     return target

@@ -7,7 +7,8 @@ state included) and returns its own exit code. :func:`tolerant_output` puts a wr
 ``sys.stdout`` and ``sys.stderr`` that drops what can no longer be delivered, and gives
 closed descriptors 0-2 ``/dev/null`` so that no file opened later takes their number. A
 file name that is not UTF-8 is printed with its bytes escaped, where a strict stream would
-raise.
+raise. A ``shown`` function given to :func:`tolerant_output` rewrites every text before it is
+written (the command's secret masker, :mod:`.masking`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import contextlib
 import errno
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 
@@ -32,8 +33,9 @@ def _gone(exc: BaseException) -> bool:
 class TolerantStream:
     """Delegates to ``stream``; once a write finds the reader gone, drops all output."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, shown: Callable[[str], str] | None = None) -> None:
         self._stream = stream
+        self._shown = shown
         self.broken = False
 
     def _silence(self) -> None:
@@ -51,6 +53,8 @@ class TolerantStream:
     def write(self, text: str) -> int:
         if self.broken:
             return len(text)
+        if self._shown is not None:
+            text = self._shown(text)
         try:
             try:
                 return self._stream.write(text)
@@ -101,13 +105,14 @@ def _stream(current: TextIO | None, fd: int) -> TextIO:
 
 
 @contextlib.contextmanager
-def tolerant_output() -> Iterator[None]:
-    """Inside the block, ``sys.stdout``/``sys.stderr`` never raise for a reader that is gone;
-    on leaving it, what is buffered is flushed (quietly) and the streams are put back."""
+def tolerant_output(shown: Callable[[str], str] | None = None) -> Iterator[None]:
+    """Inside the block, ``sys.stdout``/``sys.stderr`` never raise for a reader that is gone
+    (and write what ``shown`` makes of each text); on leaving it, what is buffered is
+    flushed (quietly) and the streams are put back."""
     _reopen_closed_descriptors()
     saved = sys.stdout, sys.stderr
-    out = TolerantStream(_stream(sys.stdout, 1))
-    err = TolerantStream(_stream(sys.stderr, 2))
+    out = TolerantStream(_stream(sys.stdout, 1), shown)
+    err = TolerantStream(_stream(sys.stderr, 2), shown)
     sys.stdout, sys.stderr = out, err
     try:
         yield

@@ -14,9 +14,9 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from muranokit.engine.files import MANIFEST, is_dotted_name, line_of
 from muranokit.tools.exceptions import InputError
-from muranokit.tools.package import MANIFEST, is_dotted_name, load_package
-from muranokit.tools.yamlload import line_of
+from muranokit.tools.package import load_package
 
 #: The Murano core library: every catalog has it, so nobody needs to upload it.
 CORE_LIBRARY = "io.murano"

@@ -3,9 +3,8 @@
 Entries are sorted, every entry carries the same timestamp (1980-01-01 00:00, the
 earliest a zip can hold) and a normalised mode (0644, or 0755 for executables), so
 the same sources give the same bytes whatever their mtimes, owners or umask.
-Output goes to a temporary file in the destination folder that is renamed over the
-target only once complete: a failed write never leaves half a zip or removes the
-previous one.
+Output goes through :func:`muranokit.engine.files.atomic_write`: a failed write never
+leaves half a zip or removes the previous one.
 """
 
 from __future__ import annotations
@@ -13,15 +12,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import zipstream
 import zipstream.ng
 
+from muranokit.engine.files import Package, atomic_write
 from muranokit.tools.exceptions import OperationFailed
-from muranokit.tools.package import Package
 
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644
@@ -82,35 +80,27 @@ def zip_bytes(package: Package) -> bytes:
     return b"".join(zip_chunks(package))
 
 
-def write_atomic(dest: str, chunks: Iterator[bytes]) -> str:
-    """Write ``chunks`` to ``dest`` through a temp file + rename; return the sha256.
+def write_output(dest: str, chunks: Iterable[bytes]) -> str:
+    """Write ``chunks`` to ``dest`` at once (:func:`atomic_write`); return the sha256.
 
-    Raises OperationFailed (naming the folder) when the folder cannot be written.
+    Zips and bundles are made again by the next build, so they are not synced file by
+    file. Raises OperationFailed (naming the folder) when the folder cannot be written.
     """
-    folder = os.path.dirname(os.path.abspath(dest))
     digest = hashlib.sha256()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(dest)}.", suffix=".tmp",
-                                   dir=folder)
-    except OSError as exc:
-        raise OperationFailed(f"cannot write to output folder: {exc.strerror}",
-                              folder) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
+        with atomic_write(dest, mode=0o644, sync=False) as handle:
             for chunk in chunks:
                 digest.update(chunk)
                 handle.write(chunk)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise OperationFailed(f"cannot write file: {exc.strerror}", dest) from None
-        raise
+    except OSError as exc:
+        folder = os.path.dirname(os.path.abspath(dest))
+        if exc.filename == folder:
+            raise OperationFailed(f"cannot write to output folder: {exc.strerror}",
+                                  folder) from None
+        raise OperationFailed(f"cannot write file: {exc.strerror}", dest) from None
     return digest.hexdigest()
 
 
 def write_zip(package: Package, dest: str) -> str:
     """Write the reproducible zip of ``package`` to ``dest``; return its sha256."""
-    return write_atomic(dest, zip_chunks(package))
+    return write_output(dest, zip_chunks(package))

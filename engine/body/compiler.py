@@ -12,9 +12,9 @@ from typing import Any
 
 from ..contracts import compile_contract
 from ..expressions.data import Source, compile_value, source_for
+from ..files.located_yaml import position
 from ..model.classes import MethodSpec
 from ..syntax import schema
-from ..yaml_source import position
 from .macros import compile_macro
 from .statements import Assignment, Block, ExpressionStatement, NoOp, Statement, compile_target
 

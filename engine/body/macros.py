@@ -17,8 +17,8 @@ from ..exceptions import (
     ReturnSignal,
 )
 from ..expressions.data import Source, compile_value
+from ..files.located_yaml import position
 from ..syntax import schema
-from ..yaml_source import position
 from .statements import Block, Statement
 
 

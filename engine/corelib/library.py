@@ -17,13 +17,12 @@ from typing import Any
 
 from ..bridge import attach_natives
 from ..exceptions import EngineFault, MuranoPlError, StackFrame
-from ..loader import _class_name, _load_yaml_docs, parse_format
+from ..loader import load_error, open_package
 from ..model.build import build_class
 from ..model.classes import MuranoClass
-from ..model.package import Package
+from ..model.meta import attach_meta
 from ..native import NATIVE_CLASSES
 from ..syntax.names import NamespaceResolver
-from ..yaml_source import load
 
 _PACKAGE = __name__.rpartition(".")[0]
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -35,36 +34,10 @@ class CoreLibrary:
     """The parsed core library: package + lazily built classes."""
 
     def __init__(self) -> None:
-        with open(os.path.join(_HERE, "manifest.yaml"), "rb") as fh:
-            manifest = load(fh.read())
-        fmt = parse_format(manifest.get("Format"), os.path.join(_HERE, "manifest.yaml"))
-
-        def read(rel: str) -> bytes:
-            with open(os.path.join(_HERE, rel), "rb") as fh:
-                return fh.read()
-
-        def exists(rel: str) -> bool:
-            return os.path.isfile(os.path.join(_HERE, rel))
-        self.package = Package(manifest["FullName"], str(manifest.get("Version", "0.0.0")), fmt,
-                               _HERE, read, exists, {}, {}, manifest)
-        self.broken: list = []
-        classes_dir = os.path.join(_HERE, "Classes")
-        for dirpath, dirnames, filenames in os.walk(classes_dir):
-            dirnames.sort()
-            for fname in sorted(filenames):
-                if not fname.endswith((".yaml", ".yml")):
-                    continue
-                full = os.path.join(dirpath, fname)
-                with open(full, "rb") as fh:
-                    data = fh.read()
-                try:
-                    docs = [(_class_name(doc, full), doc) for doc in _load_yaml_docs(data, full)]
-                except MuranoPlError as exc:
-                    self.broken.append(exc)   # reported when a missing class is asked for
-                    continue
-                for name, doc in docs:
-                    self.package.documents[name] = (doc, full)
-                    self.package.class_files[name] = os.path.relpath(full, classes_dir)
+        self.package = open_package(_HERE, eager=False)
+        broken: list = []
+        self.package.documents.index("Classes", errors=broken)
+        self.broken = [load_error(exc) for exc in broken]  # reported when a class is missing
         self.classes: dict[str, Any] = {}
         self._building: list[str] = []
         _import_natives()
@@ -100,7 +73,20 @@ class CoreLibrary:
                 return None
             attach_natives(cls)
             self.classes[name] = cls
+            try:
+                attach_meta(cls, self._meta_lookup(cls, runtime))
+            except MuranoPlError:
+                del self.classes[name]
+                raise
             return cls
+
+    def _meta_lookup(self, cls: MuranoClass, runtime: Any):
+        def lookup(name: str) -> MuranoClass:
+            try:
+                return self._parent(cls.resolve_name(name), runtime)
+            except KeyError as exc:
+                raise EngineFault("NoClassFound", str(exc.args[0])) from None
+        return lookup
 
     def _parent(self, name: str, runtime: Any):
         cls = self.get_class(name, runtime) if name in self.package.documents or \

@@ -10,6 +10,7 @@ from ..exceptions import BreakSignal, ContinueSignal, EngineFault, MuranoPlError
 from ..model.classes import MethodSpec, MuranoClass, TypeRef
 from ..model.objects import CastView, MuranoObject
 from .frames import Frame
+from .meta import lock_rule
 
 
 def find_method(runtime, start: MuranoClass, name: str) -> MethodSpec:
@@ -48,11 +49,20 @@ def invoke(runtime, method: MethodSpec, this: Any, args: tuple, kwargs: dict,
                           f"call depth exceeded {runtime.limits.max_depth} frames "
                           f"(calling {method.declaring.name}.{method.name})")
     if method.native is not None:
-        return runtime.natives.call(method, this, args, kwargs, caller)
+        if not runtime.scheduler.active:
+            return runtime.natives.call(method, this, args, kwargs, caller)
+        lock = _lock(runtime, method, this if isinstance(this, MuranoObject) else None, None)
+        try:
+            return runtime.natives.call(method, this, args, kwargs, caller)
+        finally:
+            if lock is not None:
+                runtime.scheduler.release(lock)
     body = method_body(method)
     cls = method.declaring
     frame = Frame(runtime, method, cls, this, caller, cls.file, method.name)
     frame.line, frame.column = method.pos if method.pos else (None, None)
+    if method.name == ".init":
+        frame.privileged = True
     base = runtime.class_context(cls)
     ctx = base.create_child_context()
     ctx["#f"] = frame
@@ -62,11 +72,10 @@ def invoke(runtime, method: MethodSpec, this: Any, args: tuple, kwargs: dict,
     frame.runtime_base = base
     owner = this if isinstance(this, MuranoObject) else None
     lock = None
-    if owner is not None and runtime.scheduler.active and method.synchronized:
-        lock = runtime.scheduler.acquire((id(method), owner.id), runtime.limits.max_iterations,
-                                         f"{cls.name}.{method.name}")
     try:
         _bind_arguments(runtime, method, args, kwargs, frame, owner)
+        if runtime.scheduler.active:
+            lock = _lock(runtime, method, owner, frame.ctx)
         body.run(frame)
     except ReturnSignal as signal:
         return signal.value
@@ -81,6 +90,26 @@ def invoke(runtime, method: MethodSpec, this: Any, args: tuple, kwargs: dict,
         if lock is not None:
             runtime.scheduler.release(lock)
     return None
+
+
+def _lock(runtime, method: MethodSpec, owner: MuranoObject | None, ctx: Any) -> Any:
+    """Wait for, then take, the lock concurrent calls of ``method`` share (upstream's
+    Synchronize rule: per object, or per class for a static method, unless ``onThis`` is
+    false; per value of the ``onArgs`` arguments)."""
+    on_this, on_args = lock_rule(runtime, method)
+    values = {}
+    for name in on_args if ctx is not None else ():
+        value = ctx.get_data(name)
+        if value is not None:
+            values[name] = value
+    if on_this:
+        key = (id(method), owner.id if owner is not None else id(method.declaring))
+    elif values:
+        key = (id(method), None)
+    else:
+        return None
+    return runtime.scheduler.acquire(key, values, runtime.limits.max_iterations,
+                                     f"{method.declaring.name}.{method.name}")
 
 
 def _bind_arguments(runtime, method: MethodSpec, args: tuple, kwargs: dict, frame: Frame,

@@ -15,7 +15,7 @@ class Frame:
     """One activation of a MuranoPL method (or of a Python function called from MuranoPL)."""
 
     __slots__ = ("runtime", "method", "cls", "this", "caller", "depth", "ctx", "scope",
-                 "line", "column", "file", "name", "runtime_base")
+                 "line", "column", "file", "name", "runtime_base", "privileged")
 
     def __init__(self, runtime: Any, method: MethodSpec | None, cls: MuranoClass | None,
                  this: Any, caller: Frame | None, file: str | None, name: str | None) -> None:
@@ -25,6 +25,9 @@ class Frame:
         self.this = this
         self.caller = caller
         self.depth = caller.depth + 1 if caller is not None else 0
+        # code run for an .init (and whatever it calls) may write any declared property,
+        # as upstream's allowPropertyWrites context flag
+        self.privileged = caller.privileged if caller is not None else False
         self.ctx = None
         self.scope = None
         self.line = None
@@ -39,6 +42,7 @@ class Frame:
         sub = Frame(self.runtime, self.method, self.cls, self.this, self.caller, self.file,
                     self.name)
         sub.depth = self.depth
+        sub.privileged = self.privileged
         sub.line, sub.column = self.line, self.column
         sub.ctx = self.ctx.create_child_context()
         sub.ctx["#f"] = sub

@@ -12,36 +12,48 @@ from ..syntax.schema import WRITABLE_USAGES
 from .frames import Frame
 
 
-def _caller_class(frame: Frame | None) -> MuranoClass | None:
-    return frame.cls if frame is not None else None
+def _start(obj: Any, frame: Frame | None) -> tuple[MuranoClass, bool]:
+    """Where a property name is looked up, as upstream does: in the calling class when it
+    is the object's class or one of its parents (``derived``), else in the object's."""
+    start = obj.start_class
+    caller = frame.cls if frame is not None else None
+    if caller is not None and (caller is start or caller.is_compatible(start)):
+        return caller, True
+    return start, False
+
+
+def _uninitialized(name: str, cls: MuranoClass) -> EngineFault:
+    return EngineFault("UninitializedPropertyAccessError",
+                       f'Access to uninitialized property "{name}" in class "{cls.name}" is '
+                       f'forbidden')
 
 
 def read_property(runtime, obj: Any, name: str, frame: Frame | None) -> Any:
+    """``obj.name`` read by code of ``frame``'s class: any declared property (a Static one
+    from its class); an undeclared one only by the class that set it (each class of an
+    object keeps its own), else PropertyReadError."""
     real = obj.real
     if real.views is not None and obj is not real:
         spec = obj.start_class.find_property(name)
         if spec is not None and (spec.declaring, name) in real.views:
             return real.views[(spec.declaring, name)]
-    props = real.props
-    if name in props:
-        cls = real.cls
-        spec = cls.find_property(name)
-        if spec is not None or (frame is not None and frame.cls is not None
-                                and frame.cls.is_compatible(cls)):
-            return props[name]
-    spec = real.cls.find_property(name)
+    start, derived = _start(obj, frame)
+    spec = start.find_property(name)
     if spec is not None:
+        if start is not real.cls:
+            spec = real.cls.find_property(name)
         if spec.usage == "Static":
             return static_value(runtime, spec, frame)
-        raise EngineFault("UninitializedPropertyAccessError",
-                          f'Access to uninitialized property "{name}" in class '
-                          f'"{real.cls.name}" is forbidden')
-    caller = _caller_class(frame)
-    if caller is not None and caller.is_compatible(real.cls):
-        raise EngineFault("UninitializedPropertyAccessError",
-                          f'Access to uninitialized property "{name}" in class '
-                          f'"{real.cls.name}" is forbidden')
-    raise EngineFault("PropertyReadError", f'Property "{name}" in class "{real.cls.name}" '
+        try:
+            return real.props[name]
+        except KeyError:
+            raise _uninitialized(name, real.cls) from None
+    if derived:
+        private = real.private
+        if private is not None and (start, name) in private:
+            return private[(start, name)]
+        raise _uninitialized(name, start)
+    raise EngineFault("PropertyReadError", f'Property "{name}" in class "{start.name}" '
                                            f'cannot be read')
 
 
@@ -73,26 +85,32 @@ def set_static_value(runtime, cls: MuranoClass, name: str, value: Any,
 
 def write_property(runtime, obj: Any, name: str, value: Any, frame: Frame | None,
                    privileged: bool = False) -> None:
+    """``obj.name: value`` by code of ``frame``'s class, with upstream's rules: a declared
+    property only by its class (or a child) and only when every declaration of it is of a
+    writable Usage (Out, InOut, Runtime, Static, Config) - unless the code runs for an
+    ``.init`` (``frame.privileged``) or comes from Python (no frame) - else
+    NoWriteAccessError; an undeclared one goes to the calling class's own slot, and from
+    another class is a PropertyWriteError."""
     real = obj.real
-    spec = real.cls.find_property(name)
-    caller = _caller_class(frame)
-    derived = caller is not None and caller.is_compatible(real.cls)
-    if frame is not None and frame.this is real and frame.method is not None \
-            and frame.method.name == ".init":
-        privileged = True    # an object's own .init may set any of its properties
-    if spec is None:
-        if derived or privileged:
-            real.props[name] = value
+    start, derived = _start(real, frame)
+    if start.find_property(name) is None:
+        if derived:
+            if real.private is None:
+                real.private = {}
+            real.private[(start, name)] = value
             return
         raise EngineFault("PropertyWriteError", f'Property "{name}" in class '
-                                                f'"{real.cls.name}" cannot be written')
-    if not privileged and (not derived or spec.usage not in WRITABLE_USAGES):
-        if spec.usage not in WRITABLE_USAGES or not derived:
-            raise EngineFault("NoWriteAccessError",
-                              f'Property "{name}" is immutable to the caller')
+                                                f'"{start.name}" cannot be written')
+    spec = real.cls.find_property(name)
+    others = real.cls.redeclarations(name)
+    if frame is not None and frame.cls is not None and not privileged and \
+            not frame.privileged:
+        for declared in others or (spec,):
+            if not derived or declared.usage not in WRITABLE_USAGES:
+                raise EngineFault("NoWriteAccessError",
+                                  f'Property "{name}" is immutable to the caller')
     ready_property(spec)
     env = ContractEnv(runtime, frame or runtime.class_frame(spec.declaring, real), real)
-    others = real.cls.redeclarations(name)
     if others and spec.usage != "Static":
         _write_views(real, name, value, spec, others, env)
     if spec.contract is not ANY:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..exceptions import MuranoPlError, StackFrame
+from ..files.located_yaml import position
 from ..syntax.expressions import ExpressionParser, parser_for_format
-from ..yaml_source import position
 from .expression import Expression
 
 

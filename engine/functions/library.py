@@ -19,10 +19,10 @@ from yaql.language import conventions, specs
 from ..expressions.calls import frame_of
 from ..model.objects import to_python
 from ..values import to_plain
-from . import data, objects, reflection
+from . import data, dump, objects, reflection
 
 CONVENTION = conventions.CamelCaseConvention()
-FUNCTIONS = objects.FUNCTIONS + data.FUNCTIONS + reflection.FUNCTIONS
+FUNCTIONS = objects.FUNCTIONS + data.FUNCTIONS + reflection.FUNCTIONS + dump.FUNCTIONS
 """Every Murano function of the root contexts."""
 
 

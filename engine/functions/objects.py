@@ -15,7 +15,6 @@ from ..expressions.calls import frame_of as _frame
 from ..model.classes import TypeRef
 from ..model.objects import OBJECT_TYPES
 from ..values import to_plain
-from . import reflection
 
 _OBJ = yaqltypes.PythonType(OBJECT_TYPES, nullable=False)
 _OBJ_OR_NULL = yaqltypes.PythonType(OBJECT_TYPES, nullable=True)
@@ -55,22 +54,12 @@ def object_property(context, obj, name):
     return frame.runtime.read_property(obj, name, frame)
 
 
-_TYPE_INFO = {"name": lambda c: c.name, "version": lambda c: c.package.version,
-              "package": lambda c: c.package.name,
-              "ancestors": lambda c: [a.type_ref for a in c.ancestors()],
-              "properties": lambda c: reflection.properties_of(c),
-              "methods": lambda c: reflection.methods_of(c)}
-
-
 @specs.parameter("cls", _TYPE)
 @specs.parameter("name", yaqltypes.Keyword())
 @specs.name("#operator_.")
 def static_property(context, cls, name):
+    """``ns:Class.prop``: a Static property (reflection is ``typeinfo(ns:Class)``'s)."""
     spec = cls.cls.find_property(name)
-    if name == "meta" and (spec is None or spec.usage != "Static"):
-        return reflection.meta_of(_frame(context), cls.cls)
-    if (spec is None or spec.usage != "Static") and name in _TYPE_INFO:
-        return _TYPE_INFO[name](cls.cls)
     if spec is None or spec.usage != "Static":
         raise EngineFault("NoPropertyFound", f'Static property "{name}" is not found in '
                                              f'{cls.cls.name}')
@@ -181,14 +170,14 @@ def sleep_(context, seconds=0):
 @specs.extension_method
 @specs.name("type")
 def type_legacy(obj):
-    return None if obj is None else obj.real.cls.name
+    return None if obj is None else obj.start_class.name
 
 
 @specs.parameter("obj", _OBJ_OR_NULL)
 @specs.extension_method
 @specs.name("type")
 def type_ref(obj):
-    return None if obj is None else obj.real.cls.type_ref
+    return None if obj is None else obj.start_class.type_ref
 
 
 @specs.parameter("name", yaqltypes.PythonType((str, TypeRef), nullable=False))
@@ -203,11 +192,22 @@ def class_by_name(context, name):
     return to_type(_frame(context), name).type_ref
 
 
+@specs.parameter("obj", yaqltypes.PythonType(OBJECT_TYPES + (TypeRef, str), nullable=True))
 @specs.name("typeinfo")
 def typeinfo_(context, obj):
+    """The reflection of an object's class, or of a class given by reference or name."""
     if obj is None:
         return None
-    return to_type(_frame(context), obj).type_ref
+    if isinstance(obj, OBJECT_TYPES):
+        return obj.start_class.type_info       # a cast object: the class it is seen as
+    return to_type(_frame(context), obj).type_info
+
+
+@specs.parameter("obj", _OBJ)
+@specs.name("metadata")
+def metadata_(obj):
+    """The ``?: metadata`` an object came with in its object model (or null)."""
+    return obj.real.metadata
 
 
 @specs.parameter("obj", _OBJ_OR_NULL)
@@ -305,7 +305,7 @@ def template_(context, type_, **props):
 
 FUNCTIONS = [object_method_call, static_method_call, object_property, static_property,
              ns_resolve, ns_resolve_default, is_instance, new_, id_, id_method, cast_, super_,
-             psuper_, require_, find_, sleep_, type_by_name, class_by_name, typeinfo_, name_,
-             get_attr_method, set_attr_method, get_attr, set_attr, call_method_by_name,
-             call_function_with_receiver, pselect_, random_name, template_]
+             psuper_, require_, find_, sleep_, type_by_name, class_by_name, typeinfo_,
+             metadata_, name_, get_attr_method, set_attr_method, get_attr, set_attr,
+             call_method_by_name, call_function_with_receiver, pselect_, random_name, template_]
 """Registered into every root context."""

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..files.located_yaml import YamlMap, position
+from ..files.package import Package
 from ..syntax import schema
 from ..syntax.names import NamespaceResolver, is_type_name, namespace_problems
-from ..yaml_source import LocDict, position
 from .classes import ArgSpec, MethodSpec, MuranoClass, PropertySpec, syntax_error
-from .package import Package
 
 
 def _as_list(value: Any) -> list:
@@ -51,7 +51,9 @@ def build_class(doc: Any, package: Package, file: str,
     cls.usage = doc.get("Usage") or "Class"
     cls.cardinality = doc.get("Cardinality") or "One"      # Usage: Meta classes
     cls.inherited = doc.get("Inherited") is True
+    cls.targets = schema.meta_targets(doc.get("Applies"))
     cls.meta = doc.get("Meta")
+    cls.meta_pos = position(doc, "Meta") if "Meta" in doc else cls.pos
     cls.imports = _parse_imports(doc, resolver, file, full_name)
     extends = _as_list(doc.get("Extends"))
     if not extends and full_name != schema.ROOT_CLASS:
@@ -61,7 +63,12 @@ def build_class(doc: Any, package: Package, file: str,
             parent_fqn = resolver.resolve(str(parent_name))
         except KeyError as exc:
             raise syntax_error(str(exc.args[0]), file, position(doc, "Extends")) from None
-        cls.parents.append(get_class(parent_fqn, cls))
+        parent = get_class(parent_fqn, cls)
+        if parent.usage == "Meta" and cls.usage != "Meta":
+            raise syntax_error(f"class {full_name} cannot have parent {parent.name} with "
+                               "Usage Meta", file, position(doc, "Extends"),
+                               "InvalidInheritanceError")
+        cls.parents.append(parent)
     _build_properties(cls, doc.get("Properties"), file, position(doc, "Properties"))
     if "Workflow" in doc:   # the pre-Methods spelling
         _build_methods(cls, doc.get("Workflow"), file, position(doc, "Workflow"))
@@ -130,7 +137,7 @@ def _build_properties(cls: MuranoClass, props: Any, file: str, pos: tuple) -> No
                                cls=cls.name)
         cls.properties[str(name)] = PropertySpec(
             str(name), cls, spec.get("Contract"), spec.get("Default"), "Default" in spec,
-            usage, ppos)
+            usage, ppos, spec.get("Meta"))
 
 
 def _parse_arguments(cls: MuranoClass, mname: str, args: Any, file: str,
@@ -166,7 +173,7 @@ def _parse_arguments(cls: MuranoClass, mname: str, args: Any, file: str,
             raise syntax_error(f"argument {name!r}: unknown Usage {usage!r}", file, apos,
                                cls=cls.name, method=mname)
         result.append(ArgSpec(str(name), spec.get("Contract"), spec.get("Default"),
-                              "Default" in spec, usage, apos))
+                              "Default" in spec, usage, apos, spec.get("Meta")))
     return result
 
 
@@ -199,7 +206,7 @@ def _build_methods(cls: MuranoClass, methods: Any, file: str, pos: tuple) -> Non
                                position(spec, "Scope"), cls=cls.name, method=name)
         arguments = _parse_arguments(cls, name, spec.get("Arguments"), file, mpos)
         body = spec.get("Body")
-        body_pos = position(spec, "Body") if isinstance(spec, LocDict) else mpos
+        body_pos = position(spec, "Body") if isinstance(spec, YamlMap) else mpos
         method = MethodSpec(name, cls, usage, scope, arguments, body, body_pos)
         method.meta = spec.get("Meta")
         cls.methods[name] = method

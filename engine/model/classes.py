@@ -17,9 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..exceptions import EngineFault, MuranoPlError, StackFrame
+from ..files.package import Package
 from ..syntax.names import NamespaceResolver
-from ..syntax.schema import STATIC_USAGES
-from .package import Package
+from ..syntax.schema import META_TARGETS, STATIC_USAGES
 
 
 def syntax_error(message: str, file: str | None, pos: tuple | None = None,
@@ -55,26 +55,101 @@ class TypeRef:
         return self.cls.name
 
 
+class TypeInfo:
+    """A MuranoPL class seen through reflection (``typeinfo()``): its name, members, meta.
+
+    Upstream keeps it apart from the type reference ``type()`` gives: ``typeinfo(x).type``
+    is the reference, and only the reference names a class in ``new()`` or ``is``."""
+
+    __slots__ = ("cls",)
+
+    def __init__(self, cls: MuranoClass) -> None:
+        self.cls = cls
+
+    @property
+    def name(self) -> str:
+        return self.cls.name
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, TypeInfo) and other.cls is self.cls
+
+    def __hash__(self) -> int:
+        return hash((TypeInfo, self.cls))
+
+    def __repr__(self) -> str:
+        return f"TypeInfo({self.cls.name})"
+
+    def __str__(self) -> str:
+        return self.cls.name
+
+
+class VersionInfo:
+    """A package version as reflection gives it (``typeinfo(x).version``): ``major``,
+    ``minor``, ``patch``, ``prerelease``, ``build``; ``str()`` is the version text."""
+
+    __slots__ = ("major", "minor", "patch", "prerelease", "build")
+
+    def __init__(self, text: str) -> None:
+        core, _, build = str(text).partition("+")
+        core, _, pre = core.partition("-")
+        numbers = [int(p) if p.isdigit() else 0 for p in core.split(".")[:3]]
+        numbers += [0] * (3 - len(numbers))
+        self.major, self.minor, self.patch = numbers
+        self.prerelease = tuple(pre.split(".")) if pre else ()
+        self.build = tuple(build.split(".")) if build else ()
+
+    def __str__(self) -> str:
+        text = f"{self.major}.{self.minor}.{self.patch}"
+        if self.prerelease:
+            text += "-" + ".".join(self.prerelease)
+        if self.build:
+            text += "+" + ".".join(self.build)
+        return text
+
+    def __repr__(self) -> str:
+        return f"VersionInfo({self})"
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, VersionInfo) and str(other) == str(self)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+class MetaEntry:
+    """One item of a ``Meta`` section: the meta class it names and its property values as
+    written (expressions evaluated when the meta object is made)."""
+
+    __slots__ = ("meta_cls", "props", "pos")
+
+    def __init__(self, meta_cls: MuranoClass, props: Any, pos: tuple) -> None:
+        self.meta_cls = meta_cls
+        self.props = props
+        self.pos = pos
+
+
 class ArgSpec:
-    """One method argument: contract, default, usage (Standard/VarArgs/KwArgs)."""
+    """One method argument: contract, default, usage (Standard/VarArgs/KwArgs), Meta."""
 
     def __init__(self, name: str, contract_src: Any, default: Any, has_default: bool,
-                 usage: str, pos: tuple) -> None:
+                 usage: str, pos: tuple, meta: Any = None) -> None:
         self.name = name
         self.contract_src = contract_src
         self.default_src = default
         self.has_default = has_default
         self.usage = usage
         self.pos = pos
+        self.meta = meta       # the Meta section as written
+        self.meta_entries: list[MetaEntry] = []
         self.contract = None   # compiled lazily (contracts.Contract)
         self.default = None    # compiled lazily (data template)
 
 
 class PropertySpec:
-    """A declared property: contract, default, usage, declaring class."""
+    """A declared property: contract, default, usage, declaring class, Meta."""
 
     def __init__(self, name: str, declaring: MuranoClass, contract_src: Any, default: Any,
-                 has_default: bool, usage: str, pos: tuple) -> None:
+                 has_default: bool, usage: str, pos: tuple, meta: Any = None) -> None:
         self.name = name
         self.declaring = declaring
         self.contract_src = contract_src
@@ -82,6 +157,8 @@ class PropertySpec:
         self.has_default = has_default
         self.usage = usage
         self.pos = pos
+        self.meta = meta
+        self.meta_entries: list[MetaEntry] = []
         self.contract = None
         self.default = None
 
@@ -104,15 +181,7 @@ class MethodSpec:
         self.native_static = native_static
         self.body = None          # compiled lazily (statements.Block)
         self.meta: Any = None     # the Meta section as written
-        self._synchronized: bool | None = None
-
-    @property
-    def synchronized(self) -> bool:
-        """Calls on one object run one at a time unless the method's Meta has
-        ``io.murano.metadata.engine.Synchronize`` with ``onThis: false`` (upstream)."""
-        if self._synchronized is None:
-            self._synchronized = not _sync_opt_out(self.meta, self.declaring)
-        return self._synchronized
+        self.meta_entries: list[MetaEntry] = []
 
     @property
     def is_static(self) -> bool:
@@ -120,25 +189,6 @@ class MethodSpec:
 
     def __repr__(self) -> str:
         return f"<Method {self.declaring.name}.{self.name}>"
-
-
-SYNCHRONIZE_META = "io.murano.metadata.engine.Synchronize"
-
-
-def _sync_opt_out(meta: Any, cls: Any) -> bool:
-    entries = meta if isinstance(meta, list) else [meta] if isinstance(meta, dict) else []
-    for entry in entries:
-        if not isinstance(entry, dict):
-            continue
-        for key, value in entry.items():
-            try:
-                name = cls.resolver.resolve(str(key))
-            except KeyError:
-                continue
-            if name == SYNCHRONIZE_META and isinstance(value, dict) and \
-                    value.get("onThis", True) is False:
-                return True
-    return False
 
 
 class MuranoClass:
@@ -155,14 +205,20 @@ class MuranoClass:
         self.properties: dict[str, PropertySpec] = {}
         self.methods: dict[str, MethodSpec] = {}
         self.meta: Any = None
+        self.meta_entries: list[MetaEntry] = []
+        self.meta_pos = pos
         self.imports: list[tuple[str, tuple]] = []   # (full name, position) of Import:
         self.usage = "Class"
+        self.cardinality = "One"                     # Usage: Meta classes: how many per
+        self.targets: frozenset[str] = META_TARGETS  # entity, where they apply, and
+        self.inherited = False                       # whether children keep them
         self.native_class: type | None = None
         self.static_values: dict[str, Any] = {}
         self._ancestors: list[MuranoClass] | None = None
         self._method_cache: dict[str, list[MethodSpec]] = {}
         self._prop_cache: dict[str, PropertySpec | None] = {}
         self.type_ref = TypeRef(self)
+        self.type_info = TypeInfo(self)
 
     # --- hierarchy -------------------------------------------------------------------
     def ancestors(self) -> list[MuranoClass]:
@@ -272,5 +328,5 @@ class MuranoClass:
         return f"<MuranoClass {self.name}>"
 
 
-__all__ = ["ArgSpec", "MethodSpec", "MuranoClass", "NamespaceResolver", "Package",
-           "PropertySpec", "TypeRef", "syntax_error"]
+__all__ = ["ArgSpec", "MetaEntry", "MethodSpec", "MuranoClass", "NamespaceResolver",
+           "Package", "PropertySpec", "TypeInfo", "TypeRef", "VersionInfo", "syntax_error"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..exceptions import EngineFault, MuranoPlError
-from .classes import MuranoClass, TypeRef
+from .classes import MuranoClass, TypeInfo, TypeRef, VersionInfo
 
 
 class MuranoObject:
@@ -14,7 +14,8 @@ class MuranoObject:
     ``runtime`` is the interpreter that made it (what reading a property asks)."""
 
     __slots__ = ("id", "cls", "owner", "props", "name", "natives", "initialized",
-                 "destroyed", "dead", "_proxy", "runtime", "views", "__weakref__")
+                 "destroyed", "dead", "_proxy", "runtime", "views", "private", "metadata",
+                 "__weakref__")
 
     def __init__(self, cls: MuranoClass, object_id: str, owner: MuranoObject | None,
                  runtime: Any, name: str | None = None) -> None:
@@ -31,6 +32,8 @@ class MuranoObject:
         #                                  redeclared along the hierarchy, per declaration
         self._proxy: ObjectProxy | None = None
         self.runtime = runtime
+        self.private: dict | None = None  # (class, name) -> value of an undeclared property
+        self.metadata: Any = None         # "?": {metadata} of the object model
 
     @property
     def real(self) -> MuranoObject:
@@ -152,8 +155,10 @@ def to_python(value: Any) -> Any:
         return {to_python(k): to_python(v) for k, v in value.items()}
     if isinstance(value, tuple):
         return [to_python(v) for v in value]
-    if isinstance(value, TypeRef):
+    if isinstance(value, (TypeRef, TypeInfo)):
         return value.cls.name
+    if isinstance(value, VersionInfo):
+        return str(value)
     return value
 
 

@@ -25,7 +25,8 @@ import re
 import sys
 from typing import Any
 
-from ..yaml_source import QuotedStr
+from ..files.atomic import atomic_write
+from ..files.located_yaml import QuotedStr
 from . import grammar
 
 PLAIN_TEXT = re.compile(r"^[\s\w.]*$")
@@ -149,13 +150,11 @@ class ParseStore:
             return
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            tmp = f"{self.path}.{os.getpid()}.tmp"
             packed = {source: value if type(value) is bytes else
                       pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
                       for source, value in self._data.items()}
-            with open(tmp, "wb") as fh:
+            with atomic_write(self.path, sync=False) as fh:
                 pickle.dump(packed, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
             self._dirty = False
         except (OSError, pickle.PickleError, TypeError, AttributeError, RecursionError):
             pass

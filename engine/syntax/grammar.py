@@ -17,9 +17,10 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from types import SimpleNamespace
 from typing import Any
+
+from ..files.atomic import write_file
 
 TABLES_FORMAT = 1
 
@@ -94,35 +95,56 @@ def _engine_from_tables(fac: Any, options: dict | None) -> Any:
     key = hashlib.sha256(f"{TABLES_FORMAT}\n{yaql.__version__}\n{reflect.signature()}"
                          .encode()).hexdigest()
     path = os.path.join(tables_cache_dir(), f"yaql-tables-{key[:20]}.json")
+    engine = _engine_from_file(path, pdict, reflect, ply_lexer, options, fac)
+    if engine is not None:
+        return engine
+    # no usable cache file (none yet, unreadable, corrupt): build the tables, save them
+    built = yacc.yacc(module=module, debug=False)
+    _save_tables(path, {"action": built.action, "goto": built.goto,
+                        "productions": [[p.name, p.len, p.func] for p in built.productions]})
+    return factory.YaqlEngine(ply_lexer, built, options, fac)
+
+
+#: An expression using every kind of rule, parsed by an engine made from cached tables
+#: before it is trusted (tables that load but parse wrongly are rebuilt).
+_PROBE = "$.a[0].b($x, -2, k => 1) and not ($y in [1, 2]) or {c => $z}.c = null"
+
+
+def _engine_from_file(path: str, pdict: dict, reflect: Any, ply_lexer: Any,
+                      options: dict | None, fac: Any) -> Any:
+    """An engine made from the tables cached at ``path``; None when the file is missing,
+    unreadable, corrupt or its tables do not parse the probe expression."""
+    from yaql._ply import yacc
+    from yaql.language import factory
+
     try:
         with open(path, encoding="utf-8") as handle:
             tables = json.load(handle)
-    except (OSError, ValueError):
-        built = yacc.yacc(module=module, debug=False)
-        _save_tables(path, {"action": built.action, "goto": built.goto,
-                            "productions": [[p.name, p.len, p.func]
-                                            for p in built.productions]})
-        return factory.YaqlEngine(ply_lexer, built, options, fac)
-    productions = [SimpleNamespace(name=name, len=length, func=func, str=name,
-                                   callable=pdict[func] if func else None)
-                   for name, length, func in tables["productions"]]
-    lr_table = SimpleNamespace(
-        lr_productions=productions,
-        lr_action={int(state): row for state, row in tables["action"].items()},
-        lr_goto={int(state): row for state, row in tables["goto"].items()})
-    parser = yacc.LRParser(lr_table, reflect.error_func)
-    return factory.YaqlEngine(ply_lexer, parser, options, fac)
+        productions = [SimpleNamespace(name=name, len=length, func=func, str=name,
+                                       callable=pdict[func] if func else None)
+                       for name, length, func in tables["productions"]]
+        lr_table = SimpleNamespace(
+            lr_productions=productions,
+            lr_action={int(state): _row(row) for state, row in tables["action"].items()},
+            lr_goto={int(state): _row(row) for state, row in tables["goto"].items()})
+        parser = yacc.LRParser(lr_table, reflect.error_func)
+        engine = factory.YaqlEngine(ply_lexer, parser, options, fac)
+        engine(_PROBE)
+    except Exception:  # noqa: BLE001 - any defect of the file: rebuild it
+        return None
+    return engine
+
+
+def _row(row: Any) -> dict[str, int]:
+    """One row of a cached LALR table; TypeError when the file does not hold one."""
+    if not isinstance(row, dict) or not all(isinstance(k, str) and type(v) is int
+                                            for k, v in row.items()):
+        raise TypeError("not a table row")
+    return row
 
 
 def _save_tables(path: str, tables: dict) -> None:
     """Write the tables next to where they are read (temp file + rename; errors ignored)."""
     with contextlib.suppress(OSError):
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(tables, handle)
-            os.replace(tmp, path)
-        except OSError:
-            os.unlink(tmp)
-            raise
+        write_file(path, json.dumps(tables), sync=False)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..files.package import RESOURCES, contained_path
+
 PLAN_KEYS = frozenset({"FormatVersion", "Version", "Name", "Parameters", "Body", "Scripts",
                        "Files", "Action"})
 SCRIPT_KEYS = frozenset({"Type", "Version", "EntryPoint", "Files", "Options"})
@@ -20,6 +22,13 @@ SCRIPT_TYPES = frozenset({"Application", "Chef", "Puppet", "SaltStack"})
 DEFAULT_FORMAT_VERSION = "1.0.0"
 SCRIPTS_FOLDER = "scripts"
 """Where plan files live, under the package's ``Resources/``."""
+
+
+def script_member(name: Any) -> str | None:
+    """The package member (``Resources/scripts/<name>``) a plan's local file reference
+    reads; None when ``name`` is absolute or leads out of ``Resources/scripts`` (``..``):
+    such a reference is refused, never read."""
+    return contained_path(f"{RESOURCES}/{SCRIPTS_FOLDER}", name)
 
 
 def format_version(plan: dict) -> str:

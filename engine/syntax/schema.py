@@ -15,21 +15,31 @@ CLASS_KEYS = frozenset(("Namespaces", "Name", "Extends", "Properties", "Methods"
 CLASS_USAGES = frozenset(("Class", "Meta"))
 CARDINALITIES = frozenset(("One", "Many"))
 APPLIES = frozenset(("Package", "Type", "Method", "Property", "Argument", "All"))
+META_TARGETS = APPLIES - {"All"}
+"""What a meta class may be attached to (``Applies: All`` is every one of them)."""
 ROOT_CLASS = "io.murano.Object"
+"""What a class without ``Extends`` derives from."""
 
 
 def valid_applies(value: object) -> bool:
     """A meta class's ``Applies``: one target or a list of them."""
     values = value if isinstance(value, list) else [value]
     return all(isinstance(v, str) and v in APPLIES for v in values)
-"""What a class without ``Extends`` derives from."""
+
+
+def meta_targets(value: object) -> frozenset:
+    """The targets of a (valid) ``Applies`` value; absent or ``All`` is every target."""
+    if value is None:
+        return META_TARGETS
+    values = set(value if isinstance(value, list) else [value])
+    return META_TARGETS if "All" in values else frozenset(values)
 
 # --- properties ---------------------------------------------------------------------------
 PROPERTY_KEYS = frozenset(("Contract", "Usage", "Default", "Meta"))
 PROPERTY_USAGES = frozenset(("In", "Out", "InOut", "Runtime", "Const", "Config", "Static"))
 DEFAULT_PROPERTY_USAGE = "In"
-WRITABLE_USAGES = frozenset(("Out", "InOut", "Runtime"))
-"""Usages a class may write from its own methods."""
+WRITABLE_USAGES = frozenset(("Out", "InOut", "Runtime", "Static", "Config"))
+"""Usages a class may write from its own methods (In and Const only its ``.init``)."""
 HIDDEN_USAGES = frozenset(("Runtime", "Static", "Config"))
 """Usages whose values never leave the engine in an object model."""
 

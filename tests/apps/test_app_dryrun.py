@@ -288,7 +288,8 @@ def test_orion_with_mongodb_in_the_same_pod(tmp_path, in_repo):
 def test_scaffolded_package_dry_runs_on_a_pod(tmp_path, in_repo, capsys):
     target = tmp_path / "pkg" / "Whoami"
     assert main(["new-app", "traefik/whoami:v1.10", "--port", "80", "--env", "WHOAMI_NAME=me",
-                 "--env", "API_TOKEN=", "-o", str(target)]) == 0
+                 "--env", "API_TOKEN=", "--env", "ALLOW_EMPTY_PASSWORD=yes",
+                 "-o", str(target)]) == 0
     capsys.readouterr()
     model = model_with(POD_MODEL)
     pod = host_id(model, POD)
@@ -299,8 +300,9 @@ def test_scaffolded_package_dry_runs_on_a_pod(tmp_path, in_repo, capsys):
     assert run.code == 0, run.text[-2000:]
     container = rc_container(run, "whoami")["container"]
     assert container["image"] == "traefik/whoami:v1.10"
-    assert {e["name"]: e["value"] for e in container["env"]} == {"API_TOKEN": "***",
-                                                                 "WHOAMI_NAME": "me"}
+    assert {e["name"]: e["value"] for e in container["env"]} == {
+        "API_TOKEN": "***", "WHOAMI_NAME": "me", "ALLOW_EMPTY_PASSWORD": "yes"}  # a switch
+    assert run.obj(APP_ID)["allowEmptyPassword"] == "yes"
     assert [p["containerPort"] for p in container["ports"]] == [80]
     assert "Secret-Token-Whoami" not in run.text
 

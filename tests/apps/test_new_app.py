@@ -115,6 +115,14 @@ def test_secret_values_are_never_written(scaffolded):
     assert fields["name"]["initial"] == "redis"
 
 
+def test_new_app_decides_by_the_same_rule() -> None:
+    spec = make_spec("bitnami/redis:7.2", env=["REDIS_PASSWORD=", "ALLOW_EMPTY_PASSWORD=no",
+                                               "API_KEY=", "ROUTING_KEY=jobs"])
+    assert {var.key: var.secret for var in spec.env} == {
+        "REDIS_PASSWORD": True, "ALLOW_EMPTY_PASSWORD": False, "API_KEY": True,
+        "ROUTING_KEY": False}
+
+
 def test_form_builds_the_application(scaffolded):
     app, passwords = build_application(scaffolded / "UI" / "ui.yaml",
                                        {"host": "pod-1", "redisPassword": "pw-123"}, "r")
@@ -246,6 +254,13 @@ BAD = [
     (["nginx", "--volume", "/a/../etc"], "is not an absolute path"),
     (["nginx", "--volume", "/host:/data"], "is not an absolute path"),
 ]
+
+
+def test_a_refused_variable_does_not_show_its_value(tmp_path, capsys):
+    code, out, err = run(["nginx", "--env", "DB PASSWORD=hunter2-secret", "-o",
+                          str(tmp_path / "Out")], capsys)
+    assert code == 2 and "'DB PASSWORD' is not a valid variable name" in err
+    assert "hunter2-secret" not in out + err
 
 
 @pytest.mark.parametrize("argv, message", BAD, ids=[" ".join(a) or "empty" for a, _ in BAD])

@@ -115,7 +115,8 @@ def test_failure_rule_raises_for_call_and_not_for_send(package):
 
 
 def test_nonzero_exit_code_fails_the_plan(package):
-    cloud = Cloud(rules=parse_rules("- script: deploy\n  exitCode: 3\n  stderr: boom\n"))
+    cloud = Cloud(rules=parse_rules("agent:\n  - script: deploy\n    exitCode: 3\n"
+                                    "    stderr: boom\n"))
     plan = cloud.agents.build_plan("vm1", deploy_template(), package)
     with pytest.raises(AgentFailure, match="exited with code 3: boom"):
         cloud.agents.execute("vm1", None, plan)

@@ -13,15 +13,16 @@ def test_rules_parse_both_sections():
 
 
 def test_times_limits_a_rule_and_hits_carry_over():
-    rules = parse_rules("- vm: a\n  fail: x\n  times: 1\n")
+    rules = parse_rules("agent:\n  - vm: a\n    fail: x\n    times: 1\n")
     assert rules.agent_answer("p", [], "a") is rules.agent[0]
     assert rules.agent_answer("p", [], "a") is None
-    again = parse_rules("- vm: a\n  fail: x\n  times: 1\n", hits=rules.hits)
+    again = parse_rules("agent:\n  - vm: a\n    fail: x\n    times: 1\n", hits=rules.hits)
     assert again.agent_answer("p", [], "a") is None
 
 
 @pytest.mark.parametrize("text, line, message", [
     ("agent:\n  - plan: a\n    colour: red\n", 2, "unknown key(s) colour"),
+    ("- plan: a\n  fail: x\n", 1, "not a list: put the rules under 'agent:' or 'heat:'"),
     ("agent:\n  - plan: [a]\n", 2, "'plan' must be a string pattern"),
     ("heat:\n  - stack: s\n", 2, "needs 'fail'"),
     ("agent:\n  - times: 0\n    fail: x\n", 2, "positive integer"),
@@ -42,5 +43,5 @@ def test_malformed_rules_name_file_and_line(tmp_path, text, line, message):
 
 
 def test_missing_rules_file_is_a_clear_error(tmp_path):
-    with pytest.raises(RulesError, match="cannot read rules file"):
+    with pytest.raises(RulesError, match="absent.yaml: cannot read the rules file"):
         load_rules(tmp_path / "absent.yaml")

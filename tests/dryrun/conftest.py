@@ -10,6 +10,8 @@ import pytest
 from dryrun_support import HELLO, Result
 
 from muranokit.tools.cli import main
+from muranokit.tools.package import load_package
+from muranokit.tools.zipper import write_zip
 
 
 @pytest.fixture(autouse=True)
@@ -37,3 +39,15 @@ def hello(tmp_path: Path) -> Path:
     target = tmp_path / "hello"
     shutil.copytree(HELLO, target)
     return target
+
+
+@pytest.fixture(params=["folder", "zip"])
+def as_given(request, tmp_path):
+    """A package as a folder, or as the zip `muranokit build` would make of it."""
+    def give(folder: Path) -> Path:
+        if request.param == "folder":
+            return folder
+        dest = tmp_path / f"{folder.name}.zip"
+        write_zip(load_package(str(folder)), str(dest))
+        return dest
+    return give

@@ -41,7 +41,9 @@ def test_text_report_is_the_default(cli, hello: Path) -> None:
     assert run.out.startswith("# muranokit deploy ")
     assert "agent call hello-1: Say hello -> ok" in run.out
     assert "vm created hello-1" in run.out
-    assert run.out.rstrip().endswith("# result: ok (7 events, 1 VMs)")
+    assert "  scripts: sayHello (say-hello.sh)" in run.out          # the entry point
+    assert "report [HelloWorld hello (7c1a0c3e)]: hello says Hello" in run.out
+    assert run.out.rstrip().endswith("# result: ok (7 events, 1 VM)")   # not "1 VMs"
 
 
 def test_same_input_gives_the_same_bytes(cli, hello: Path) -> None:

@@ -34,6 +34,8 @@ def test_state_files_are_readable_by_their_owner_only(cli, hello: Path, tmp_path
                                                        umask_022) -> None:
     state = tmp_path / "state"
     assert cli("deploy", "-p", HELLO_PKG, hello / "model.json", "--state", state).code == 0
-    files = sorted(state.iterdir())
+    files = sorted(p for p in state.rglob("*") if p.is_file())
     assert files, "the state folder is empty"
     assert {p.name: _mode(p) for p in files} == {p.name: 0o600 for p in files}
+    folders = [state, *(p for p in state.rglob("*") if p.is_dir())]
+    assert {str(p): _mode(p) for p in folders} == {str(p): 0o700 for p in folders}

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from dryrun_support import snapshot
 
+from muranokit.engine.files import write_file
 from muranokit.tools import state
 from muranokit.tools.exceptions import InputError
 
@@ -78,8 +79,10 @@ def test_half_written_state_file_is_refused_with_its_line(tmp_path: Path) -> Non
 
 
 def test_folder_with_companions_but_no_state_file_is_half_written(tmp_path: Path) -> None:
-    folder = _saved(tmp_path)
-    (folder / "state.json").unlink()
+    folder = tmp_path / "st"   # as an interrupted save of a plain-files state left it
+    folder.mkdir()
+    (folder / "model.json").write_text("{}")
+    (folder / "heat-templates.yaml").write_text("{}")
     with pytest.raises(InputError, match="half-written"):
         state.check_usable(str(folder))
     with pytest.raises(InputError, match="half-written"):
@@ -119,6 +122,6 @@ def test_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch) -> None:
         raise OSError(28, "No space left on device")
     monkeypatch.setattr("os.replace", broken_replace)
     with pytest.raises(OSError):
-        state.write_text_atomic(str(target), "new")
+        write_file(str(target), "new")
     assert target.read_text() == "old"
     assert [p.name for p in folder.iterdir()] == ["out.txt"]

@@ -139,7 +139,7 @@ def test_unpinned_files_are_all_named_with_how_to_supply_them(tmp_path: Path) ->
         "three-3.0 - https://example.org/three\n")
     done = fetch(hooks, cache)
     assert done.returncode != 0
-    assert "2 release file(s)" in done.stderr
+    assert "pinned for 2 release files:" in done.stderr
     assert "two-2.0 (muranokit-pins/t.pins, https://example.org/two)" in done.stderr
     assert "three-3.0 (muranokit-pins/t.pins, https://example.org/three)" in done.stderr
     assert "one-1.0 (" not in done.stderr

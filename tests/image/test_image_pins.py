@@ -115,7 +115,7 @@ def test_check_pins_names_each_file_and_how_to_supply_it(tmp_path: Path) -> None
     with pytest.raises(InputError) as raised:
         image_pins.check_pins(elements, tmp_path / "cache", {})
     message = str(raised.value)
-    assert "2 release file(s)" in message
+    assert "pinned for 2 release files:" in message
     assert "two-1.0 (net/muranokit-pins/net.pins:1, https://e.org/two)" in message
     assert "four-1.0 (net/muranokit-pins/net.pins:2, https://e.org/four)" in message
     assert "DIB_MURANOKIT_PINS_OVERRIDE" in message and "--cache" in message
@@ -129,7 +129,7 @@ def test_malformed_pins_line_names_file_and_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("content, message", [
-    (None, "cannot be read"),
+    (None, "cannot read the file named by DIB_MURANOKIT_PINS_OVERRIDE"),
     (b"\xff\xfe\x00binary", "not a text file"),
 ])
 def test_unusable_override_file_is_an_input_error(tmp_path: Path, content, message) -> None:

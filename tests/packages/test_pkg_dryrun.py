@@ -155,7 +155,7 @@ def test_scale_nodes_up_and_down():
 
     full = deployment.action(cluster_id, "scaleNodesUp")
     assert plans(full) == [] and cluster_of(full)["nodeCount"] == 4
-    assert "All 4 nodes are already in use" in reports(full)
+    assert "No node to add, the pool (4 nodes) is in use; add nodes to minionNodes to grow" in reports(full)
 
     down = deployment.action(cluster_id, "scaleNodesDown")
     assert down.ok, down.error

@@ -2,9 +2,12 @@
 
 import json
 import re
+import shlex
 
 import pytest
-from k8s_package_helpers import EXAMPLES, class_chain, suite_classes
+from k8s_package_helpers import EXAMPLES, REPO, class_chain, suite_classes
+
+from muranokit.tools.cli import main
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.json"))
 INSTANCE_PROPERTIES = {"name", "flavor", "image", "keyname", "availabilityZone", "assignFloatingIp"}
@@ -77,6 +80,7 @@ def test_object_model_matches_the_classes(path):
     ("minimal-cluster.json", 1, 1, False),
     ("flannel-cluster.json", 3, 1, True),
     ("cluster-with-pod.json", 1, 1, False),
+    ("scaling-cluster.json", 1, 1, False),
 ])
 def test_cluster_layout(name, minions, gateways, flannel):
     (cluster,) = _apps(_load(name), K8S + "KubernetesCluster")
@@ -98,3 +102,33 @@ def test_pod_example():
     assert pod["kubernetesCluster"] == cluster["?"]["id"]
     assert re.match(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", pod["name"])
     assert pod["replicas"] >= 1 and "=" in pod["labels"]
+
+
+def _scaling_example(readme) -> list[str]:
+    """The commands of a README's literal block that scales a cluster up on the simulated
+    cloud (the README's --cloud qemu example runs in tox -e localcloud)."""
+    blocks = re.findall(r"::\n\n((?:    .*\n)+)", readme.read_text(encoding="utf-8"))
+    (block,) = [b for b in blocks if "scaleNodesUp" in b and "--cloud qemu" not in b]
+    return [line.strip() for line in block.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("readme", [REPO / "README.rst", EXAMPLES / "README.rst"],
+                         ids=["README", "examples-README"])
+def test_the_readme_scaling_example_adds_a_node(readme, tmp_path, monkeypatch, capsys):
+    """The README's own commands, run from the checkout (only the state folder is moved
+    under the test's temporary folder)."""
+    commands = _scaling_example(readme)
+    assert [shlex.split(c)[:2] for c in commands] == [["muranokit", "deploy"],
+                                                      ["muranokit", "action"]]
+    monkeypatch.chdir(REPO)
+    state = tmp_path / "k8s"
+    counts, outputs = [], []
+    for command in commands:
+        argv = [str(state) if arg == "/tmp/k8s" else arg for arg in shlex.split(command)[1:]]
+        assert main(argv) == 0, capsys.readouterr().err
+        outputs.append(capsys.readouterr().out)
+        saved = json.loads((state / "model.json").read_text())
+        (cluster,) = _apps(saved, K8S + "KubernetesCluster")
+        counts.append(cluster["nodeCount"])
+    assert counts == [1, 2]
+    assert "vm created murano-kube-3" in outputs[1] and "murano-kube-3" not in outputs[0]

@@ -129,8 +129,8 @@ def test_progress_only_on_a_terminal():
 
 
 def test_bundle_order_dependencies_first_and_cycles(tmp_path):
+    from muranokit.engine.files import Package
     from muranokit.tools.bundle import bundle_text, dependency_order
-    from muranokit.tools.package import Package
 
     def package(name, *requires):
         manifest = {"FullName": name, "Version": "1.0", "Require": dict.fromkeys(requires)}

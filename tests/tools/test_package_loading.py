@@ -1,4 +1,4 @@
-"""Loading package folders and zips (tools/package.py)."""
+"""Loading package folders and zips (engine/files/package.py through tools/package.py)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,9 @@ import zipfile
 import pytest
 from packaging_helpers import FIXTURES, copy_fixtures
 
+from muranokit.engine.files import find_package_dirs, is_dotted_name, is_junk, parse_format
 from muranokit.tools.exceptions import InputError
-from muranokit.tools.package import (
-    find_package_dirs,
-    is_dotted_name,
-    is_junk,
-    load_package,
-    parse_format,
-    select_package_paths,
-)
+from muranokit.tools.package import load_package, select_package_paths
 from muranokit.tools.zipper import zip_bytes
 
 

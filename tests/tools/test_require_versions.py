@@ -1,11 +1,11 @@
-"""Murano's reading of Require version specs (tools/validate/versions.py) and S004."""
+"""Murano's reading of Require version specs (engine/files/versions.py) and S004."""
 
 from __future__ import annotations
 
 import pytest
 from packaging_helpers import FIXTURES, copy_fixtures, edit, run_cli
 
-from muranokit.tools.validate.versions import describe, parse_spec, satisfies, version_key
+from muranokit.engine.files.versions import describe, parse_spec, satisfies, version_key
 
 
 @pytest.mark.parametrize("version, spec, expected", [

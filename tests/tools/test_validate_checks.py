@@ -37,7 +37,7 @@ CASES = [
     ("FixtureApp", "Classes/App.yaml", "Contract: $.string()\n    Usage: Out",
      "Contract: string\n    Usage: Out", "C010", None),
     ("FixtureApp", "Classes/App.yaml", "Extends: Service", "Extends: lib:Service", "C005", None),
-    ("FixtureApp", "Classes/App.yaml", "  siteUrl:\n    Contract: $.string()\n",
+    ("FixtureApp", "Classes/App.yaml", "  siteUrl:\n    Contract: $.string()\n    Usage: Out\n",
      "  siteUrl:\n    Usage: Out\n", "C006", None),
     ("FixtureApp", "Classes/App.yaml", "    Usage: Out", "    Usage: Output", "C006", None),
     ("FixtureApp", "Classes/App.yaml", "      - If: $.getAttr(deployed, false)",

@@ -15,7 +15,7 @@ def test_fixtures_are_clean(capsys):
     result = run_cli(capsys, "validate", *fixture_paths())
     assert result.code == 0
     assert result.out == ""
-    assert "3 package(s) checked: 0 error(s), 0 warning(s)" in result.err
+    assert "3 packages checked: 0 errors, 0 warnings" in result.err
 
 
 def test_zips_validate_like_folders(tmp_path, capsys):
@@ -48,7 +48,7 @@ def test_json_format(tmp_path, capsys):
     by_code = {f["code"]: f for f in report["findings"]}
     assert by_code["A002"] == {"code": "A002", "severity": "error", "line": 0,
                                "path": f"{copies['FixtureLegacy']}/logo.png",
-                               "message": "logo is not a PNG image"}
+                               "message": "logo is not a PNG image: no PNG signature"}
     assert by_code["A003"]["severity"] == "warning"
     assert report["unusable"][0]["path"] == str(tmp_path / "missing")
     assert "no such file or folder" in report["unusable"][0]["message"]

@@ -13,9 +13,9 @@ import random
 import yaml
 from packaging_helpers import FIXTURE_NAMES, FIXTURES
 
-from muranokit.tools.package import Package, PackageFile, load_package
+from muranokit.engine.files import Package, PackageFile, load_yaml
+from muranokit.tools.package import load_package
 from muranokit.tools.validate import validate_packages
-from muranokit.tools.yamlload import load_yaml
 
 ODD_VALUES = [None, 1, 2.5, True, "x", "$.a(", "$.b", [], {}, [1, "$"], {"a": None},
               {"$x": [1]}, "ns:Foo", [{"If": None}], {"Then": 1}, [[]], {"": ""}]

@@ -1,4 +1,4 @@
-"""Safe YAML loading with line numbers and alias-bomb refusal (tools/yamlload.py)."""
+"""Safe YAML loading with line numbers and alias-bomb refusal (engine/files/located_yaml.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 import yaml
 from packaging_helpers import FIXTURES
 
-from muranokit.tools.exceptions import InputError
-from muranokit.tools.yamlload import (
+from muranokit.engine.files.errors import SourceError
+from muranokit.engine.files.located_yaml import (
     MAX_EXPANDED_NODES,
     YamlMap,
     YamlSeq,
@@ -64,7 +64,7 @@ def test_alias_bomb_is_refused_with_line():
     lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
     for i in range(1, 8):
         lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
-    with pytest.raises(InputError) as info:
+    with pytest.raises(SourceError) as info:
         load_yaml("\n".join(lines), "bomb.yaml")
     assert info.value.path == "bomb.yaml"
     assert 1 <= info.value.line <= len(lines)
@@ -72,12 +72,12 @@ def test_alias_bomb_is_refused_with_line():
 
 
 def test_recursive_alias_is_refused():
-    with pytest.raises(InputError, match="recursive YAML alias"):
+    with pytest.raises(SourceError, match="recursive YAML alias"):
         load_yaml("a: &a [1, *a]\n", "loop.yaml")
 
 
 def test_syntax_error_names_file_and_line():
-    with pytest.raises(InputError) as info:
+    with pytest.raises(SourceError) as info:
         load_yaml("a: 1\nb: [1, 2\nc: 3\n", "bad.yaml")
     assert str(info.value).startswith("bad.yaml:")
     assert info.value.line in (2, 3, 4)
@@ -85,12 +85,12 @@ def test_syntax_error_names_file_and_line():
 
 
 def test_python_tags_are_not_constructed():
-    with pytest.raises(InputError, match="YAML error"):
+    with pytest.raises(SourceError, match="YAML error"):
         load_yaml("!!python/object/apply:os.system ['true']\n", "evil.yaml")
 
 
 def test_not_utf8_gives_line():
-    with pytest.raises(InputError) as info:
+    with pytest.raises(SourceError) as info:
         load_yaml(b"a: 1\nb: \xff\n", "latin.yaml")
     assert info.value.line == 2 and "UTF-8" in info.value.message
 
@@ -98,19 +98,19 @@ def test_not_utf8_gives_line():
 def test_several_documents():
     text = "Name: A\n---\nName: B\n"
     assert [d["Name"] for d in load_yaml_documents(text)] == ["A", "B"]
-    with pytest.raises(InputError) as info:
+    with pytest.raises(SourceError) as info:
         load_yaml(text, "two.yaml")
     assert info.value.line == 3
 
 
 def test_empty_and_file_loading(tmp_path):
     assert load_yaml("") is None
-    with pytest.raises(InputError, match="empty"):
+    with pytest.raises(SourceError, match="empty"):
         load_yaml("# nothing\n", "e.yaml", allow_empty=False)
     path = tmp_path / "x.yaml"
     path.write_text(DOC)
     assert load_yaml_file(str(path))["Name"] == "Thing"
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(SourceError, match="cannot read"):
         load_yaml_file(str(tmp_path / "absent.yaml"))
 
 
@@ -133,7 +133,7 @@ DEEP_FLOW_MAPS = "[a: " * 100_000  # a single-pair mapping inside every bracket
                          ids=["flow", "block", "compact", "flow-maps"])
 def test_deep_nesting_is_refused_not_crashing(text):
     # our own depth check, or (PyYAML >= 6.0.4) libyaml's, whichever trips first
-    with pytest.raises(InputError, match="nesting deeper than|maximum nesting depth"):
+    with pytest.raises(SourceError, match="nesting deeper than|maximum nesting depth"):
         load_yaml(text, "deep.yaml")
 
 

@@ -10,8 +10,8 @@ import sys
 import pytest
 from packaging_helpers import FIXTURES
 
+from muranokit.engine.files import load_yaml_documents
 from muranokit.engine.syntax import grammar
-from muranokit.tools.yamlload import load_yaml_documents
 
 
 def fixture_strings():
@@ -61,14 +61,26 @@ def test_cached_tables_parse_like_fresh_ones(tmp_path, monkeypatch):
     assert parse_all(second, texts) == fresh
 
 
-def test_corrupt_cache_is_rebuilt(tmp_path, monkeypatch):
+def _emptied_rows(tables: dict) -> dict:
+    return dict(tables, action={state: {} for state in tables["action"]})
+
+
+@pytest.mark.parametrize("corrupt", [
+    lambda tables: "{not json",                                   # truncated or garbled
+    lambda tables: "\0\0\0",
+    lambda tables: json.dumps({"action": {}, "goto": {}, "productions": []}),  # loads, empty
+    lambda tables: json.dumps(dict(tables, productions=[[1, 2, 3]])),         # wrong types
+    lambda tables: json.dumps(_emptied_rows(tables)),             # well formed, parses wrong
+], ids=["garbled", "nul-bytes", "empty-tables", "wrong-types", "wrong-rows"])
+def test_corrupt_cache_is_rebuilt(tmp_path, monkeypatch, corrupt):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     grammar.cached_engine(grammar.murano_factory())
     (cached,) = (tmp_path / "muranokit").iterdir()
-    cached.write_text("{not json")
+    good = json.loads(cached.read_text())
+    cached.write_text(corrupt(good))
     engine = grammar.cached_engine(grammar.murano_factory())
     assert str(engine("$.a + 1")) == "#operator_+(#operator_.($, 'a'), 1)"
-    assert json.loads(cached.read_text())["productions"]
+    assert json.loads(cached.read_text()) == good   # rebuilt and saved again
 
 
 def test_unwritable_cache_still_gives_an_engine(tmp_path, monkeypatch):

@@ -12,7 +12,7 @@ from packaging_helpers import FIXTURES
 
 from muranokit.tools.exceptions import OperationFailed
 from muranokit.tools.package import load_package
-from muranokit.tools.zipper import write_atomic, write_zip, zip_bytes
+from muranokit.tools.zipper import write_output, write_zip, zip_bytes
 
 
 def sha(data: bytes) -> str:
@@ -67,7 +67,7 @@ def test_failed_write_keeps_the_previous_file(tmp_path):
         raise RuntimeError("interrupted")
 
     with pytest.raises(RuntimeError, match="interrupted"):
-        write_atomic(str(dest), chunks())
+        write_output(str(dest), chunks())
     assert dest.read_bytes() == b"previous good zip"
     assert os.listdir(tmp_path) == ["pkg.zip"]
 
@@ -75,7 +75,7 @@ def test_failed_write_keeps_the_previous_file(tmp_path):
 def test_write_replaces_atomically_and_returns_sha(tmp_path):
     dest = tmp_path / "pkg.zip"
     dest.write_bytes(b"old")
-    digest = write_atomic(str(dest), iter([b"new ", b"bytes"]))
+    digest = write_output(str(dest), iter([b"new ", b"bytes"]))
     assert dest.read_bytes() == b"new bytes" and digest == sha(b"new bytes")
     assert oct(dest.stat().st_mode & 0o777) == "0o644"
     assert os.listdir(tmp_path) == ["pkg.zip"]
@@ -84,4 +84,4 @@ def test_write_replaces_atomically_and_returns_sha(tmp_path):
 def test_unwritable_destination(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(OperationFailed, match="cannot write"):
-        write_atomic(str(tmp_path / "file" / "pkg.zip"), iter([b"x"]))
+        write_output(str(tmp_path / "file" / "pkg.zip"), iter([b"x"]))

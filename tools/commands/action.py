@@ -20,12 +20,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from muranokit.tools.dryrun import parse_action_args
-    from muranokit.tools.exceptions import InputError
     from muranokit.tools.pipeline import DryRun, Settings
 
-    dry_run = DryRun(Settings.from_arguments(
-        args, f"action {args.action}", f"muranokit action {args.object_id} {args.action}"))
+    with DryRun(Settings.from_arguments(
+            args, f"action {args.action}",
+            f"muranokit action {args.object_id} {args.action}")) as dry_run:
+        return _run(args, dry_run)
+
+
+def _run(args: argparse.Namespace, dry_run) -> int:
+    from muranokit.tools.dryrun import parse_action_args
+    from muranokit.tools.exceptions import InputError
+
     previous = dry_run.prepare(require_state=True).previous
     if previous.model.get("Objects") is None:
         raise InputError("the saved environment has no objects (it was deleted); deploy a "

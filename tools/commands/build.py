@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from muranokit.tools.commands.validate import add_in_catalog_argument
+
 HELP = "validate packages and write reproducible zips (default: every package under packages/)"
+
+BATCH = True  # a short batch job: cli.main pauses the cycle collector while it runs
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,10 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write nothing; exit 1 if the existing zips differ from a build")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress line, no list of written files")
+    add_in_catalog_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from muranokit.tools.builder import build
 
     return build(args.paths, args.output, bundle=args.bundle or None, check=args.check,
-                 quiet=args.quiet, out=sys.stdout, err=sys.stderr)
+                 quiet=args.quiet, out=sys.stdout, err=sys.stderr,
+                 in_catalog=args.in_catalog)

@@ -22,16 +22,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", dest="values", action="append", default=[],
                         metavar="FIELD=VALUE", help="a ui.yaml field value (with --app)")
     parser.add_argument("-p", "--package", dest="packages", action="append", default=[],
-                        metavar="PKG", help="package folder or zip to load, before the "
-                        "packages under ./packages/ (repeatable)")
+                        metavar="PKG", help="package folder or zip (or a folder of class "
+                        "files) to load, before the packages under ./packages/ (repeatable)")
     pipeline.add_arguments(parser)
     pipeline.add_cloud_arguments(parser)
 
 
 def _application_from_form(session, fqn: str, values: list[str]) -> dict:
     """The application object the dashboard would build from the package's form."""
-    import os
-
     from muranokit.tools.exceptions import InputError
     from muranokit.tools.form_secrets import ui_secret_keys
     from muranokit.tools.forms import build_application, parse_set
@@ -40,19 +38,30 @@ def _application_from_form(session, fqn: str, values: list[str]) -> dict:
         known = ", ".join(sorted({p.name for p in session.runtime.packages})) or "none"
         raise InputError(f"--app {fqn}: no such package loaded (packages: {known})")
     package = packages[0]
-    ui_path = os.path.join(str(package.source), "UI", "ui.yaml")
-    if not os.path.isfile(ui_path):
-        raise InputError(f"--app {fqn}: the package has no UI/ui.yaml (only package folders "
-                         "with a form can be used with --app)", str(package.source))
+    if not package.exists(package.ui_path):
+        raise InputError(f"--app {fqn}: the package has no {package.ui_path} (only packages "
+                         "with a form can be used with --app)", package.location)
     fields = parse_set(values)
-    app_name = fields.get("name") or str(package.meta.get("Name") or fqn.rsplit(".", 1)[-1])
-    app, secret_fields = build_application(ui_path, fields, app_name)
+    app_name = fields.get("name") or str(package.manifest.get("Name") or fqn.rsplit(".", 1)[-1])
+    app, secret_fields = build_application(package, fields, app_name)
     session.masker.add_keys(secret_fields)
-    session.masker.add_keys(ui_secret_keys(ui_path))
+    session.masker.add_keys(ui_secret_keys(package))
     return app
 
 
 def run(args: argparse.Namespace) -> int:
+    from muranokit.tools.exceptions import InputError
+    from muranokit.tools.pipeline import DryRun, Settings
+
+    if args.values and not args.app:
+        raise InputError("--set needs --app FQN")
+    with DryRun(Settings.from_arguments(
+            args, "deploy", f"muranokit deploy {args.model or args.app or args.state}")
+            ) as dry_run:
+        return _run(args, dry_run)
+
+
+def _run(args: argparse.Namespace, dry_run) -> int:
     from muranokit.tools.dryrun import collect_packages
     from muranokit.tools.exceptions import InputError
     from muranokit.tools.forms import environment_model
@@ -62,12 +71,7 @@ def run(args: argparse.Namespace) -> int:
         read_model,
         wrap_model,
     )
-    from muranokit.tools.pipeline import DryRun, Settings
 
-    if args.values and not args.app:
-        raise InputError("--set needs --app FQN")
-    dry_run = DryRun(Settings.from_arguments(
-        args, "deploy", f"muranokit deploy {args.model or args.app or args.state}"))
     previous = dry_run.prepare().previous
     if not args.model and not args.app:
         if previous is None:

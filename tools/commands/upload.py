@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from dataclasses import dataclass
@@ -235,21 +236,28 @@ def _keep_backup(fqn: str, data: bytes) -> str:
     """Save a package zip that could not be put back; the path, or why it could not be."""
     import tempfile
 
+    from muranokit.engine.files import write_file
+
     try:
         fd, path = tempfile.mkstemp(prefix=f"{fqn}-previous-", suffix=".zip")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        os.close(fd)
     except OSError as exc:
+        return f"nowhere ({exc.strerror})"
+    try:
+        write_file(path, data)  # synced: it may be the only copy left
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
         return f"nowhere ({exc.strerror})"
     return path
 
 
 def _read_bytes(path: str) -> bytes:
+    from muranokit.engine.files import SourceError, read_file
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path) from None
+        return read_file(path, what="this zip")[0]
+    except SourceError as exc:
+        raise InputError.from_source(exc) from None
 
 
 def _print_summary(outcomes: list[Outcome], quiet: bool) -> None:

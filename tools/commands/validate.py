@@ -8,6 +8,8 @@ import sys
 HELP = ("check Murano packages (folders or zips); exit 0 clean (warnings allowed), "
         "1 errors, 2 unusable input")
 
+BATCH = True  # a short batch job: cli.main pauses the cycle collector while it runs
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PKG_DIR|ZIP",
@@ -19,15 +21,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="exit 1 on warnings too, not only on errors")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress line and no summary")
+    add_in_catalog_argument(parser)
+
+
+def add_in_catalog_argument(parser: argparse.ArgumentParser) -> None:
+    """``--in-catalog``, shared with build."""
+    parser.add_argument("--in-catalog", dest="in_catalog", action="append", default=[],
+                        metavar="FQN[=VERSION]",
+                        help="a required package the catalog already has (not checked "
+                             "here); a Require not met by the packages checked is looked "
+                             "for here, then under ./packages/ (repeatable)")
 
 
 def run(args: argparse.Namespace) -> int:
     from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, InputError
-    from muranokit.tools.package import load_package, select_package_paths
+    from muranokit.tools.package import (
+        load_package,
+        outside_providers,
+        parse_in_catalog,
+        select_package_paths,
+    )
     from muranokit.tools.progress import Progress
     from muranokit.tools.validate import ERROR, WARNING, validate_packages
     from muranokit.tools.validate.findings import count, to_json
+    from muranokit.tools.wording import plural
 
+    in_catalog = parse_in_catalog(args.in_catalog)
     paths = select_package_paths(args.paths)
     progress = Progress(len(paths), args.quiet)
     packages, unusable = [], []
@@ -38,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         except InputError as exc:
             unusable.append(exc)
     findings = validate_packages(
-        packages, lambda i, p: progress.step(i, p.label))
+        packages, lambda i, p: progress.step(i, p.label),
+        outside_providers(packages, in_catalog))
     progress.done()
 
     errors, warnings = count(findings, ERROR), count(findings, WARNING)
@@ -59,8 +79,10 @@ def run(args: argparse.Namespace) -> int:
     for exc in unusable:
         print(f"muranokit: error: {exc}", file=sys.stderr)
     if not args.quiet and args.format == "text":
-        print(f"{len(packages)} package(s) checked: {errors} error(s), {warnings} warning(s)"
-              + (f", {len(unusable)} unusable input(s)" if unusable else ""), file=sys.stderr)
+        print(f"{plural(len(packages), 'package')} checked: {plural(errors, 'error')}, "
+              f"{plural(warnings, 'warning')}"
+              + (f", {plural(len(unusable), 'unusable input')}" if unusable else ""),
+              file=sys.stderr)
     if unusable:
         return EXIT_USAGE
     if errors or (args.strict and warnings):

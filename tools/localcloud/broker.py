@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from muranokit.engine.files import write_file
 from muranokit.tools.localcloud import procs
 
 RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
@@ -70,9 +71,7 @@ def parse_url(url: str) -> BrokerInfo:
 
 
 def _write_private(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    write_file(path, text, mode=0o600)
 
 
 def _config(port: int, login: str, password: str, log: Path) -> str:

@@ -23,6 +23,8 @@ import struct
 import sys
 from dataclasses import dataclass, field
 
+from muranokit.engine.files import write_file
+
 LENGTH = struct.Struct(">I")
 MAX_FRAME = 65536 + 64          # qemu never sends more (jumbo frames included)
 MAX_BACKLOG = 4 * 1024 * 1024   # bytes queued for a slow port before frames are dropped
@@ -185,9 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, switch.stop)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     if args.pid_file:
-        with open(args.pid_file + ".tmp", "w", encoding="ascii") as fh:
-            fh.write(f"{os.getpid()}\n")
-        os.replace(args.pid_file + ".tmp", args.pid_file)
+        write_file(args.pid_file, f"{os.getpid()}\n", sync=False)
     try:
         switch.serve()
     finally:

@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from muranokit.engine.files import write_file
+
 
 def folder() -> Path:
     base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"),
@@ -25,12 +27,8 @@ def record(entry: dict[str, Any]) -> None:
     where = folder()
     where.mkdir(parents=True, exist_ok=True)
     os.chmod(where, 0o700)
-    path = where / f"{entry['id']}.json"
-    partial = path.with_suffix(".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(entry, fh, indent=1, sort_keys=True)
-    os.replace(partial, path)
+    write_file(where / f"{entry['id']}.json", json.dumps(entry, indent=1, sort_keys=True),
+               mode=0o600)
 
 
 def forget(cloud_id: str) -> None:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from muranokit.engine.files import write_file
+
 SIZE_KIB = 4096
 LABEL = "config-2"
 
@@ -86,12 +88,14 @@ def write(seed: Seed, path: Path) -> None:
     try:
         latest = staging / "openstack" / "latest"
         latest.mkdir(parents=True)
-        (latest / "meta_data.json").write_text(json.dumps(seed.meta_data(), indent=1))
-        (latest / "network_data.json").write_text(json.dumps(seed.network_data(), indent=1))
         vendor = {"cloud-init": seed.vendor_config} if seed.vendor_config else {}
-        (latest / "vendor_data.json").write_text(json.dumps(vendor))
+        members = {"meta_data.json": json.dumps(seed.meta_data(), indent=1),
+                   "network_data.json": json.dumps(seed.network_data(), indent=1),
+                   "vendor_data.json": json.dumps(vendor)}
         if seed.user_data is not None:
-            (latest / "user_data").write_bytes(seed.user_data)
+            members["user_data"] = seed.user_data
+        for name, data in members.items():
+            write_file(latest / name, data, mode=0o600, sync=False)
         partial = path.with_suffix(".partial")
         if partial.exists():
             partial.unlink()

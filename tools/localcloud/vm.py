@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from muranokit.engine.files import write_file
 from muranokit.tools.localcloud import guestlog, procs
 
 QEMU = "qemu-system-x86_64"
@@ -174,7 +175,7 @@ def accelerator(image: Path | None = None, probe_timeout: float = 40.0) -> str:
         known[key] = "kvm" if _boots_under_kvm(image, model, probe_timeout) else "tcg"
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            cache.write_text(json.dumps(known, indent=1))
+            write_file(cache, json.dumps(known, indent=1), sync=False)
         except OSError:
             pass
     return known[key]

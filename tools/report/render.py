@@ -11,6 +11,7 @@ import yaml
 
 from muranokit.engine.events import Masker
 from muranokit.tools.report.model import Trace
+from muranokit.tools.wording import frame_text, object_label, plural
 
 
 def _json(value: Any) -> str:
@@ -22,12 +23,25 @@ def _yaml(value: Any) -> str:
                           allow_unicode=True)
 
 
+def reported_object(event: dict[str, Any]) -> str:
+    """The object a ``report`` event is about, as people tell it apart."""
+    return object_label(event.get("object"), event.get("type"), event.get("name"))
+
+
+def script_text(event: dict[str, Any]) -> list[str]:
+    """The scripts of an ``agent_plan`` event with their entry points: ``run
+    (etcd-master-setup.sh)``."""
+    entries = event.get("entry_points") or {}
+    return [f"{name} ({entries[name]})" if entries.get(name) else str(name)
+            for name in event.get("scripts") or []]
+
+
 def _describe(event: dict[str, Any]) -> list[str]:
     """Text lines of one event (the first is the headline)."""
     kind = event.get("kind")
     if kind == "report":
         level = " ERROR" if event.get("level") == "error" else ""
-        lines = [f"report{level} [{event.get('object')}]: {event.get('text')}"]
+        lines = [f"report{level} [{reported_object(event)}]: {event.get('text')}"]
         if event.get("details"):
             lines += ["  " + line for line in str(event["details"]).splitlines()]
         return lines
@@ -52,7 +66,7 @@ def _describe(event: dict[str, Any]) -> list[str]:
         return [f"{kind.replace('_', ' ')} {event.get('vm')} (stack {event.get('stack')})"]
     if kind == "agent_plan":
         files = ", ".join(str(f.get("name")) for f in event.get("files") or []) or "-"
-        scripts = ", ".join(event.get("scripts") or []) or "-"
+        scripts = ", ".join(script_text(event)) or "-"
         name = event.get("name") or "(unnamed)"
         lines = [f"agent {event.get('mode')} {event.get('vm')}: {name} -> {event.get('status')}",
                  f"  scripts: {scripts}", f"  files: {files}",
@@ -64,11 +78,12 @@ def _describe(event: dict[str, Any]) -> list[str]:
         return lines + _run_lines(event.get("run"))
     if kind == "exception":
         lines = [f"exception {event.get('type')}: {event.get('message')}"]
-        for frame in event.get("stack") or []:
-            lines.append(f"  at {frame}" if not isinstance(frame, dict) else
-                         "  at {type}.{method} ({file}:{line})".format(**{
-                             k: frame.get(k, "?") for k in ("type", "method", "file", "line")}))
+        lines += [f"  at {frame_text(frame)}" for frame in event.get("stack") or []]
         return lines
+    if kind in ("object.destroyed", "object.destroy_failed", "object.init_failed"):
+        head = f"{kind}: {object_label(event.get('id'), event.get('type'))}"
+        return [head + (f": {event.get('error')}: {event.get('message')}"
+                        if event.get("error") else "")]
     return [f"{kind}: {_json({k: v for k, v in event.items() if k != 'kind'})}"]
 
 
@@ -107,8 +122,8 @@ def render_text(trace: Trace) -> str:
         lines = _describe(event)
         out.append(f"[{index:>{width}}] {lines[0]}")
         out += [" " * (width + 3) + line for line in lines[1:]]
-    out.append(f"# result: {trace.status} ({len(trace.events)} events, "
-               f"{len(trace.vms())} VMs)")
+    out.append(f"# result: {trace.status} ({plural(len(trace.events), 'event')}, "
+               f"{plural(len(trace.vms()), 'VM')})")
     return "\n".join(out) + "\n"
 
 
@@ -131,6 +146,9 @@ def _environment() -> jinja2.Environment:
     env.filters["toyaml"] = _yaml
     env.filters["headline"] = lambda e: _describe(e)[0]
     env.filters["run_summary"] = run_summary
+    env.filters["frame"] = frame_text
+    env.filters["plural"] = plural
+    env.globals.update(reported_object=reported_object, script_text=script_text)
     return env
 
 

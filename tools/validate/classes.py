@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from muranokit.engine.files import key_line_of, line_of
 from muranokit.engine.syntax import schema
 from muranokit.engine.syntax.documents import class_documents, is_header
 from muranokit.engine.syntax.expressions import target_problem
 from muranokit.engine.syntax.names import NamespaceResolver, is_type_name, namespace_problems
 from muranokit.tools.validate.context import PackageCheck
 from muranokit.tools.validate.yaqlcheck import is_literal, looks_like_expression
-from muranokit.tools.yamlload import key_line_of, line_of
 
 _IDENT = re.compile(r"^[A-Za-z_]\w*$")
 
@@ -74,7 +74,7 @@ def check(ctx: PackageCheck) -> dict[str, str]:
 def _name_line(documents: list) -> int:
     for document in documents:
         if isinstance(document, dict) and not is_header(document):
-            return document.key_lines.get("Name", document.line)
+            return document.key_line("Name", document.line)
     return 1
 
 
@@ -85,7 +85,7 @@ def _check_class(ctx: PackageCheck, rel: str, cls: Any, namespaces: Any) -> str 
         return None
     for key in cls:
         if key not in schema.CLASS_KEYS:
-            ctx.report("C009", rel, cls.key_lines.get(key), f"unknown class key {key!r}")
+            ctx.report("C009", rel, cls.key_line(key), f"unknown class key {key!r}")
     if "Namespaces" in cls:
         _check_namespaces(ctx, rel, cls)
     namespaces = namespaces if isinstance(namespaces, dict) else {}
@@ -130,7 +130,7 @@ def _check_namespaces(ctx: PackageCheck, rel: str, cls: dict) -> None:
         ctx.report("C004", rel, line_of(cls, "Namespaces"), "Namespaces must be a mapping")
         return
     for prefix, problem in namespace_problems(namespaces):
-        ctx.report("C004", rel, namespaces.key_lines.get(prefix), problem)
+        ctx.report("C004", rel, namespaces.key_line(prefix), problem)
 
 
 def _check_name(ctx: PackageCheck, rel: str, cls: dict, namespaces: dict) -> str | None:
@@ -157,7 +157,7 @@ def _check_properties(ctx: PackageCheck, rel: str, cls: dict) -> None:
         ctx.report("C006", rel, line_of(cls, "Properties"), "Properties must be a mapping")
         return
     for name, spec in properties.items():
-        line = properties.key_lines.get(name)
+        line = properties.key_line(name)
         if not isinstance(spec, dict):
             ctx.report("C006", rel, line, f"property {name!r} must be a mapping")
             continue
@@ -194,7 +194,7 @@ def check_contract(ctx: PackageCheck, rel: str, contract: Any, line: int) -> Non
         elif isinstance(item, dict):
             for key, sub in item.items():
                 if isinstance(key, str) and key.strip().startswith("$"):
-                    ctx.expression(key, rel, item.key_lines.get(key, where), "contract key")
+                    ctx.expression(key, rel, item.key_line(key, where), "contract key")
                 stack.append((sub, line_of(item, key, where)))
 
 
@@ -213,7 +213,7 @@ def _check_methods(ctx: PackageCheck, rel: str, cls: dict, section: str) -> None
         ctx.report("C007", rel, line_of(cls, section), f"{section} must be a mapping")
         return
     for name, method in methods.items():
-        line = methods.key_lines.get(name)
+        line = methods.key_line(name)
         if not (name in schema.SPECIAL_METHODS or (isinstance(name, str) and _IDENT.match(name))):
             ctx.report("C007", rel, line, f"method name {name!r} is not valid")
         if method is None:
@@ -243,7 +243,7 @@ def _check_arguments(ctx: PackageCheck, rel: str, method: str, arguments: Any,
     """Arguments: a list of one-key mappings, or one mapping of them (its keys in order)."""
     if isinstance(arguments, dict):
         arguments_list = [{key: value} for key, value in arguments.items()]
-        lines = [arguments.key_lines.get(key, line) for key in arguments]
+        lines = [arguments.key_line(key, line) for key in arguments]
     elif isinstance(arguments, list):
         arguments_list = arguments
         lines = [line_of(arguments, i, line) for i in range(len(arguments))]
@@ -256,7 +256,7 @@ def _check_arguments(ctx: PackageCheck, rel: str, method: str, arguments: Any,
                        f"method {method!r}: each argument must be a one-key mapping")
             continue
         for name, spec in argument.items():
-            where = getattr(argument, "key_lines", {}).get(name, where)
+            where = key_line_of(argument, name, where)
             if not (isinstance(name, str) and _IDENT.match(name)):
                 ctx.report("C007", rel, where, f"argument name {name!r} is not valid")
             if spec is None:
@@ -362,13 +362,13 @@ def _cases(ctx, rel, cases, line, keyword, predicates: bool) -> None:
         ctx.report("C008", rel, line, f"{keyword} must map cases to code blocks")
         return
     for case, block in cases.items():
-        case_line = cases.key_lines.get(case, line)
+        case_line = cases.key_line(case, line)
         if predicates:
             _value_code(ctx, rel, case, case_line, f"{keyword} case")
         elif isinstance(case, str):
             ctx.maybe_expression(case, rel, case_line)
         if block is not None:
-            check_block(ctx, rel, block, cases.value_lines.get(case, line))
+            check_block(ctx, rel, block, cases.value_line(case, line))
 
 
 def _catches(ctx, rel, catches, line) -> None:
@@ -398,7 +398,7 @@ def _check_assignment(ctx: PackageCheck, rel: str, statement: dict, line: int) -
         ctx.report("C008", rel, line, f"unknown statement with keys {keys}")
         return
     target, value = next(iter(statement.items()))
-    where = statement.key_lines.get(target, line)
+    where = statement.key_line(target, line)
     parsed, error = ctx.parse(target, rel) if not is_literal(target) else (None, "")
     if parsed is None:
         if error and looks_like_expression(target):

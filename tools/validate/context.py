@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from muranokit.engine.files import MANIFEST, Package, SourceError, YamlMap, line_of
 from muranokit.engine.syntax.expressions import is_legacy
-from muranokit.tools.exceptions import InputError
-from muranokit.tools.package import MANIFEST, Package
 from muranokit.tools.validate import yaqlcheck
 from muranokit.tools.validate.findings import Finding
-from muranokit.tools.yamlload import load_yaml, load_yaml_documents
 
 _FAILED = object()
 
@@ -45,12 +43,10 @@ class PackageCheck:
         """
         key = (rel, several)
         if key not in self._yaml:
-            path = self.package.display_path(rel)
-            data = self.package.read(rel)
             try:
-                self._yaml[key] = (load_yaml_documents(data, path) if several
-                                   else load_yaml(data, path))
-            except InputError as exc:
+                self._yaml[key] = (self.package.yaml_documents(rel) if several
+                                   else self.package.yaml(rel))
+            except SourceError as exc:
                 if quiet:
                     return None
                 self.report("P001", rel, exc.line, exc.message)
@@ -115,16 +111,19 @@ class PackageCheck:
             item, where = stack.pop()
             if isinstance(item, str):
                 self.maybe_expression(item, rel, where)
+            elif isinstance(item, YamlMap):
+                for key, sub in item.items():
+                    if isinstance(key, str):
+                        self.maybe_expression(key, rel, item.key_line(key, where))
+                    stack.append((sub, item.value_line(key, where)))
             elif isinstance(item, dict):
                 for key, sub in item.items():
-                    key_line = getattr(item, "key_lines", {}).get(key, where)
                     if isinstance(key, str):
-                        self.maybe_expression(key, rel, key_line)
-                    stack.append((sub, getattr(item, "value_lines", {}).get(key, where)))
+                        self.maybe_expression(key, rel, where)
+                    stack.append((sub, where))
             elif isinstance(item, list):
-                lines = getattr(item, "item_lines", [])
                 for index, sub in enumerate(item):
-                    stack.append((sub, lines[index] if index < len(lines) else where))
+                    stack.append((sub, line_of(item, index, where)))
 
     def _note_resources(self, text: str, rel: str, line: int) -> None:
         if rel == MANIFEST or not rel.startswith("Classes/"):

@@ -50,6 +50,8 @@ CODES: dict[str, tuple[str, str]] = {
     "R002": (ERROR, "execution plan template invalid"),
     "R003": (ERROR, "execution plan EntryPoint missing under Resources/scripts"),
     "R004": (ERROR, "execution plan Files entry missing under Resources/scripts"),
+    "R005": (ERROR, "a plan or Resources call names a file outside its folder (an absolute "
+                    "path or '..')"),
     # UI/ui.yaml
     "U001": (ERROR, "UI definition is not a mapping or has an unsupported Version"),
     "U002": (ERROR, "form invalid"),

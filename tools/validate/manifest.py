@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 
-from muranokit.tools.package import MANIFEST, is_dotted_name, parse_format
+from muranokit.engine.files import (
+    MANIFEST,
+    SUPPORTED_FORMATS,
+    is_dotted_name,
+    line_of,
+    parse_format,
+)
+from muranokit.engine.files.versions import parse_spec
 from muranokit.tools.validate.context import PackageCheck
-from muranokit.tools.validate.versions import parse_spec
-from muranokit.tools.yamlload import line_of
 
-SUPPORTED_FORMATS = frozenset({(1, 0), (1, 1), (1, 2), (1, 3), (1, 4)})
 KNOWN_KEYS = frozenset({"Format", "Type", "FullName", "Name", "Version", "Description",
                         "Author", "Supplier", "Tags", "Classes", "Require", "UI", "Logo"})
 STRING_KEYS = ("Name", "Author", "Description", "UI", "Logo")
@@ -37,7 +41,7 @@ def check(ctx: PackageCheck) -> None:
         ctx.report("M011", MANIFEST, 1, "no Description")
     for key in manifest:
         if key not in KNOWN_KEYS:
-            ctx.report("M007", MANIFEST, manifest.key_lines.get(key, 1),
+            ctx.report("M007", MANIFEST, manifest.key_line(key, 1),
                        f"unknown key {key!r}")
     full_name = manifest.get("FullName")
     if "FullName" in manifest and not is_dotted_name(full_name):
@@ -75,7 +79,7 @@ def _check_classes(ctx: PackageCheck, where) -> None:
         return
     listed = set()
     for fqn, file_name in classes.items():
-        line = classes.value_lines.get(fqn, where("Classes"))
+        line = classes.value_line(fqn, where("Classes"))
         if not is_dotted_name(fqn):
             ctx.report("M012", MANIFEST, line, f"class name {fqn!r} is not a dotted name")
         if not isinstance(file_name, str):
@@ -98,7 +102,7 @@ def _check_require(ctx: PackageCheck, where) -> None:
         ctx.report("M006", MANIFEST, where("Require"), "Require must be a mapping FQN: version")
         return
     for fqn, spec in require.items():
-        line = require.key_lines.get(fqn, where("Require"))
+        line = require.key_line(fqn, where("Require"))
         if not is_dotted_name(fqn):
             ctx.report("M010", MANIFEST, line, f"required package {fqn!r} is not a dotted name")
         if not isinstance(spec, (str, int, float, type(None))) or isinstance(spec, bool) \

@@ -4,16 +4,18 @@ An execution plan is a YAML file under Resources/ (outside Resources/scripts) wh
 top level has ``FormatVersion`` or ``Scripts``, read by the definitions the core library's
 agent uses (:mod:`muranokit.engine.syntax.plans`). Every script's ``EntryPoint`` and every
 local ``Files`` entry (``<name>`` too) must exist under Resources/scripts; a FormatVersion
-1.x plan may list script files under ``Scripts``.
+1.x plan may list script files under ``Scripts``. A name that is absolute or leads out of
+its folder with ``..`` is refused (R005) by the same check the engine makes before it
+reads a file (:func:`muranokit.engine.files.contained_path`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from muranokit.engine.files import key_line_of, line_of
 from muranokit.engine.syntax import plans
 from muranokit.tools.validate.context import PackageCheck
-from muranokit.tools.yamlload import key_line_of, line_of
 
 PLAN_SUFFIXES = (".template", ".yaml", ".yml")
 
@@ -22,7 +24,11 @@ def check(ctx: PackageCheck) -> None:
     """Report missing resources and invalid execution plans of ``ctx.package``."""
     package = ctx.package
     for name, rel, line in ctx.resource_refs:
-        if not package.exists(f"Resources/{name}"):
+        member = package.resource_member(name)
+        if member is None:
+            ctx.report("R005", rel, line, f"Resources call names {name!r}, which is outside "
+                                          "Resources/ (an absolute path or '..')")
+        elif not package.exists(member):
             ctx.report("R001", rel, line, f"Resources/{name} does not exist")
     referenced = {f"Resources/{name}" for name, _, _ in ctx.resource_refs}
     for rel in package.under("Resources"):
@@ -53,6 +59,8 @@ def _check_plan(ctx: PackageCheck, rel: str, plan: dict) -> None:
         for index, entry in enumerate(scripts):   # the 1.x list of script files
             where = line_of(scripts, index, plan.line)
             name = plans.local_file(entry)
+            if name is not None and _outside(ctx, rel, where, f"script file {entry!r}", name):
+                continue
             if name is None or not _local(ctx, name):
                 ctx.report("R004", rel, where, f"script file Resources/scripts/{entry} "
                                                "does not exist")
@@ -62,7 +70,7 @@ def _check_plan(ctx: PackageCheck, rel: str, plan: dict) -> None:
                    "Scripts must be a non-empty mapping of script name to script")
         return
     for name, script in scripts.items():
-        line = scripts.key_lines.get(name)
+        line = scripts.key_line(name)
         if not isinstance(script, dict):
             ctx.report("R002", rel, line, f"script {name!r} must be a mapping")
             continue
@@ -77,10 +85,13 @@ def _check_plan(ctx: PackageCheck, rel: str, plan: dict) -> None:
         entry = script.get("EntryPoint")
         if not isinstance(entry, str) or not entry:
             ctx.report("R002", rel, line, f"script {name!r}: EntryPoint missing")
-        elif kind == "Application" and plans.local_file(entry) is not None and \
-                not _local(ctx, plans.local_file(entry)):
-            ctx.report("R003", rel, line_of(script, "EntryPoint", line),
-                       f"script {name!r}: EntryPoint Resources/scripts/{entry} does not exist")
+        elif kind == "Application" and plans.local_file(entry) is not None:
+            where = line_of(script, "EntryPoint", line)
+            local = plans.local_file(entry)
+            if not _outside(ctx, rel, where, f"script {name!r}: EntryPoint", local) and \
+                    not _local(ctx, local):
+                ctx.report("R003", rel, where, f"script {name!r}: EntryPoint "
+                                               f"Resources/scripts/{entry} does not exist")
         _check_files(ctx, rel, name, script.get("Files"), line_of(script, "Files", line))
 
 
@@ -97,10 +108,23 @@ def _check_files(ctx: PackageCheck, rel: str, script: str, files: Any, line: int
                                            "is neither a name nor a mapping")
             continue
         name = plans.local_file(entry)
-        if name is not None and not _local(ctx, name):
+        if name is None or _outside(ctx, rel, where, f"script {script!r}: file", name):
+            continue
+        if not _local(ctx, name):
             ctx.report("R004", rel, where, f"script {script!r}: file "
                                            f"Resources/scripts/{name} does not exist")
 
 
+def _outside(ctx: PackageCheck, rel: str, line: int, what: str, name: str) -> bool:
+    """Report (R005) and say so when ``name`` would be read from outside
+    Resources/scripts."""
+    if plans.script_member(name) is not None:
+        return False
+    ctx.report("R005", rel, line, f"{what} {name!r} is outside Resources/scripts/ (an "
+                                  "absolute path or '..'); the agent would not be sent it")
+    return True
+
+
 def _local(ctx: PackageCheck, name: str) -> bool:
-    return ctx.package.exists(f"Resources/scripts/{name}")
+    member = plans.script_member(name)
+    return member is not None and ctx.package.exists(member)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from muranokit.tools.validate.assets import ui_file
+from muranokit.engine.files import line_of
 from muranokit.tools.validate.context import PackageCheck
-from muranokit.tools.yamlload import line_of
 
 UI_VERSIONS = frozenset({"1", "1.0", "2", "2.0", "2.1", "2.2", "2.3", "2.4"})
 UI_KEYS = frozenset({"Version", "Templates", "Application", "Forms", "Parameters",
@@ -27,7 +26,7 @@ _FIELD_REF = re.compile(r"\$\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)")
 
 def check(ctx: PackageCheck) -> None:
     """Check the package's UI definition, if it has one."""
-    rel = ui_file(ctx)
+    rel = ctx.package.ui_path
     if not ctx.package.exists(rel):
         return  # reported by the asset checks when it matters
     ui = ctx.yaml(rel)
@@ -38,7 +37,7 @@ def check(ctx: PackageCheck) -> None:
         return
     for key in ui:
         if key not in UI_KEYS:
-            ctx.report("U007", rel, ui.key_lines.get(key), f"unknown UI key {key!r}")
+            ctx.report("U007", rel, ui.key_line(key), f"unknown UI key {key!r}")
     version = str(ui.get("Version", "1"))
     if version not in UI_VERSIONS:
         ctx.report("U001", rel, line_of(ui, "Version"),
@@ -70,7 +69,7 @@ def _check_forms(ctx: PackageCheck, rel: str, forms: Any, line: int) -> dict[str
             ctx.report("U002", rel, where, "each form must be a one-key mapping name: form")
             continue
         name, form = next(iter(item.items()))
-        where = item.key_lines.get(name, where)
+        where = item.key_line(name, where)
         if not (isinstance(name, str) and _NAME.match(name)):
             ctx.report("U002", rel, where, f"form name {name!r} is not a name")
         if name in known:
@@ -81,7 +80,7 @@ def _check_forms(ctx: PackageCheck, rel: str, forms: Any, line: int) -> dict[str
             continue
         for key in form:
             if key not in FORM_KEYS:
-                ctx.report("U002", rel, form.key_lines.get(key),
+                ctx.report("U002", rel, form.key_line(key),
                            f"form {name!r}: unknown key {key!r}")
         if not isinstance(form.get("fields"), list):
             ctx.report("U002", rel, where, f"form {name!r}: fields must be a list")
@@ -114,6 +113,8 @@ def _check_fields(ctx: PackageCheck, rel: str, form: str, fields: list, names: s
             key_line = line_of(field, key, where)
             if key in STRING_KEYS and not isinstance(value, str):
                 ctx.report("U003", rel, key_line, f"{label}: {key} must be a string")
+            elif key == "regexpValidator":
+                _check_regexp(ctx, rel, key_line, f"{label}: ", value)
             elif key in BOOL_KEYS and not isinstance(value, bool):
                 ctx.report("U003", rel, key_line, f"{label}: {key} must be true or false")
             elif key in INT_KEYS and (not isinstance(value, int) or isinstance(value, bool)):
@@ -149,15 +150,28 @@ def _check_validators(ctx: PackageCheck, rel: str, validators: Any, line: int) -
             if len(expr) != 1 or not isinstance(expr["regexpValidator"], str):
                 ctx.report("U003", rel, line_of(validator, "expr", where),
                            "a regexpValidator validator is {regexpValidator: <pattern>}")
+            else:
+                _check_regexp(ctx, rel, line_of(validator, "expr", where), "",
+                              expr["regexpValidator"])
             continue
         ctx.expression(expr, rel, line_of(validator, "expr", where), "validator expr")
+
+
+def _check_regexp(ctx: PackageCheck, rel: str, line: int, label: str, pattern: str) -> None:
+    """U003 for a regexpValidator that does not compile (the dashboard would fail on it)."""
+    from muranokit.tools.forms import dashboard_regexp  # forms imports yaql: only now
+
+    try:
+        dashboard_regexp(pattern)
+    except re.error as exc:
+        ctx.report("U003", rel, line, f"{label}invalid regexpValidator {pattern!r}: {exc}")
 
 
 def _check_application(ctx: PackageCheck, rel: str, application: dict,
                        forms: dict[str, set]) -> None:
     for key in application:
         if key != "?" and not (isinstance(key, str) and _NAME.match(key)):
-            ctx.report("U005", rel, application.key_lines.get(key),
+            ctx.report("U005", rel, application.key_line(key),
                        f"Application key {key!r} is not a property name")
     meta = application.get("?")
     if not (isinstance(meta, dict) and isinstance(meta.get("type"), str)):

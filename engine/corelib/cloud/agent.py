@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import copy
-import posixpath
 from typing import Any
 
 from muranokit.engine import events
@@ -40,7 +39,12 @@ class PlanBuilder:
         return f"{self.plan_id[:24]}{self.id_counter:08x}"
 
     def _read(self, relpath: str, binary: bool) -> str:
-        path = posixpath.join(SCRIPTS_FOLDER, relpath)
+        member = plans.script_member(relpath)
+        if member is None:
+            raise PlanError(f"file {relpath!r} named by the execution plan is outside "
+                            f"Resources/{SCRIPTS_FOLDER}/ of package {self.package.name} (an "
+                            "absolute path or '..'): refused, not read")
+        path = member.split("/", 1)[1]   # relative to Resources/
         if not self.package.resource_exists(path):
             raise PlanError(f"file Resources/{path} referenced by the execution plan does not "
                             f"exist in package {self.package.name}")

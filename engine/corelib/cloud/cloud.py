@@ -35,6 +35,67 @@ class CloudError(Exception):
     """A saved cloud state that cannot be used."""
 
 
+def _mapping_of(value: Any, item: Callable[[Any], bool]) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and item(v)
+                                           for k, v in value.items())
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _network(entry: Any) -> bool:
+    if not (isinstance(entry, dict) and _text(entry.get("cidr"))
+            and _mapping_of(entry.get("owners"), _text)):
+        return False
+    try:
+        ipaddress.ip_network(entry["cidr"], strict=False)
+        for address in entry["owners"].values():
+            ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+_STACK_MAPPINGS = ("template", "deployed", "parameters", "files", "environment", "outputs",
+                   "attributes")
+
+
+def _stack(entry: Any) -> bool:
+    return isinstance(entry, dict) and \
+        all(entry.get(key) is None or isinstance(entry[key], dict) for key in _STACK_MAPPINGS) \
+        and all(entry.get(key) is None or _text(entry[key]) for key in ("status", "description"))
+
+
+def malformed_state(state: dict[str, Any]) -> str | None:
+    """What is wrong with the shape of a saved cloud state (None: nothing), checked before
+    any part of it is used."""
+    allocator = state.get("allocator") or {}
+    agents = state.get("agents") or {}
+    if not isinstance(allocator, dict):
+        return "allocator has the wrong shape"
+    if not isinstance(agents, dict):
+        return "agents has the wrong shape"
+    checks = (
+        ("allocator networks", _mapping_of(allocator.get("networks", {}), _network)),
+        ("allocator floating", _mapping_of(allocator.get("floating", {}), _text)),
+        ("allocator external", _mapping_of(allocator.get("external", {}), _text)),
+        ("stacks", _mapping_of(state.get("stacks", {}), _stack)),
+        ("agents history", _mapping_of(
+            agents.get("history", {}),
+            lambda plans: isinstance(plans, list) and all(isinstance(p, dict) for p in plans))),
+        ("env_cidrs", _mapping_of(state.get("env_cidrs", {}), _text)),
+        ("security_rules", _mapping_of(state.get("security_rules", {}),
+                                       lambda rules: isinstance(rules, list))),
+        ("rule_hits", _mapping_of(state.get("rule_hits") or {},
+                                  lambda n: isinstance(n, int) and not isinstance(n, bool))),
+    )
+    for name, good in checks:
+        if not good:
+            return f"{name} has the wrong shape"
+    return None
+
+
 class Cloud(CloudBackend):
     """Everything a dry-run deployment touches instead of OpenStack.
 
@@ -51,6 +112,9 @@ class Cloud(CloudBackend):
         if state and state.get("version") != STATE_VERSION:
             raise CloudError(f"cloud state version {state.get('version')!r} is not supported "
                              f"(expected {STATE_VERSION})")
+        problem = malformed_state(state)
+        if problem:
+            raise CloudError(f"cloud state is malformed: {problem}")
         self.rules = rules or RuleSet()
         if state.get("rule_hits"):
             self.rules.hits.update(state["rule_hits"])

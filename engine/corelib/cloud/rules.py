@@ -18,7 +18,7 @@ A rules file is YAML::
         fail: "No valid host"   # fail the push with this message
         times: 1
 
-A top-level list is read as agent rules. Match keys are compared with :func:`fnmatch`.
+Match keys are compared with :func:`fnmatch`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from muranokit.engine.files.errors import SourceError
+from muranokit.engine.files.located_yaml import line_of, load_yaml, plain_copy
+from muranokit.engine.files.reading import read_text
 
 AGENT_MATCH = ("plan", "script", "vm")
 AGENT_ANSWER = ("stdout", "stderr", "exitCode", "body", "fail", "times")
@@ -119,34 +121,32 @@ def load_rules(path: str | Path, hits: dict[str, int] | None = None) -> RuleSet:
     """Read a rules file; a malformed one raises :class:`RulesError` with file and line."""
     path = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RulesError(f"cannot read rules file: {exc.strerror}", path) from exc
+        text = read_text(path, what="the rules file")
+    except SourceError as exc:
+        raise RulesError(exc.message, path, exc.line) from None
     return parse_rules(text, path, hits)
 
 
 def parse_rules(text: str, path: str = "<rules>", hits: dict[str, int] | None = None) -> RuleSet:
     """Parse rules YAML text (see the module docstring for the format)."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise RulesError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", path,
-                         mark.line + 1 if mark else None) from exc
+        data = load_yaml(text, path)
+    except SourceError as exc:
+        raise RulesError(f"invalid YAML: {exc.message.removeprefix('YAML error: ')}", path,
+                         exc.line) from None
     rules = RuleSet(hits=dict(hits or {}))
     if data is None:
         return rules
     if isinstance(data, list):
-        data, root_sections = {"agent": data}, {"agent": (root, root)}
-    elif isinstance(data, dict):
-        root_sections = {k.value: (k, v) for k, v in root.value}
+        raise RulesError("a rules file is a mapping with 'agent' and/or 'heat' lists, not a "
+                         "list: put the rules under 'agent:' or 'heat:'", path, data.line)
+    if isinstance(data, dict):
+        sections = {section: (value, data.key_line(section))
+                    for section, value in data.items()}
     else:
         raise RulesError("a rules file is a mapping with 'agent' and/or 'heat' lists",
-                         path, root.start_mark.line + 1)
-    for section, value in data.items():
-        key_node, node = root_sections[section]
-        line = key_node.start_mark.line + 1
+                         path, 1)
+    for section, (value, line) in sections.items():
         if section not in ("agent", "heat"):
             raise RulesError(f"unknown section {section!r} (expected 'agent' or 'heat')",
                              path, line)
@@ -154,8 +154,8 @@ def parse_rules(text: str, path: str = "<rules>", hits: dict[str, int] | None = 
             continue
         if not isinstance(value, list):
             raise RulesError(f"'{section}' must be a list of rules", path, line)
-        for index, (item, item_node) in enumerate(zip(value, node.value)):
-            rule = _make_rule(section, index, item, item_node.start_mark.line + 1, path)
+        for index, item in enumerate(value):
+            rule = _make_rule(section, index, item, line_of(value, index, line), path)
             getattr(rules, section).append(rule)
     return rules
 
@@ -190,5 +190,5 @@ def _make_rule(kind: str, index: int, item: Any, line: int, path: str) -> Rule:
             raise RulesError(f"{kind} rule {index + 1}: '{key}' must be a string", path, line)
     if kind == "heat" and "fail" not in item:
         raise RulesError(f"heat rule {index + 1}: a Heat rule needs 'fail'", path, line)
-    answer = {k: item[k] for k in answer_keys if k in item and k != "times"}
+    answer = {k: plain_copy(item[k]) for k in answer_keys if k in item and k != "times"}
     return Rule(kind, index, match, answer, line, times)

@@ -18,7 +18,7 @@ def cloud_of(ctx: Any) -> CloudBackend:
     services = ctx.runtime.services
     cloud = services.get("cloud")
     if cloud is None:
-        cloud = Cloud(emit=ctx.runtime.emit)
+        cloud = Cloud(emit=ctx.runtime.emit, masker=ctx.runtime.masker)
         services["cloud"] = cloud
     return cloud
 
@@ -50,6 +50,14 @@ def stack_of(ctx: Any) -> Any:
 def object_id(value: Any) -> str | None:
     """The id of an object proxy (or None)."""
     return getattr(value, "id", None) if value is not None else None
+
+
+def object_name(value: Any) -> str | None:
+    """What people call an object: its ``?: {name:}`` or else its ``name`` property."""
+    if value is None:
+        return None
+    name = getattr(value, "name", None) or _property_or_none(value, "name")
+    return name if isinstance(name, str) and name else None
 
 
 def _property_or_none(obj: Any, name: str) -> Any:

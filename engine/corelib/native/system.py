@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import json
-import posixpath
 from typing import Any
-
-import yaml
 
 from muranokit.engine import events
 from muranokit.engine.corelib.cloud.backend import AgentFailure, AgentTarget, HeatError, PlanError
 from muranokit.engine.corelib.cloud.templates import security_group_fragment
-from muranokit.engine.corelib.native.support import call, cloud_of, environment_of, object_id
+from muranokit.engine.corelib.native.support import (
+    call,
+    cloud_of,
+    environment_of,
+    object_id,
+    object_name,
+)
+from muranokit.engine.files.errors import SourceError
+from muranokit.engine.files.json_text import load_json
+from muranokit.engine.files.located_yaml import load_yaml, plain_copy
 from muranokit.engine.native import NativeThrow, native_class
-
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 
 @native_class("io.murano.system.HeatStack")
@@ -176,11 +179,14 @@ class Resources:
     @staticmethod
     def _read(ctx, name: str) -> bytes:
         package = ctx.caller_package
-        path = posixpath.normpath(str(name))
-        if path.startswith("..") or not package.resource_exists(path):
+        if package.resource_member(name) is None:
+            raise NativeThrow("io.murano.system.ResourceNotFound",
+                              f"{name!r} is outside Resources/ of package {package.name} (an "
+                              "absolute path or '..'): refused, not read")
+        if not package.resource_exists(name):
             raise NativeThrow("io.murano.system.ResourceNotFound",
                               f"package {package.name} has no file Resources/{name}")
-        return package.read_resource(path)
+        return package.read_resource(name)
 
     @staticmethod
     def string(ctx, name: str, binary: bool = False, encoding: str | None = None) -> Any:
@@ -190,18 +196,20 @@ class Resources:
     @staticmethod
     def yaml(ctx, name: str) -> Any:
         try:
-            return yaml.load(Resources._read(ctx, name), Loader=_SAFE_LOADER)
-        except yaml.YAMLError as exc:
+            return plain_copy(load_yaml(Resources._read(ctx, name), f"Resources/{name}"))
+        except SourceError as exc:
             raise NativeThrow("io.murano.system.ResourceError",
-                              f"Resources/{name} is not valid YAML: {exc}") from exc
+                              f"{exc.path}:{exc.line or 0}: not valid YAML: {exc.message}"
+                              ) from exc
 
     @staticmethod
     def json(ctx, name: str) -> Any:
         try:
-            return json.loads(Resources._read(ctx, name))
-        except ValueError as exc:
+            return load_json(Resources._read(ctx, name), f"Resources/{name}")
+        except SourceError as exc:
             raise NativeThrow("io.murano.system.ResourceError",
-                              f"Resources/{name} is not valid JSON: {exc}") from exc
+                              f"{exc.path}:{exc.line or 0}: not valid JSON: {exc.message}"
+                              ) from exc
 
     @staticmethod
     def bytes(ctx, name: str) -> Any:
@@ -220,8 +228,9 @@ class StatusReporter:
         self.ctx = ctx
 
     def _report(self, obj: Any, msg: Any, level: str, details: Any = None) -> None:
-        cloud_of(self.ctx).emit(events.report(object_id(obj), str(msg), level,
-                                              None if details is None else str(details)))
+        cloud_of(self.ctx).emit(events.report(
+            object_id(obj), str(msg), level, None if details is None else str(details),
+            getattr(obj, "type_name", None), object_name(obj)))
 
     def report(self, obj: Any, msg: Any) -> None:
         self._report(obj, msg, "info")

@@ -2,7 +2,7 @@
 namespace lookup and property Usage rules, as the MuranoPL reference describes them."""
 
 import pytest
-from realworld_support import Engine, gap
+from realworld_support import Engine
 
 from muranokit.engine import MuranoPlError
 
@@ -14,7 +14,6 @@ def dumps():
     return Engine("dump")
 
 
-@gap("the dump() function is missing")
 def test_dump_serializable(dumps):
     node = dumps.rt.new("rw.dump.Node")
     result = dumps.rt.call(node, "dumpAs", "Serializable")
@@ -26,29 +25,28 @@ def test_dump_serializable(dumps):
     assert "scratch" not in result          # Runtime properties are not serialised
 
 
-@gap("the dump() function is missing")
 def test_dump_default_mode_is_serializable(dumps):
     node = dumps.rt.new("rw.dump.Node")
     assert dumps.rt.call(node, "dumpDefault")["?"]["id"] == node.id
     assert dumps.rt.call(node, "typeIsString", "Serializable") is True
 
 
-@gap("the dump() function is missing (Inline mode)")
 def test_dump_inline(dumps):
     node = dumps.rt.new("rw.dump.Node")
     result = dumps.rt.call(node, "dumpAs", "Inline")
     assert "?" not in result
     assert result["id"] == node.id
-    assert result["child"]["id"] != node.id
+    body = result["rw.dump.Node"]          # the properties sit under the type (information)
+    assert body["value"] == 1
+    assert body["child"]["id"] != node.id
+    assert body["child"]["rw.dump.Node"]["value"] == 2
 
 
-@gap("the dump() function is missing (Mixed mode)")
 def test_dump_mixed_keeps_type_objects(dumps):
     node = dumps.rt.new("rw.dump.Node")
     assert dumps.rt.call(node, "typeIsString", "Mixed") is False
 
 
-@gap("the dump() function is missing (unknown modes are a ValueError upstream)")
 def test_dump_unknown_mode_is_a_value_error(dumps):
     node = dumps.rt.new("rw.dump.Node")
     with pytest.raises(MuranoPlError) as info:
@@ -68,24 +66,20 @@ def test_class_meta(meta):
     assert meta.run("rw.meta.Tagged", "classText") == "class-level"
 
 
-@gap("reflection PropertyInfo has no meta")
 def test_property_meta_with_cardinality_many(meta):
     assert meta.run("rw.meta.Tagged", "propertyMeta") == {
         "tag": "property-level", "weights": [2, 3]}
 
 
-@gap("reflection MethodInfo has no meta (and io.murano.metadata.Title is missing)")
 def test_method_meta_and_core_title(meta):
     assert meta.run("rw.meta.Tagged", "methodMeta") == {
         "tag": "method-level", "title": "Say hello"}
 
 
-@gap("reflection ArgumentInfo has no meta")
 def test_argument_meta(meta):
     assert meta.run("rw.meta.Tagged", "argumentText") == "argument-level"
 
 
-@gap("package reflection has no meta (#property#meta unknown)")
 def test_package_meta(meta):
     assert meta.run("rw.meta.Tagged", "packageText") == "package-level"
 
@@ -97,7 +91,6 @@ def test_inherited_meta_reaches_the_child(meta):
 # -- io.murano.metadata.engine.Synchronize ------------------------------------------------
 
 
-@gap("Synchronize onArgs is ignored: calls with equal arguments interleave")
 def test_synchronize_on_args_serialises_equal_arguments():
     engine = Engine("sync")
     engine.run("rw.sync.Locker", "sameKey")
@@ -119,7 +112,6 @@ def shapes():
     return Engine("reflection")
 
 
-@gap("reflection ArgumentInfo has no declaringMethod")
 def test_typeinfo_members(shapes):
     info = shapes.run("rw.refl.Shape", "info")
     assert info["name"] == "rw.refl.Shape"
@@ -143,7 +135,6 @@ def test_property_get_and_set_value(shapes):
                                                               "via reflection"]
 
 
-@gap("typeinfo(obj).type (the type reference) is missing")
 def test_new_from_typeinfo_type(shapes):
     assert shapes.run("rw.refl.Shape", "createSame") == ["rw.refl.Shape", 5]
 
@@ -195,3 +186,110 @@ def test_other_classes_cannot_write_properties(accounts):
         engine.rt.call(stranger, "writeNotes", account)
     assert info.value.type_name == "NoWriteAccessError"
     assert engine.rt.call(stranger, "readBalance", account) == 0
+
+
+SERIAL = ["1-in", "1-out", "2-in", "2-out"]
+TOGETHER = ["1-in", "2-in", "1-out", "2-out"]
+
+
+@pytest.mark.parametrize(("case", "order"), [
+    ("plain", SERIAL),          # no meta: one call at a time per object
+    ("twoObjects", TOGETHER),   # ... but calls on two objects run together
+    ("defaults", SERIAL),       # Synchronize with its defaults: onThis true
+    ("free", TOGETHER),         # onThis false, no onArgs: no lock at all
+    ("sameFlag", SERIAL),       # onArgs: equal values wait for each other
+    ("otherFlags", TOGETHER),   # ... different values do not, even on one object
+    ("nullFlags", SERIAL),      # a null value is left out: both lock on the object
+    ("sameObject", SERIAL),     # objects as onArgs values: the same object
+    ("otherObjects", TOGETHER),
+    ("static", SERIAL),         # a static method locks on its class
+    ("parallel", SERIAL),       # the same from the branches of a Parallel block
+    ("parallelFree", TOGETHER),
+])
+def test_synchronize_decides_which_calls_wait(case, order):
+    engine = Engine("sync")
+    engine.run("rw.sync.Calls", "run", case)
+    assert engine.notes == order
+
+
+def test_synchronize_meta_is_inherited_by_an_overriding_method():
+    engine = Engine("sync")
+    engine.run("rw.sync.Overriding", "runFree")
+    assert engine.notes == TOGETHER
+
+
+# -- undeclared properties are per class; declared ones along a hierarchy --------------------
+
+
+@pytest.fixture
+def family():
+    engine = Engine("usage")
+    return engine, engine.rt.new("rw.usage.Child"), engine.rt.new("rw.usage.Peer")
+
+
+def test_init_and_what_it_calls_may_write_in_properties(family):
+    _engine, child, _peer = family
+    assert child.get_property("fixed") == "set_by_helper"
+
+
+def test_in_property_is_read_only_after_init(family):
+    engine, child, _peer = family
+    with pytest.raises(MuranoPlError) as info:
+        engine.rt.call(child, "writeFixedLater")
+    assert info.value.type_name == "NoWriteAccessError"
+
+
+def test_each_class_keeps_its_own_undeclared_properties(family):
+    engine, child, _peer = family
+    assert engine.rt.call(child, "baseSecret") == "from_base"
+    with pytest.raises(MuranoPlError) as info:
+        engine.rt.call(child, "childReadsBaseSecret")
+    assert info.value.type_name == "UninitializedPropertyAccessError"
+    assert engine.rt.call(child, "ownSecret") == ["from_child", "from_base"]
+
+
+def test_a_parent_does_not_see_properties_its_child_declares(family):
+    engine, child, _peer = family
+    with pytest.raises(MuranoPlError) as info:
+        engine.rt.call(child, "readChildProperty")
+    assert info.value.type_name == "UninitializedPropertyAccessError"
+
+
+@pytest.mark.parametrize(("method", "type_name"), [
+    ("readSecret", "PropertyReadError"), ("writeSecret", "PropertyWriteError")])
+def test_other_classes_cannot_reach_undeclared_properties(family, method, type_name):
+    engine, child, peer = family
+    with pytest.raises(MuranoPlError) as info:
+        engine.rt.call(peer, method, child)
+    assert info.value.type_name == type_name
+
+
+def test_other_classes_read_any_declared_property(family):
+    engine, child, peer = family
+    assert engine.rt.call(peer, "readRuntime", child) == ["runtime_default", "set_by_helper"]
+
+
+def test_a_class_writes_its_static_property(family):
+    engine, child, _peer = family
+    assert engine.rt.call(child, "bump") == engine.rt.call(child, "bump") - 1
+
+
+def test_every_place_a_class_name_is_written_uses_the_namespaces():
+    engine = Engine("nsall")
+    box = engine.rt.new("rw.nsall.app.Box", gear={"size": 2})
+    assert engine.rt.call(box, "check") == {
+        "is": [True, True, True, False],
+        "static": "part 2",
+        "staticProperty": 10,
+        "defaultStatic": "part 4",
+        "type": "rw.nsall.lib.Gear",
+        "typeOfObject": True,
+        "cast": "rw.nsall.lib.Part",
+        "find": True,
+        "names": ["rw.nsall.lib.Gear", "rw.nsall.lib.Gear", "rw.nsall.app.Box"],
+        "template": ["rw.nsall.lib.Gear", 5],
+        "spec": ["rw.nsall.lib.Gear", 6],
+        "meta": "boxed",
+        "contract": "rw.nsall.lib.Gear"}
+    assert engine.rt.call(box, "catchIt") == "rw.nsall.lib.Broken"
+    assert engine.rt.call(box, "throwIt") == "caught"

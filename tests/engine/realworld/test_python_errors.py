@@ -54,7 +54,6 @@ def test_uncaught_python_error_keeps_name_message_and_stack(errors):
     assert (failing, "uncaught") in frames
 
 
-@gap("the exception's stackTrace is not an io.murano.StackTrace object (no frames)")
 def test_stack_trace_object(errors):
     result = errors.run("rw.errors.Catcher", "stackOf")
     assert result["methods"][-2:] == ["stackOf", "thrower"]
