@@ -45,7 +45,7 @@ _DEBIAN_PACKAGE = {"debootstrap": "debootstrap", "sfdisk": "fdisk", "qemu-img": 
                    "qemu-system-x86_64": "qemu-system-x86", "shellcheck": "shellcheck",
                    "mksquashfs": "squashfs-tools", "losetup": "mount", "partx": "util-linux",
                    "rabbitmq-server": "rabbitmq-server", "socat": "socat", "mcopy": "mtools",
-                   "mkfs.vfat": "dosfstools", "ssh-keygen": "openssh-client"}
+                   "mkfs.vfat": "dosfstools", "ssh-keygen": "openssh-client", "ss": "iproute2"}
 
 
 def pytest_configure(config: pytest.Config) -> None:

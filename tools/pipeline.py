@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -209,15 +208,10 @@ class DryRun:
 
     @contextmanager
     def guard(self, session: Any) -> Iterator[None]:
-        """Around the work on ``session``: SIGTERM ends it like Ctrl-C, and an interrupted
-        command leaves no running cloud behind (input refused before any work keeps an
-        environment that existed before)."""
+        """Around the work on ``session``: an interrupted command (Ctrl-C, or SIGTERM, which
+        ``cli`` turns into one) leaves no running cloud behind; input refused before any
+        work keeps an environment that existed before."""
         from muranokit.tools.exceptions import MuranokitError
-
-        def terminate(signum: int, frame: Any) -> None:
-            raise KeyboardInterrupt
-
-        previous_handler = signal.signal(signal.SIGTERM, terminate)
         try:
             yield
         except MuranokitError:
@@ -226,8 +220,6 @@ class DryRun:
         except BaseException:
             session.cloud.close(keep=False)
             raise
-        finally:
-            signal.signal(signal.SIGTERM, previous_handler)
 
     def finish(self, session: Any, outcome: Any, failed: str) -> int:
         """Report, model, state and messages of ``outcome``; the exit code. ``failed``

@@ -1,92 +1,14 @@
-"""Fixtures of the real-deployment suites (``tox -e localcloud``).
-
-The suites that boot VMs run only when ``MURANOKIT_LOCALCLOUD_TESTS=1``; the env sets
-``MURANOKIT_REQUIRE=all`` too, so that a missing prerequisite (``needs`` marks,
-``tests/conftest.py``) fails them instead of skipping them. The image is the one the
-``image`` env built (its path in ``MURANOKIT_SHARED_IMAGE``), else it is built here the same
-way (stand-ins for the release files that cannot be downloaded).
-"""
+"""Fixtures of the real-deployment suites (``tox -e localcloud``): the VM image (helpers in
+``localcloud_support``)."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-HERE = Path(__file__).resolve().parent
-ENABLED = os.environ.get("MURANOKIT_LOCALCLOUD_TESTS") == "1"
-NEEDS = ("root", "qemu-system-x86_64", "qemu-img", "rabbitmq-server", "socat", "mcopy",
-         "mkfs.vfat", "ssh-keygen")
-
-
-@dataclass
-class Run:
-    """A finished ``muranokit`` command."""
-
-    code: int
-    out: str
-    err: str
-    seconds: float
-
-
-class Background:
-    """A ``muranokit`` command running while the tests do other work (output in files)."""
-
-    def __init__(self, folder: Path, *args: str | os.PathLike) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        self.out_path, self.err_path = folder / "stdout.txt", folder / "stderr.txt"
-        self.started = time.monotonic()
-        with open(self.out_path, "w") as out, open(self.err_path, "w") as err:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "muranokit.tools.cli", *map(str, args)], cwd=REPO,
-                stdout=out, stderr=err, stdin=subprocess.DEVNULL, text=True)
-
-    def wait(self, timeout: float = 3600) -> Run:
-        code = self.proc.wait(timeout=timeout)
-        return Run(code, self.out_path.read_text(), self.err_path.read_text(),
-                   time.monotonic() - self.started)
-
-    def stop(self) -> None:
-        """Interrupt it (as SIGTERM would; its cloud is torn down) if it still runs."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=300)
-
-
-def muranokit(*args: str | os.PathLike, env: dict[str, str] | None = None,
-              timeout: float = 3600) -> Run:
-    """Run ``muranokit ARGS`` from the repository (its packages/ are the default ones)."""
-    started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "muranokit.tools.cli", *map(str, args)],
-                          cwd=REPO, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})})
-    return Run(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started)
-
-
-def _build_image(target: Path) -> None:
-    from muranokit.tools.image_standins import write_standins
-    if os.geteuid() != 0:
-        pytest.fail("building the image for the localcloud suites needs root")
-    work = target.parent / "build"
-    work.mkdir(parents=True, exist_ok=True)
-    overrides = write_standins(work / "cache")
-    (work / "work").mkdir(exist_ok=True)
-    partial = target.with_suffix(".partial.qcow2")
-    env = {**os.environ, "DIB_MURANOKIT_PINS_OVERRIDE": str(overrides),
-           "DIB_MURANOKIT_OFFLINE": "1", "MURANOKIT_WORK_DIR": str(work / "work")}
-    proc = subprocess.run([sys.executable, "-m", "muranokit.tools.cli", "image", "-o",
-                           str(partial), "--cache", str(work / "cache")],
-                          capture_output=True, text=True, env=env, timeout=3600)
-    if proc.returncode:
-        pytest.fail(f"the image build failed:\n{(proc.stdout + proc.stderr)[-4000:]}")
-    os.replace(partial, target)
+from localcloud_support import build_image
 
 
 @pytest.fixture(scope="session")
@@ -97,38 +19,6 @@ def image(tmp_path_factory) -> Path:
     if not target.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
-        _build_image(target)
+        build_image(target)
         print(f"\nimage built for the localcloud suites in {time.monotonic() - started:.0f} s")
     return target
-
-
-def registry_entries() -> list[dict]:
-    from muranokit.tools.localcloud import registry
-    return registry.entries()
-
-
-def cloud_of(state: Path) -> dict:
-    """The local cloud a state folder records (from its state.json)."""
-    body = json.loads((state / "state.json").read_text())["body"]
-    return body["cloud"].get("localcloud") or {}
-
-
-def assert_nothing_left(cloud: dict, state: Path | None = None) -> None:
-    """No process, disk, socket or registry entry of ``cloud`` remains."""
-    from muranokit.tools.localcloud import procs
-    marker = f"muranokit-lc-{cloud['id']}"
-    assert procs.find(marker) == [], f"processes of {marker} are still running"
-    assert procs.find(cloud["runtime"]) == [], "a switch is still running"
-    assert not Path(cloud["runtime"]).exists(), "the socket folder is still there"
-    assert not list(Path(cloud["folder"]).glob("vms/*/disk.qcow2")), "overlays remain"
-    assert not (Path(cloud["folder"]) / "broker").exists(), "broker data remains"
-    assert all(e["id"] != cloud["id"] for e in registry_entries())
-    if state is not None:
-        assert not (state / "localcloud").exists(), "the state folder keeps cloud files"
-
-
-def mem_available_mib() -> float:
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemAvailable:"):
-            return int(line.split()[1]) / 1024
-    return 0.0

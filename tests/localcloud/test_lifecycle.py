@@ -83,3 +83,42 @@ def test_stray_processes_are_listed_and_removed(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def _entry(tmp_path: Path, cloud_id: str, state_dir: Path | None) -> dict:
+    return {"id": cloud_id, "folder": str(tmp_path / "lc"), "runtime": str(tmp_path / "rt"),
+            "image": str(tmp_path / "image.qcow2"), "temporary": False,
+            "state_dir": str(state_dir) if state_dir else None, "vms": {}, "segments": {}}
+
+
+def test_removing_a_cloud_whose_state_is_in_use_is_refused(tmp_path: Path) -> None:
+    from muranokit.tools.exceptions import InputError
+    from muranokit.tools.state import StateLock
+    state = tmp_path / "state"
+    state.mkdir()
+    registry.record(_entry(tmp_path, "1122334455", state))
+    with StateLock(str(state), wait=0):
+        with pytest.raises(InputError, match="in use by another command"):
+            leftovers.remove("1122334455")
+        assert [e["id"] for e in registry.entries()] == ["1122334455"]
+    assert leftovers.remove("1122334455")
+    assert registry.entries() == []
+
+
+def test_teardown_stops_processes_started_but_never_recorded(tmp_path: Path) -> None:
+    """A command interrupted between starting a process and writing it down."""
+    cloud = LocalCloud.from_state(_entry(tmp_path, "5566778899", None))
+    env = {**os.environ, "RABBITMQ_NODENAME": "muranokit-lc-5566778899@localhost"}
+    proc = procs.spawn([sys.executable, "-c", "import time; time.sleep(120)"],
+                       tmp_path / "log", env)
+    try:
+        deadline = time.monotonic() + 10
+        while not procs.find("muranokit-lc-5566778899") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        cloud.teardown()
+        assert proc.wait(timeout=10) is not None
+        assert procs.find("muranokit-lc-5566778899") == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

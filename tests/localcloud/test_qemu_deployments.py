@@ -15,17 +15,23 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import (
+from localcloud_support import (
     ENABLED,
     HERE,
+    LOOPBACK,
     NEEDS,
     Background,
+    Run,
     assert_nothing_left,
     cloud_of,
+    cloud_pids,
+    listening,
     mem_available_mib,
     muranokit,
     registry_entries,
@@ -102,12 +108,19 @@ def test_probe_package_on_two_vms_then_a_failing_step(image: Path, tmp_path: Pat
         assert secret.stat().st_mode & 0o077 == 0, secret
     listed = muranokit("clouds")
     assert cloud["id"] in listed.out and "probe-server (running" in listed.out
+    sockets = listening(cloud_pids(cloud))
+    print(f"listening sockets of the cloud: {sockets}")
+    assert ("127.0.0.1", cloud["broker"]["port"]) in sockets
+    ssh = [f["host_port"] for r in cloud["vms"].values() for f in r["forwards"]]
+    assert {("127.0.0.1", port) for port in ssh} <= set(sockets)
+    assert all(host in LOOPBACK for host, _port in sockets), sockets
 
     failed = muranokit("action", "--state", state, PROBE_APP, "failStep")
     print(f"failing action: {failed.seconds:.0f} s")
     assert failed.code == 1, failed.err
     assert "probe: deliberate failure (exit 7)" in failed.err
     assert "exit code 7" in failed.out and "fail.sh" in failed.out
+    assert "probe: deliberate failure (exit 7)" in failed.out      # its stderr, in the report
     assert "was stopped and removed (the command failed)" in failed.err
     assert_nothing_left(cloud, state)
     assert json.loads((state / "state.json").read_text())["body"]["model"]["Objects"] is None
@@ -161,3 +174,37 @@ def test_kubernetes_cluster_scales_and_is_deleted(kubernetes) -> None:
           f"after delete {after:.0f}")
     assert after - running > 4 * 512, "the VMs' memory did not come back"
     assert all(e["id"] != cloud["id"] for e in registry_entries())
+
+
+def test_ctrl_c_while_the_vms_start_leaves_nothing(image: Path, tmp_path: Path,
+                                                   kubernetes) -> None:
+    """Ctrl-C once the broker and the first VM run: every process, disk and socket goes."""
+    state = tmp_path / "interrupted"
+    deploy = Background(tmp_path, "deploy", HERE / "probe-model.json", "-p", PROBE, "--cloud",
+                        "qemu", "--image", image, "--state", state)
+    try:
+        cloud = _wait_for_a_vm(deploy, state)
+        assert cloud_pids(cloud), "nothing of the cloud runs"
+        deploy.proc.send_signal(signal.SIGINT)
+        done: Run = deploy.wait(timeout=300)
+    finally:
+        deploy.stop()
+    assert done.code == 130, done.err[-2000:]
+    assert "interrupted" in done.err
+    assert_nothing_left(cloud)
+    assert not cloud_pids(cloud)
+    assert not state.exists() or not (state / "localcloud").exists()
+
+
+def _wait_for_a_vm(deploy: Background, state: Path, timeout: float = 600) -> dict:
+    """The registry entry of ``deploy``'s cloud once a VM of it runs."""
+    from muranokit.tools.localcloud import vm
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert deploy.proc.poll() is None, "the deployment ended before any VM started"
+        for entry in registry_entries():
+            if entry.get("state_dir") == str(state.resolve()) and any(
+                    vm.running(r["pid"], r["marker"]) for r in entry["vms"].values()):
+                return entry
+        time.sleep(0.5)
+    raise AssertionError("no VM started")

@@ -8,7 +8,10 @@ and processes that carry a marker of no recorded cloud; :func:`remove` tears a c
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,11 +77,26 @@ def survey() -> list[CloudStatus]:
     return result
 
 
+@contextlib.contextmanager
+def _state_lock(state_dir: str | None) -> Iterator[None]:
+    """The lock of the cloud's state folder, when it has one: a command working on the
+    environment right now is not pulled from under it (InputError names it)."""
+    if not state_dir or not os.path.isdir(state_dir):
+        yield
+        return
+    from muranokit.tools.state import StateLock
+    with StateLock(state_dir, wait=0):
+        yield
+
+
 def remove(cloud_id: str) -> bool:
-    """Stop and remove one cloud (recorded or stray); False when there is no such cloud."""
+    """Stop and remove one cloud (recorded or stray); False when there is no such cloud.
+    A recorded cloud whose state folder another command is using is refused
+    (:class:`~muranokit.tools.exceptions.InputError`)."""
     for entry in registry.entries():
         if entry["id"] == cloud_id:
-            LocalCloud.from_state(entry).teardown()
+            with _state_lock(entry.get("state_dir")):
+                LocalCloud.from_state(entry).teardown()
             return True
     strays = _stray_ids(set()).get(cloud_id)
     if not strays:

@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from muranokit.tools.interrupts import held_signals, say
 from muranokit.tools.localcloud import broker, network, procs, registry, seed, vm
 from muranokit.tools.localcloud.network import Segment
 
@@ -331,8 +332,21 @@ class LocalCloud:
         return {name: vm.resident_mib(r.pid) for name, r in sorted(self.vms.items())}
 
     # -- the end -----------------------------------------------------------------------------
+    def _stop_unrecorded(self) -> None:
+        """Stop what carries this cloud's marker or socket folder but was never recorded (a
+        command interrupted between starting a process and writing it down)."""
+        for marker in (MARKER_PREFIX + self.id, f"{self.runtime}/"):
+            for pid in procs.find(marker):
+                procs.stop(pid, marker, timeout=10)
+
     def teardown(self) -> None:
-        """Stop every process, remove every disk, socket and secret; nothing stays running."""
+        """Stop every process, remove every disk, socket and secret; nothing stays running.
+        Ctrl-C or SIGTERM arriving meanwhile waits until it is done."""
+        with held_signals(lambda signum: say("stopping the local cloud first (VMs, switches, "
+                                             "broker): a few seconds")):
+            self._teardown()
+
+    def _teardown(self) -> None:
         for name in list(self.vms):
             self.stop_vm(name)
         for segment in self.segments.values():
@@ -347,6 +361,7 @@ class LocalCloud:
         shutil.rmtree(self.folder / "vms", ignore_errors=True)
         for log in self.folder.glob("switch-*.log"):
             log.unlink()
+        self._stop_unrecorded()
         shutil.rmtree(self.runtime, ignore_errors=True)
         if self.temporary:
             shutil.rmtree(self.folder, ignore_errors=True)
