@@ -1,7 +1,8 @@
 """Real deployments on local qemu VMs (``--cloud qemu``), as ``tox -e localcloud`` runs them.
 
 1. A test package whose plans do real work deploys on 2 VMs; a plan that exits non-zero
-   fails the next command with its stderr, and leaves nothing running.
+   fails the next command with its stderr, and leaves nothing running; what the running
+   cloud listens on is on loopback only. Ctrl-C while VMs start leaves nothing either.
 2. The Kubernetes cluster (1 master, 1 minion, 1 gateway) deploys on 3 VMs with a probe
    application that lists the etcd members and runs a Docker container on every node;
    ``scaleNodesUp`` adds a VM and its etcd member; deleting the environment leaves no
@@ -126,6 +127,40 @@ def test_probe_package_on_two_vms_then_a_failing_step(image: Path, tmp_path: Pat
     assert json.loads((state / "state.json").read_text())["body"]["model"]["Objects"] is None
 
 
+def test_ctrl_c_while_the_vms_start_leaves_nothing(image: Path, tmp_path: Path,
+                                                   kubernetes) -> None:
+    """Ctrl-C once the broker and the first VM run: every process, disk and socket goes."""
+    state = tmp_path / "interrupted"
+    deploy = Background(tmp_path, "deploy", HERE / "probe-model.json", "-p", PROBE, "--cloud",
+                        "qemu", "--image", image, "--state", state)
+    try:
+        cloud = _wait_for_a_vm(deploy, state)
+        assert cloud_pids(cloud), "nothing of the cloud runs"
+        deploy.proc.send_signal(signal.SIGINT)
+        done: Run = deploy.wait(timeout=300)
+    finally:
+        deploy.stop()
+    assert done.code == 130, done.err[-2000:]
+    assert "interrupted" in done.err
+    assert_nothing_left(cloud)
+    assert not cloud_pids(cloud)
+    assert not state.exists() or not (state / "localcloud").exists()
+
+
+def _wait_for_a_vm(deploy: Background, state: Path, timeout: float = 600) -> dict:
+    """The registry entry of ``deploy``'s cloud once a VM of it runs."""
+    from muranokit.tools.localcloud import vm
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert deploy.proc.poll() is None, "the deployment ended before any VM started"
+        for entry in registry_entries():
+            if entry.get("state_dir") == str(state.resolve()) and any(
+                    vm.running(r["pid"], r["marker"]) for r in entry["vms"].values()):
+                return entry
+        time.sleep(0.5)
+    raise AssertionError("no VM started")
+
+
 def resident_mib(cloud: dict) -> dict[str, float]:
     from muranokit.tools.localcloud import vm
     return {name: vm.resident_mib(record["pid"]) for name, record in cloud["vms"].items()}
@@ -175,36 +210,3 @@ def test_kubernetes_cluster_scales_and_is_deleted(kubernetes) -> None:
     assert after - running > 4 * 512, "the VMs' memory did not come back"
     assert all(e["id"] != cloud["id"] for e in registry_entries())
 
-
-def test_ctrl_c_while_the_vms_start_leaves_nothing(image: Path, tmp_path: Path,
-                                                   kubernetes) -> None:
-    """Ctrl-C once the broker and the first VM run: every process, disk and socket goes."""
-    state = tmp_path / "interrupted"
-    deploy = Background(tmp_path, "deploy", HERE / "probe-model.json", "-p", PROBE, "--cloud",
-                        "qemu", "--image", image, "--state", state)
-    try:
-        cloud = _wait_for_a_vm(deploy, state)
-        assert cloud_pids(cloud), "nothing of the cloud runs"
-        deploy.proc.send_signal(signal.SIGINT)
-        done: Run = deploy.wait(timeout=300)
-    finally:
-        deploy.stop()
-    assert done.code == 130, done.err[-2000:]
-    assert "interrupted" in done.err
-    assert_nothing_left(cloud)
-    assert not cloud_pids(cloud)
-    assert not state.exists() or not (state / "localcloud").exists()
-
-
-def _wait_for_a_vm(deploy: Background, state: Path, timeout: float = 600) -> dict:
-    """The registry entry of ``deploy``'s cloud once a VM of it runs."""
-    from muranokit.tools.localcloud import vm
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert deploy.proc.poll() is None, "the deployment ended before any VM started"
-        for entry in registry_entries():
-            if entry.get("state_dir") == str(state.resolve()) and any(
-                    vm.running(r["pid"], r["marker"]) for r in entry["vms"].values()):
-                return entry
-        time.sleep(0.5)
-    raise AssertionError("no VM started")
