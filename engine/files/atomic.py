@@ -34,8 +34,7 @@ def _umask() -> int:
 
 
 def _is_special(path: str) -> bool:
-    """True if ``path`` is (or links to) something other than a regular file or a folder:
-    a character or block device, a named pipe, a socket."""
+    """True when ``path`` exists and is neither a regular file nor a folder."""
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -53,15 +52,15 @@ def atomic_write(path: str | os.PathLike, *, mode: int | None = None,
     rest of the work), given ``mode`` (default: what creating the file would give under the
     umask) and renamed over ``path``. On any exception, KeyboardInterrupt and SystemExit
     included, the temporary file is removed and ``path`` keeps its previous content. An
-    OSError creating the temporary file names the folder (``filename``). A ``path`` that
-    is a device, a named pipe or a socket is written into directly and never replaced.
+    OSError creating the temporary file names the folder (``filename``).
+
+    A ``path`` that is a device or a pipe (``/dev/null``, ``/dev/stdout``, a FIFO) is
+    written directly: renaming over it would replace the device node with a file.
     """
     path = os.fspath(path)
     if _is_special(path):
-        # a device or a pipe (``-o /dev/null``, ``-o /dev/stdout``): written into, never
-        # renamed over (as root that would put a regular file in place of /dev/null)
-        with open(path, "wb") as handle:
-            yield handle
+        with open(path, "wb") as stream:
+            yield stream
         return
     folder = os.path.dirname(os.path.abspath(path))
     try:
@@ -92,8 +91,8 @@ def write_file(path: str | os.PathLike, data: bytes | str, *, mode: int | None =
 
 def move_into_place(source: str | os.PathLike, dest: str | os.PathLike) -> None:
     """Move the finished file ``source`` to ``dest`` in one step: a rename on the same
-    file system, else a copy through :func:`atomic_write` (mode kept) and a removal. A
-    ``dest`` that is a device or a pipe gets the file's content, never renamed over."""
+    file system, else (another file system, or ``dest`` a device or pipe) a copy through
+    :func:`atomic_write` (mode kept) and a removal."""
     if not _is_special(os.fspath(dest)):
         try:
             os.replace(source, dest)
