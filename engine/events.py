@@ -14,7 +14,10 @@ Every kind is declared here, whoever emits it: the engine, the core library or a
 - ``agent_plan``  vm, host (object id), mode ("call"|"send"), name, id, stamp, scripts
                   (script names), entry_points (script name -> the file or command it
                   runs), files ([{name, type, body}]), parameters, body, status
-                  ("ok"|"failed"), result, error                            (cloud)
+                  ("ok"|"failed"), result, error; on a cloud of real VMs also run: where
+                  it ran (vm, addresses), waited, duration, scripts ([{name, exitCode,
+                  stdout, stderr}], output tails), standins (stand-in binaries it calls)
+                                                                            (cloud)
 - ``vm_created`` / ``vm_deleted``  vm, stack (an OS::Nova::Server of a pushed template)
 - ``exception``   type, message, stack (MuranoPL frames)   (the error that ended the work)
 - ``object.destroyed``       id, type       (an object's ``.destroy`` ran)         (engine)

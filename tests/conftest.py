@@ -43,7 +43,9 @@ _PROBES: dict[str, tuple[Callable[[], bool], str]] = {
 # commands -> the Debian package that provides them
 _DEBIAN_PACKAGE = {"debootstrap": "debootstrap", "sfdisk": "fdisk", "qemu-img": "qemu-utils",
                    "qemu-system-x86_64": "qemu-system-x86", "shellcheck": "shellcheck",
-                   "mksquashfs": "squashfs-tools", "losetup": "mount", "partx": "util-linux"}
+                   "mksquashfs": "squashfs-tools", "losetup": "mount", "partx": "util-linux",
+                   "rabbitmq-server": "rabbitmq-server", "socat": "socat", "mcopy": "mtools",
+                   "mkfs.vfat": "dosfstools", "ssh-keygen": "openssh-client", "ss": "iproute2"}
 
 
 def pytest_configure(config: pytest.Config) -> None:

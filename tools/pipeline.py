@@ -23,7 +23,8 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,15 +76,17 @@ class Settings:
     report: str = "text"            # --report
     output: str | None = None       # -o FILE
     model_out: str | None = None    # --model-out FILE
-    cloud: str = "sim"              # which of CLOUDS runs it
+    cloud: str | None = None        # which of CLOUDS runs it (None: the saved state's, or sim)
     extra: dict[str, Any] = field(default_factory=dict)   # backend-specific options
     lock_wait: float | None = None  # --lock-wait SECONDS (None: the default)
     limits: dict[str, Any] = field(default_factory=dict)  # --max-* (engine Limits fields)
 
     @classmethod
     def from_arguments(cls, args: argparse.Namespace, command: str, title: str) -> Settings:
+        extra = {key: getattr(args, key) for key in ("image", "amqp")
+                 if getattr(args, key, None) is not None}
         return cls(command, title, args.state, args.agent_rules, args.report, args.output,
-                   args.model_out, getattr(args, "cloud", None) or "sim",
+                   args.model_out, getattr(args, "cloud", None), extra,
                    lock_wait=getattr(args, "lock_wait", None),
                    limits=run_limits.limits_from(args))
 
@@ -100,8 +103,39 @@ def simulated_cloud(settings: Settings, previous: Any, rules: Any, masker: Any) 
                          "it is", where) from None
 
 
+def qemu_cloud(settings: Settings, previous: Any, rules: Any, masker: Any) -> Any:
+    """Local qemu VMs with the real murano-agent (``muranokit.tools.localcloud``)."""
+    from muranokit.tools.localcloud.backend import open_cloud
+    from muranokit.tools.localcloud.lifecycle import LocalCloudError
+    if rules is not None:
+        raise InputError("--agent-rules are answers of the simulated agent; on --cloud qemu "
+                         "the real murano-agent answers")
+    try:
+        return open_cloud(settings.state, settings.extra.get("image"),
+                          settings.extra.get("amqp"), previous.cloud if previous else None,
+                          masker)
+    except LocalCloudError as exc:
+        raise InputError(str(exc)) from None
+
+
+def add_cloud_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--cloud`` and the options of the local qemu cloud (for ``deploy``)."""
+    parser.add_argument("--cloud", choices=sorted(CLOUDS), default=None,
+                        help="sim: the simulated cloud (default); qemu: local VMs booted from "
+                             "the image, plans run by the real murano-agent (a saved state "
+                             "keeps its cloud)")
+    parser.add_argument("--image", metavar="FILE",
+                        help=f"with --cloud qemu: the VM image (default: ./{QEMU_IMAGE}, "
+                             "as `muranokit image` writes it)")
+    parser.add_argument("--amqp", metavar="URL",
+                        help="with --cloud qemu: an existing RabbitMQ broker "
+                             "(amqp://USER:PASSWORD@HOST:PORT/VHOST) instead of one started "
+                             "for the environment")
+
+
+QEMU_IMAGE = "debian8-x64-kubernetes.qcow2"
 CloudFactory = Callable[[Settings, Any, Any, Any], Any]
-CLOUDS: dict[str, CloudFactory] = {"sim": simulated_cloud}
+CLOUDS: dict[str, CloudFactory] = {"sim": simulated_cloud, "qemu": qemu_cloud}
 """Cloud backends by name: ``factory(settings, previous state, rules, masker)`` returns a
 :class:`~muranokit.engine.corelib.cloud.backend.CloudBackend`."""
 
@@ -135,7 +169,7 @@ class DryRun:
         settings = self.settings
         check_output_path(settings.output, "report")
         check_output_path(settings.model_out, "model")
-        if settings.cloud not in CLOUDS:
+        if settings.cloud is not None and settings.cloud not in CLOUDS:
             raise InputError(f"unknown cloud {settings.cloud!r} (choose "
                              f"{', '.join(sorted(CLOUDS))})")
         if settings.state:
@@ -148,6 +182,14 @@ class DryRun:
             if require_state or state_dir.exists(settings.state):
                 self.previous = state_dir.load(settings.state)
                 check_packages_exist(self.previous.packages, settings.state)
+        saved = (self.previous.cloud.get("backend") or "sim") if self.previous else None
+        if saved and settings.cloud and settings.cloud != saved:
+            raise InputError(f"the saved environment runs on the {saved} cloud; it cannot "
+                             f"continue on --cloud {settings.cloud} (deploy into a new --state "
+                             "folder)", settings.state)
+        settings.cloud = settings.cloud or saved or "sim"
+        if settings.extra and settings.cloud != "qemu":
+            raise InputError("--image and --amqp go with --cloud qemu")
         if settings.rules:
             from muranokit.engine.corelib.cloud import RulesError, load_rules
             try:
@@ -169,9 +211,28 @@ class DryRun:
                        cloud=lambda masker: factory(self.settings, self.previous, self.rules,
                                                     masker), state_path=saved)
 
+    @contextmanager
+    def guard(self, session: Any) -> Iterator[None]:
+        """Around the work on ``session``: an interrupted command (Ctrl-C, or SIGTERM, which
+        ``cli`` turns into one) leaves no running cloud behind; input refused before any
+        work keeps an environment that existed before."""
+        from muranokit.tools.exceptions import MuranokitError
+        try:
+            yield
+        except MuranokitError:
+            session.cloud.close(keep=self.previous is not None)
+            raise
+        except BaseException:
+            session.cloud.close(keep=False)
+            raise
+
     def finish(self, session: Any, outcome: Any, failed: str) -> int:
         """Report, model, state and messages of ``outcome``; the exit code. ``failed``
-        names the work in the failure message (``deployment``, ``action restart``)."""
+        names the work in the failure message (``deployment``, ``action restart``).
+
+        A cloud that runs real VMs keeps them only when the work succeeded into a
+        ``--state`` folder; otherwise it stops them, and the saved state then holds no
+        environment (the next deploy starts a new one)."""
         from muranokit.tools import state as state_dir
         from muranokit.tools.dryrun import (
             describe_error,
@@ -185,14 +246,27 @@ class DryRun:
         logging.getLogger("muranokit.dryrun").debug(
             "engine budget used: %s (limits: %s)", session.runtime.usage(),
             session.runtime.limits)
-        report = render(outcome.trace(settings.title), settings.report, session.masker)
-        if settings.model_out:
-            write_model(settings.model_out, outcome, session.masker)
-        emit_report(report, settings.output)
-        if settings.state:
-            history = self.previous.history if self.previous else []
-            state_dir.save(settings.state,
-                           saved_state(session, outcome, settings.command, history))
+        gone = session.cloud.close(keep=outcome.ok and bool(settings.state))
+        try:
+            report = render(outcome.trace(settings.title), settings.report, session.masker)
+            if settings.model_out:
+                write_model(settings.model_out, outcome, session.masker)
+            emit_report(report, settings.output)
+            if settings.state:
+                history = self.previous.history if self.previous else []
+                saved = saved_state(session, outcome, settings.command, history)
+                if gone:
+                    saved.model = {"Objects": None, "Attributes": []}
+                    saved.cloud = session.cloud.to_state()
+                state_dir.save(settings.state, saved)
+        except BaseException:
+            if not gone:   # nothing would remember what still runs
+                session.cloud.close(keep=False)
+            raise
+        if gone and (not outcome.ok or not settings.state):
+            print(f"muranokit: the {settings.cloud} cloud of this environment was stopped and "
+                  "removed (" + ("the command failed" if not outcome.ok else
+                                 "no --state folder to keep it in") + ")", file=sys.stderr)
         for failure in destroy_failures(outcome):
             print("muranokit: warning: .destroy failed (Murano carries on; its resources may "
                   "not be released): " + session.masker.mask(failure), file=sys.stderr)
@@ -203,4 +277,5 @@ class DryRun:
         return EXIT_OK
 
 
-__all__ = ["CLOUDS", "DryRun", "Settings", "add_arguments", "simulated_cloud"]
+__all__ = ["CLOUDS", "DryRun", "Settings", "add_arguments", "add_cloud_arguments",
+           "qemu_cloud", "simulated_cloud"]

@@ -51,6 +51,8 @@ _OWN_FILES = (STATE_FILE, MODEL_FILE, TEMPLATES_FILE)
 _GENERATION_RE = re.compile(r"^\.generation-(\d+)$")
 #: Seconds a command waits for another one using the same state folder (``--lock-wait``).
 LOCK_WAIT = 120.0
+# A cloud backend's own files in the state folder (the qemu cloud: VM disks, broker, keys).
+CLOUD_FOLDERS = ("localcloud",)
 
 
 @dataclass
@@ -107,7 +109,8 @@ def check_usable(directory: str) -> None:
     if os.path.exists(directory) and not os.path.isdir(directory):
         raise InputError("--state must be a folder, this is a file", directory)
     if os.path.isdir(directory) and not exists(directory):
-        foreign = sorted(n for n in os.listdir(directory) if not n.startswith("."))
+        foreign = sorted(n for n in os.listdir(directory)
+                         if not n.startswith(".") and n not in CLOUD_FOLDERS)
         if foreign:
             raise InputError(
                 f"not a muranokit state folder (no {STATE_FILE}, but it holds "

@@ -34,8 +34,9 @@ OPT_BIN = {"kube-apiserver": "v1.21.14", "kube-controller-manager": "v1.21.14",
            "confd": "0.16.0"}
 UNITS = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy",
          "kubelet", "flanneld", "confd"]
-PACKAGES = ["docker.io", "containerd", "etcd-server", "etcd-client", "haproxy", "murano-agent",
-            "cloud-init", "containernetworking-plugins", "openssh-server", "openssl"]
+PACKAGES = ["docker.io", "containerd", "apparmor", "etcd-server", "etcd-client", "haproxy",
+            "murano-agent", "cloud-init", "containernetworking-plugins", "openssh-server",
+            "openssl"]
 BOOT_TIMEOUT = int(os.environ.get("MURANOKIT_BOOT_TIMEOUT", "600"))
 
 
@@ -165,6 +166,11 @@ def built_image(workspace: Path, cache) -> Path:
     assert_nothing_left(workspace)
     if kept:
         shutil.copy(output, kept)
+    shared = os.environ.get("MURANOKIT_SHARED_IMAGE")
+    if shared:  # the localcloud env boots its VMs from this build (tox.ini)
+        Path(shared).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(output, shared + ".partial")
+        os.replace(shared + ".partial", shared)
     return output
 
 

@@ -12,6 +12,7 @@ COMMANDS = {
     "image": "image",
     "deploy": "deploy",
     "action": "action",
+    "clouds": "clouds",
     "test": "test",
     "new-app": "new_app",
 }

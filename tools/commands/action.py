@@ -40,5 +40,6 @@ def _run(args: argparse.Namespace, dry_run) -> int:
     session = dry_run.session([])
     model = {"Objects": previous.model.get("Objects"),
              "Attributes": previous.model.get("Attributes") or []}
-    outcome = session.action(model, args.object_id, args.action, action_args)
+    with dry_run.guard(session):
+        outcome = session.action(model, args.object_id, args.action, action_args)
     return dry_run.finish(session, outcome, f"action {args.action}")

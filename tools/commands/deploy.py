@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 HELP = ("dry-run a deployment: run the Environment's deploy on a Murano object model (or a "
-        "package's ui.yaml filled with --set values) against a simulated cloud")
+        "package's ui.yaml filled with --set values) against a simulated cloud, or for real "
+        "on local qemu VMs (--cloud qemu)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar="PKG", help="package folder or zip (or a folder of class "
                         "files) to load, before the packages under ./packages/ (repeatable)")
     pipeline.add_arguments(parser)
+    pipeline.add_cloud_arguments(parser)
 
 
 def _application_from_form(session, fqn: str, values: list[str]) -> dict:
@@ -97,13 +99,15 @@ def _run(args: argparse.Namespace, dry_run) -> int:
         added = (path, f"--app {args.app}")
     if model is None:
         model = {"Objects": previous.model.get("Objects")}
-    if model.get("Objects") is None:
-        if previous is None or previous.model.get("Objects") is None:
-            raise InputError("the object model has no objects: {\"Objects\": null} deletes "
-                             "an environment deployed with --state DIR", args.model)
-        outcome = session.delete(previous.model)
-    else:
-        if previous is not None:
-            model = continue_model(model["Objects"], previous.model)
-        outcome = session.deploy(model, args.model, text, added)
+    with dry_run.guard(session):
+        if model.get("Objects") is None:
+            if previous is None or previous.model.get("Objects") is None:
+                raise InputError("the object model has no objects: {\"Objects\": null} "
+                                 "deletes an environment deployed with --state DIR",
+                                 args.model)
+            outcome = session.delete(previous.model)
+        else:
+            if previous is not None:
+                model = continue_model(model["Objects"], previous.model)
+            outcome = session.deploy(model, args.model, text, added)
     return dry_run.finish(session, outcome, "deployment")

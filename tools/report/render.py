@@ -77,7 +77,7 @@ def _describe(event: dict[str, Any]) -> list[str]:
             lines.append(f"  error: {event['error'].get('message')}")
         elif event.get("result") not in (None, ""):
             lines.append(f"  result: {_json(event['result'])}")
-        return lines
+        return lines + _run_lines(event.get("run"))
     if kind == "exception":
         lines = [f"exception {event.get('type')}: {event.get('message')}"]
         lines += [f"  at {frame_text(frame)}" for frame in event.get("stack") or []]
@@ -87,6 +87,33 @@ def _describe(event: dict[str, Any]) -> list[str]:
         return [head + (f": {event.get('error')}: {event.get('message')}"
                         if event.get("error") else "")]
     return [f"{kind}: {_json({k: v for k, v in event.items() if k != 'kind'})}"]
+
+
+def run_summary(run: dict[str, Any]) -> str:
+    """Where a plan ran on a real VM, how long it took and the scripts' exit codes."""
+    where = f"ran on {run.get('vm')} ({', '.join(run.get('addresses') or []) or '-'})"
+    if run.get("sent"):
+        return where + ", sent without waiting"
+    codes = ", ".join(f"{s.get('name')} exit {s.get('exitCode')}"
+                      for s in run.get("scripts") or []) or "no script"
+    took = run.get("duration")
+    took = f"{took:.1f} s" if isinstance(took, (int, float)) else "?"
+    text = f"{where} in {took} (answer after {run.get('waited', '?')} s): {codes}"
+    if run.get("standins"):
+        text += "; calls stand-ins of a test image: " + ", ".join(run["standins"])
+    return text
+
+
+def _run_lines(run: dict[str, Any] | None) -> list[str]:
+    if not run:
+        return []
+    lines = [f"  {run_summary(run)}"]
+    for script in run.get("scripts") or []:
+        for stream in ("stdout", "stderr"):
+            if script.get(stream):
+                lines.append(f"  {script.get('name')} {stream} (last lines):")
+                lines += ["    | " + line for line in str(script[stream]).splitlines()]
+    return lines
 
 
 def render_text(trace: Trace) -> str:
@@ -121,6 +148,7 @@ def _environment() -> jinja2.Environment:
                                                         ensure_ascii=False)
     env.filters["toyaml"] = _yaml
     env.filters["headline"] = lambda e: _describe(e)[0]
+    env.filters["run_summary"] = run_summary
     env.filters["frame"] = frame_text
     env.filters["plural"] = plural
     env.globals.update(reported_object=reported_object, script_text=script_text)

@@ -242,6 +242,13 @@ class CloudBackend(ABC):
         raise KeyError(key)
 
     # -- state -----------------------------------------------------------------------------
+    def close(self, keep: bool = True) -> bool:
+        """Called once at the end of a command: release connections; with ``keep`` False
+        also stop and remove everything the backend runs for the environment (a failed or
+        interrupted command on real VMs). Returns True when the environment is gone, so
+        that nothing continues from it. The simulated cloud holds nothing: False."""
+        return False
+
     @abstractmethod
     def to_state(self) -> dict[str, Any]:
         """A JSON-serialisable snapshot from which the same backend class continues (the

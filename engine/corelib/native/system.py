@@ -159,7 +159,8 @@ class AgentListener:
         self.name = name or "agent-listener"
 
     def queueName(self) -> str:
-        return f"{self.name}-results".lower()
+        """Where the agents answer (upstream's name for the environment's result queue)."""
+        return f"-execution-results-{self.name}".lower()
 
     def subscribe(self, *args: Any) -> None:
         return None

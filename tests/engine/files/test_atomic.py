@@ -123,3 +123,17 @@ def test_a_pipe_is_written_through_never_replaced(tmp_path):
     assert received == [b"report\n"]
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.fifo"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod of a device needs root")
+def test_a_device_is_written_into_and_a_file_moved_onto_it_keeps_it(tmp_path):
+    """What ``-o /dev/null`` as root does: the device node stays."""
+    import stat
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))   # like /dev/null
+    write_file(null, "report\n")
+    source = tmp_path / "image.qcow2"
+    source.write_bytes(b"disk")
+    move_into_place(source, null)
+    assert stat.S_ISCHR(os.lstat(null).st_mode)
+    assert names(tmp_path) == ["null"]

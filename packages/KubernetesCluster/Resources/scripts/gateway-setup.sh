@@ -15,7 +15,7 @@ pod_cidr="$4"
 certificates="$5"
 api="https://$master_ip:6443"
 
-./kube-install-certs.sh "$certificates" kube-proxy gateway
+bash ./kube-install-certs.sh "$certificates" kube-proxy gateway
 kubeconfig_write /etc/kubernetes/kube-proxy.conf "$api" system:kube-proxy kube-proxy
 kubeconfig_write /root/.kube/config "$api" "murano:gateway:$name" gateway
 

@@ -18,8 +18,8 @@ pod_cidr="$7"
 certificates="$8"
 api="https://$master_ip:6443"
 
-./docker-options.sh "$registry" "$mirror"
-./kube-install-certs.sh "$certificates" kubelet-client kubelet kube-proxy
+bash ./docker-options.sh "$registry" "$mirror"
+bash ./kube-install-certs.sh "$certificates" kubelet-client kubelet kube-proxy
 kubeconfig_write /etc/kubernetes/kubelet.conf "$api" "system:node:$name" kubelet-client
 kubeconfig_write /etc/kubernetes/kube-proxy.conf "$api" system:kube-proxy kube-proxy
 

@@ -11,7 +11,7 @@ name="$3"
 shift 3
 etcdctl=(env ETCDCTL_API=3 /opt/bin/etcdctl --endpoints=http://127.0.0.1:2379)
 
-./kube-apply.sh "$file" "$mode"
+bash ./kube-apply.sh "$file" "$mode"
 
 "${etcdctl[@]}" del --prefix "/murano/gateway/$name/" >/dev/null
 for route in "$@"; do
