@@ -25,7 +25,7 @@ from typing import Any
 
 _EXPORTS = {
     "Runtime": "runtime", "Limits": "limits", "MuranoPlError": "exceptions",
-    "StackFrame": "exceptions", "ActionError": "exceptions",
+    "StackFrame": "exceptions", "ActionError": "exceptions", "BUDGET_ERRORS": "limits",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -15,7 +15,7 @@ from typing import Any
 
 import greenlet
 
-from .exceptions import EngineFault, MuranoPlError
+from .exceptions import EngineFault, MuranoPlError, python_error
 from .executor.frames import Frame
 from .model.classes import MethodSpec, MuranoClass
 from .model.objects import OBJECT_TYPES, from_python, to_python
@@ -62,7 +62,9 @@ class NativeContext:
         self.runtime.scheduler.yield_()
 
     def get_attr(self, name: str, default: Any = None) -> Any:
-        return self.runtime.attributes.get((self._obj.id, self._cls.name, name), default)
+        key = (self._obj.id, self._cls.name, name)
+        return to_python(self.runtime.attributes[key]) if key in self.runtime.attributes \
+            else default
 
     def set_attr(self, name: str, value: Any) -> None:
         self.runtime.attributes[(self._obj.id, self._cls.name, name)] = from_python(value)
@@ -119,7 +121,8 @@ class NativeBridge:
         previous = self._callers.get(current)
         self._callers[current] = caller
         try:
-            return thunk()
+            with self.runtime.budget.paused():    # a cloud backend may wait in there
+                return thunk()
         except NativeThrow as exc:
             stack = self.runtime.capture_stack(frame)
             raise MuranoPlError(exc.type_name, exc.message, exc.extra, stack,
@@ -129,7 +132,7 @@ class NativeBridge:
         except EngineFault as fault:
             raise self.runtime.wrap_error(fault, frame) from None
         except Exception as exc:  # noqa: BLE001 - a Python error becomes a MuranoPL one
-            raise self.runtime.wrap_error(exc, frame) from exc
+            raise self.runtime.wrap_error(exc, frame) from python_error(exc)
         finally:
             if previous is None:
                 self._callers.pop(current, None)

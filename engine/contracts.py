@@ -24,6 +24,7 @@ from .model.classes import PropertySpec
 from .model.object_models import normalize
 from .model.objects import OBJECT_TYPES
 from .syntax.expressions import ExpressionParser
+from .values import FrozenDict, freeze, is_mapping, is_sequence, thaw
 
 
 def violation(path: str, detail: str) -> EngineFault:
@@ -88,18 +89,18 @@ class ListContract(Contract):
 
     def transform(self, value, env, path):
         if value is None or value is NO_VALUE:
-            value = []
-        elif not isinstance(value, (list, tuple)):
-            value = [value]
+            value = ()
+        elif not is_sequence(value):
+            value = (value,)
         n = len(value)
         if n < self.minimum or (self.maximum is not None and n > self.maximum):
             upper = "inf" if self.maximum is None else self.maximum
             raise violation(path, f"list length {n} is not within [{self.minimum}..{upper}]")
         if not self.items:
-            return list(value)
+            return freeze(value)
         last = len(self.items) - 1
-        return [self.items[min(i, last)].transform(item, env, f"{path}[{i}]")
-                for i, item in enumerate(value)]
+        return tuple([self.items[min(i, last)].transform(item, env, f"{path}[{i}]")
+                      for i, item in enumerate(value)])
 
 
 class DictContract(Contract):
@@ -109,11 +110,11 @@ class DictContract(Contract):
 
     def transform(self, value, env, path):
         if value is None or value is NO_VALUE:
-            value = {}
-        if not isinstance(value, dict):
+            value = FrozenDict()
+        if not is_mapping(value):
             raise violation(path, f"value {_shown(value, env, path)} is not a dictionary")
         if not self.fixed and not self.generic:
-            return value
+            return freeze(value)
         result = {}
         for key, contract in self.fixed.items():
             result[key] = contract.transform(value.get(key), env, f"{path}.{key}")
@@ -124,7 +125,7 @@ class DictContract(Contract):
                 new_key = key_contract.transform(key, env, f"{path} key {key!r}")
                 result[new_key] = value_contract.transform(item, env, f"{path}.{key}")
                 break
-        return result
+        return FrozenDict(result)
 
 
 class ChainContract(Contract):
@@ -250,7 +251,7 @@ def _make_class_step(type_arg: _TypeArg, default_arg: _TypeArg | None):
             obj = value.real
         elif env.loading == TEMPLATE_CHECK:
             return value
-        elif isinstance(value, dict):
+        elif is_mapping(value):
             default_cls = default_arg.get(env) if default_arg else cls
             obj = env.runtime.object_from_model(value, env, default_cls, path)
         elif isinstance(value, str):
@@ -279,9 +280,9 @@ def object_template(obj: Any) -> dict:
     def plain(value: Any) -> Any:
         if isinstance(value, OBJECT_TYPES):
             return value.real.id
-        if isinstance(value, dict):
+        if is_mapping(value):
             return {k: plain(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
+        if is_sequence(value):
             return [plain(v) for v in value]
         return value
     result: dict[str, Any] = {"?": {"type": obj.cls.name}}
@@ -297,12 +298,11 @@ def template_values(contract: Contract, value: Any) -> list[Any]:
     if isinstance(contract, ChainContract):
         return [value] if any(getattr(s, "is_template", False) for s in contract.steps) \
             else []
-    if isinstance(contract, ListContract) and contract.items and \
-            isinstance(value, (list, tuple)):
+    if isinstance(contract, ListContract) and contract.items and is_sequence(value):
         last = len(contract.items) - 1
         return [found for i, item in enumerate(value)
                 for found in template_values(contract.items[min(i, last)], item)]
-    if isinstance(contract, DictContract) and isinstance(value, dict):
+    if isinstance(contract, DictContract) and is_mapping(value):
         found = []
         for key, item in value.items():
             sub = contract.fixed.get(key)
@@ -324,11 +324,11 @@ def _make_template_step(type_arg: _TypeArg, exclude: Any):
                 raise violation(path, f"object of class {value.real.cls.name} is not "
                                       f"compatible with {cls.name}")
             value = object_template(value.real)
-        if not isinstance(value, dict):
+        if not is_mapping(value):
             raise violation(path, f"value {_shown(value, env, path)} is not an object template")
         scope = env.frame.cls if env.frame is not None and env.frame.cls is not None \
             else type_arg.decl_cls
-        value = normalize(value, scope, env.runtime, deep=False)
+        value = normalize(thaw(value), scope, env.runtime, deep=False)
         obj_cls = cls
         header = value.get("?") if isinstance(value.get("?"), dict) else None
         if header and header.get("type"):
@@ -342,7 +342,7 @@ def _make_template_step(type_arg: _TypeArg, exclude: Any):
         if exclude is not None:
             ctx = env.runtime.contract_context(env.frame, value, type_arg.fl)
             excluded = set(exclude(NO_VALUE, ctx, type_arg.fl.engine) or [])
-        result = {k: v for k, v in value.items() if k not in excluded}
+        result = freeze({k: v for k, v in value.items() if k not in excluded})
         check_env = ContractEnv(env.runtime, env.frame, env.this, TEMPLATE_CHECK)
         for spec in obj_cls.all_properties():
             if spec.name in result and spec.usage not in ("Runtime", "Static", "Config"):
@@ -465,7 +465,7 @@ def ready_property(spec: PropertySpec) -> PropertySpec:
         src = source_for(spec.declaring, None)
         spec.contract = compile_contract(spec.contract_src, src.parser, spec.declaring,
                                          src.file, spec.pos)
-        spec.default = compile_value(spec.default_src, src, spec.pos)
+        spec.default = compile_value(spec.default_src, src, spec.default_pos)
     return spec
 
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 REPORT = "report"
@@ -235,7 +235,7 @@ class Masker:
             self.add_values(found)
 
     def _collect(self, data: Any, found: list[str]) -> None:
-        if isinstance(data, dict):
+        if isinstance(data, Mapping):
             for key, value in data.items():
                 if self.is_secret_key(key):
                     found.extend(_leaves(value))
@@ -249,7 +249,7 @@ class Masker:
         """A copy of ``data`` with every secret replaced by ``***``: under a secret key every
         non-empty string or number (inside lists and mappings too), elsewhere the known
         secret values inside strings."""
-        if isinstance(data, dict):
+        if isinstance(data, Mapping):
             return {key: (_mask_all(value) if self.is_secret_key(key) else self.mask(value))
                     for key, value in data.items()}
         if isinstance(data, list):
@@ -270,7 +270,7 @@ class Masker:
 
 def _leaves(value: Any) -> list[str]:
     """Every string and number inside ``value`` (booleans and None are no secrets)."""
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return [leaf for item in value.values() for leaf in _leaves(item)]
     if isinstance(value, (list, tuple)):
         return [leaf for item in value for leaf in _leaves(item)]
@@ -283,7 +283,7 @@ def _leaves(value: Any) -> list[str]:
 
 def _mask_all(value: Any) -> Any:
     """``value`` given under a secret key: every non-empty string or number masked."""
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {key: _mask_all(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_mask_all(item) for item in value]

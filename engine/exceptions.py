@@ -95,6 +95,24 @@ class MuranoPlError(Exception):
         return text
 
 
+def python_error(exc: BaseException) -> BaseException:
+    """The Python exception behind ``exc``: yaql wraps a ``StopIteration`` raised in one of
+    its functions into its own ``WrappedException``; MuranoPL sees the original."""
+    while type(exc).__name__ == "WrappedException" and \
+            type(exc).__module__.startswith("yaql") and getattr(exc, "wrapped", None):
+        exc = exc.wrapped
+    return exc
+
+
+def python_error_name(exc: BaseException) -> str:
+    """The name MuranoPL gives a Python exception, as upstream: a builtin by its class name
+    (``KeyError``, ``StopIteration``), any other as ``module.Class``."""
+    kind = type(exc)
+    if kind.__module__ == "builtins":
+        return kind.__name__
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
 ENGINE_ERROR_PARENTS = {
     "PropertyReadError": "PropertyAccessError",
     "PropertyWriteError": "PropertyAccessError",
@@ -105,6 +123,13 @@ ENGINE_ERROR_PARENTS = {
 """Engine error types whose upstream class derives from another (Catch With matches both)."""
 
 
+ENGINE_ERROR_ALIASES = {
+    "NoMatchingMethodException": "yaql.language.exceptions.NoMatchingMethodException",
+}
+"""Engine errors that upstream raises as yaql's exceptions: arguments that fit no method
+are found by yaql's overload resolution there."""
+
+
 def engine_error_names(type_name: str) -> list[str]:
     """Every name an engine-raised error of ``type_name`` answers to in ``Catch: With``."""
     names = []
@@ -112,6 +137,8 @@ def engine_error_names(type_name: str) -> list[str]:
     while current:
         names += [current, "murano.dsl.exceptions." + current]
         current = ENGINE_ERROR_PARENTS.get(current)
+    if type_name in ENGINE_ERROR_ALIASES:
+        names.append(ENGINE_ERROR_ALIASES[type_name])
     return names
 
 

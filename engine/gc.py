@@ -13,16 +13,17 @@ from typing import Any
 
 from .model.objects import OBJECT_TYPES, MuranoObject, from_python
 from .native import NativeThrow, native_class
+from .values import is_mapping
 
 
 def _objects_in(value: Any, found: list) -> None:
     if isinstance(value, OBJECT_TYPES):
         found.append(value.real)
-    elif isinstance(value, dict):
+    elif is_mapping(value):
         for k, v in value.items():
             _objects_in(k, found)
             _objects_in(v, found)
-    elif isinstance(value, (list, tuple)):
+    elif isinstance(value, (list, tuple, frozenset)):
         for v in value:
             _objects_in(v, found)
 

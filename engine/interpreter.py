@@ -23,7 +23,14 @@ from . import gc as _gc  # noqa: F401  (registers io.murano.system.GC)
 from .body.compiler import method_body
 from .bridge import NativeBridge
 from .contracts import ContractEnv, ready_property
-from .exceptions import EngineFault, MuranoPlError, StackFrame, engine_error_names
+from .exceptions import (
+    EngineFault,
+    MuranoPlError,
+    StackFrame,
+    engine_error_names,
+    python_error,
+    python_error_name,
+)
 from .executor.calls import call_method
 from .executor.frames import Frame
 from .executor.lifecycle import initialize_properties, run_destroy, run_init
@@ -31,7 +38,7 @@ from .executor.properties import read_property, set_static_value, write_property
 from .files.package import Package
 from .functions.extensions import class_scope
 from .functions.library import package_context, root_context
-from .limits import Limits
+from .limits import Budget, Limits
 from .model.classes import MuranoClass, TypeRef
 from .model.object_models import normalize
 from .model.objects import OBJECT_TYPES, MuranoObject, from_python, to_python
@@ -39,6 +46,7 @@ from .model_io import ModelLoad, dependency_order
 from .registry import ClassRegistry
 from .scheduler import Scheduler
 from .syntax.expressions import ExpressionParser, is_legacy
+from .values import freeze, is_mapping
 
 
 def stack_frame_dict(frame: StackFrame) -> dict:
@@ -65,6 +73,7 @@ class Interpreter:
         if sys.getrecursionlimit() < 20000:
             sys.setrecursionlimit(20000)
         self.limits = limits or Limits()
+        self.budget = Budget(self.limits)
         self.functions = dict(functions or {})
         self.library_functions = list(library.yaql_functions(testing))
         self.class_configs = dict(class_configs or {})
@@ -215,12 +224,14 @@ class Interpreter:
         if isinstance(exc, EngineFault):
             names = engine_error_names(exc.type_name)
             return MuranoPlError(exc.type_name, exc.message, exc.extra, stack, names)
+        exc = python_error(exc)
         if isinstance(exc, RecursionError):
             return MuranoPlError("RecursionLimitExceeded", "Python recursion limit reached",
                                  stack=stack)
-        py_type = type(exc)
-        names = [py_type.__name__, f"{py_type.__module__}.{py_type.__qualname__}"]
-        return MuranoPlError(py_type.__name__, str(exc), None, stack, names)
+        if isinstance(exc, MemoryError):
+            return MuranoPlError("MemoryError", "out of memory", stack=stack)
+        name = python_error_name(exc)
+        return MuranoPlError(name, str(exc), None, stack, [name])
 
     def exception_object(self, error: MuranoPlError, name: str | None = None) -> MuranoObject:
         """The io.murano.Exception object a ``Catch ... As`` binds for ``error``
@@ -228,8 +239,8 @@ class Interpreter:
         cls = self.get_class("io.murano.Exception")
         obj = MuranoObject(cls, self.new_id(), None, self)
         obj.props.update(
-            name=name or error.names[0], names=list(error.names), message=error.message,
-            extra=error.extra, stackTrace=self.stack_trace_object(error.stack),
+            name=name or error.names[0], names=tuple(error.names), message=error.message,
+            extra=freeze(error.extra), stackTrace=self.stack_trace_object(error.stack),
             nativeException=error,
             cause=self.exception_object(error.cause) if error.cause is not None else None)
         obj.natives["#error"] = error
@@ -239,7 +250,7 @@ class Interpreter:
     def stack_trace_object(self, stack: list[StackFrame]) -> MuranoObject:
         """An io.murano.StackTrace of ``stack``: one frame per call, outermost first."""
         obj = MuranoObject(self.get_class("io.murano.StackTrace"), self.new_id(), None, self)
-        obj.props["frames"] = [stack_frame_dict(frame) for frame in stack]
+        obj.props["frames"] = freeze([stack_frame_dict(frame) for frame in stack])
         obj.initialized = True
         return obj
 
@@ -264,7 +275,7 @@ class Interpreter:
         except MuranoPlError:
             raise
         except Exception as exc:  # noqa: BLE001 - becomes a MuranoPL error
-            raise self.wrap_error(exc, pyframe) from exc
+            raise self.wrap_error(exc, pyframe) from python_error(exc)
 
     def read_property(self, obj: Any, name: str, frame: Frame | None) -> Any:
         return read_property(self, obj, name, frame)
@@ -284,7 +295,7 @@ class Interpreter:
                 if fault.type_name == "UninitializedPropertyAccessError":
                     return None
                 raise
-        if isinstance(holder, dict):
+        if is_mapping(holder):
             return holder.get(key)
         return None
 
@@ -339,7 +350,7 @@ class Interpreter:
         if "?" not in value:
             value = normalize(value, env.frame.cls if env.frame is not None else None, self,
                               deep=False)
-        head = value.get("?") if isinstance(value.get("?"), dict) else None
+        head = value.get("?") if is_mapping(value.get("?")) else None
         oid = str(head["id"]) if head and "id" in head else None
         loading: ModelLoad | None = env.loading
         if oid is not None:
@@ -405,14 +416,18 @@ class Interpreter:
 
     # --- what Python callers do -----------------------------------------------------------
     def _api(self, thunk: Callable[[], Any]) -> Any:
-        """Run ``thunk``; engine faults and Python recursion become MuranoPlError."""
+        """Run ``thunk`` on this run's budget; engine faults and Python errors become
+        MuranoPlError."""
         try:
-            return thunk()
+            with self.budget.running():
+                return thunk()
         except EngineFault as fault:
             raise MuranoPlError(fault.type_name, fault.message, fault.extra,
                                 names=engine_error_names(fault.type_name)) from None
-        except RecursionError as exc:
-            raise self.wrap_error(exc, None) from None
+        except (MuranoPlError, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - any Python error: a MuranoPL one
+            raise self.wrap_error(exc, None) from python_error(exc)
 
     def load_model(self, model: dict):
         """Load a Murano object model; returns the root object's proxy (or None)."""
@@ -457,4 +472,5 @@ class Interpreter:
 
     def finalize(self) -> None:
         """Run ``.destroy`` of every live object (end of a deployment)."""
-        self._destroy_all([o for o in self.objects.values() if not o.destroyed])
+        self._api(lambda: self._destroy_all([o for o in self.objects.values()
+                                             if not o.destroyed]))

@@ -113,11 +113,11 @@ class ClassDocuments(Mapping):
 
     def _classes_of(self, rel: str) -> list[tuple[str, Any]]:
         """(full name, document) of every class of the member ``rel`` (a document read with
-        the Namespaces of a header is given them). A file that does not load is not marked
-        read: asking again raises its error again."""
+        the Namespaces of a header is given them; the parse is the process's shared one). A
+        file that does not load is not marked read: asking again raises its error again."""
         path = self._package.display_path(rel)
         found = []
-        for doc, namespaces in class_documents(self._package.yaml_documents(rel)):
+        for doc, namespaces in class_documents(self._package.class_documents(rel)):
             if isinstance(doc, dict) and "Namespaces" not in doc and namespaces is not None:
                 doc["Namespaces"] = namespaces
             found.append((_class_name(doc, path), doc))

@@ -10,6 +10,7 @@ id strings are references. Objects present in ObjectsCopy but gone from Objects 
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from . import events
@@ -19,6 +20,7 @@ from .executor.lifecycle import initialize_properties, run_init
 from .files.versions import satisfies
 from .model.objects import OBJECT_TYPES, MuranoObject
 from .syntax.schema import HIDDEN_USAGES
+from .values import freeze, is_mapping
 
 
 class ModelError(MuranoPlError):
@@ -146,10 +148,10 @@ def references(obj: MuranoObject, private: bool = True) -> list[MuranoObject]:
     def walk(value: Any) -> None:
         if isinstance(value, OBJECT_TYPES):
             found.append(value.real)
-        elif isinstance(value, dict):
+        elif is_mapping(value):
             for v in value.values():
                 walk(v)
-        elif isinstance(value, list):
+        elif isinstance(value, (tuple, list, frozenset)):
             for v in value:
                 walk(v)
     for value in obj.props.values():
@@ -250,7 +252,7 @@ def _restore_attributes(runtime: Any, attributes: Any) -> None:
             raise ModelError("each attribute must be [objectId, className, name, value]",
                              f"Attributes[{i}]")
         oid, cls, name, value = entry
-        runtime.attributes[(str(oid), str(cls), str(name))] = value
+        runtime.attributes[(str(oid), str(cls), str(name))] = freeze(value)
 
 
 def _create(runtime: Any, loading: ModelLoad, existing: set) -> list[MuranoObject]:
@@ -320,8 +322,9 @@ def _initialize(runtime: Any, loading: ModelLoad, created: list[MuranoObject]) -
 
 
 def _values(data: dict) -> dict:
-    """An object's model values without its header (its ``.init`` arguments come from them)."""
-    return {k: v for k, v in data.items() if k != "?"}
+    """An object's model values without its header (its ``.init`` arguments come from
+    them), frozen."""
+    return {k: freeze(v) for k, v in data.items() if k != "?"}
 
 
 def _collect_garbage(runtime: Any, live: ModelLoad, previous: Any) -> None:
@@ -358,11 +361,21 @@ def _collect_garbage(runtime: Any, live: ModelLoad, previous: Any) -> None:
 def _as_references(value: Any) -> Any:
     if isinstance(value, OBJECT_TYPES):
         return value.real.id
-    if isinstance(value, dict):
-        return {k: _as_references(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if is_mapping(value):
+        return {plain_key(k): _as_references(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, frozenset)):
         return [_as_references(v) for v in value]
     return value
+
+
+def plain_key(key: Any) -> Any:
+    """A dict key as JSON can keep it: a string, number, bool or null as it is, an object
+    by its id, any other value as the JSON text of its data (as keys in JSON must be)."""
+    if key is None or isinstance(key, (str, int, float, bool)):
+        return key
+    if isinstance(key, OBJECT_TYPES):
+        return key.real.id
+    return json.dumps(_as_references(key), sort_keys=True, default=str)
 
 
 def serialize(runtime: Any, root: MuranoObject | None) -> dict:
@@ -387,9 +400,9 @@ def serialize(runtime: Any, root: MuranoObject | None) -> dict:
                     target.id not in done and not target.destroyed:
                 return obj_dict(target)
             return target.id
-        if isinstance(value, dict):
-            return {k: value_of(v, holder) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
+        if is_mapping(value):
+            return {plain_key(k): value_of(v, holder) for k, v in value.items()}
+        if isinstance(value, (list, tuple, frozenset)):
             return [value_of(v, holder) for v in value]
         return value
 

@@ -40,9 +40,11 @@ class Runtime:
         (a class found in several: the first wins);
         ``functions``: Python functions MuranoPL can call by name; ``default_format``: the
         Format of manifest-less folders (``"1.0"`` runs legacy yaql); ``class_configs``:
-        values of ``Usage: Config`` properties by class; ``limits``: call depth and loop
-        guards; ``seed``: of object ids and ``randomName()``; ``eager``: read every class
-        file now (a broken file fails here, not when its class is first needed); ``cloud``:
+        values of ``Usage: Config`` properties by class; ``limits``: the guards
+        (:class:`~.limits.Limits`: call depth, loop iterations, collection and value size,
+        whole-run steps and engine time; a dict of its fields will do); ``seed``: of object
+        ids and ``randomName()``; ``eager``: read every class file now (a broken file fails
+        here, not when its class is first needed); ``cloud``:
         the :class:`~muranokit.engine.corelib.cloud.backend.CloudBackend` the core library
         talks to (a simulated cloud by default); ``masker``: the run's secret masker (error
         messages never show a value given under a secret name, nor a secret it knows);
@@ -77,6 +79,18 @@ class Runtime:
     def cloud(self) -> Any:
         """The cloud backend given (or made on first use), or None before any."""
         return self._interpreter.services.get("cloud")
+
+    @property
+    def limits(self) -> Limits:
+        """The guards this runtime runs MuranoPL under."""
+        return self._interpreter.limits
+
+    def usage(self) -> dict[str, Any]:
+        """What the run has spent of its whole-run budgets so far: ``steps``, ``seconds`` of
+        engine time and the ``largest_collection`` the engine made from a lazy sequence."""
+        budget = self._interpreter.budget
+        return {"steps": budget.total_steps(), "seconds": round(budget.seconds(), 3),
+                "largest_collection": budget.peak_collection}
 
     def emit(self, kind: str, **fields: Any) -> dict[str, Any]:
         """Append an event of ``kind`` to the trace (a caller's own, in order)."""

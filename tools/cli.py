@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from muranokit import __version__
 from muranokit.engine.files.errors import SourceError
 from muranokit.tools.commands import COMMANDS
-from muranokit.tools.exceptions import EXIT_USAGE, MuranokitError
+from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_USAGE, MuranokitError
 from muranokit.tools.interrupts import Terminated, exit_code, terminate_as_exception
 from muranokit.tools.masking import command_masker, masked
 from muranokit.tools.streams import tolerant_output
@@ -104,6 +104,32 @@ def main(argv: list[str] | None = None) -> int:
             print(f"muranokit: {'terminated' if isinstance(exc, Terminated) else 'interrupted'}",
                   file=sys.stderr)
             return exit_code(exc)
+        except Exception as exc:  # noqa: BLE001 - the last resort: never a traceback
+            return _internal_error(exc, args.verbose)
+
+
+LOAD_ERRORS = frozenset(("DslSyntaxError", "DslContractSyntaxError", "PackageLoadError",
+                         "PackageFormatError", "NoClassFound", "ModelLoadError"))
+"""MuranoPL errors about unusable input (exit 2) rather than failed work."""
+
+
+def _internal_error(exc: Exception, verbose: bool) -> int:
+    """Report an error no command handled: its type and message, the MuranoPL stack of a
+    MuranoPL error, and (with ``-v``) the Python traceback; what was already written stays.
+    Exit 2 for a MuranoPL error about unusable input, else 1."""
+    from muranokit.engine import MuranoPlError
+    if isinstance(exc, MuranoPlError):
+        from muranokit.tools.dryrun import describe_error
+        print(f"muranokit: error: internal error: {describe_error(exc)}", file=sys.stderr)
+        code = EXIT_USAGE if exc.type_name in LOAD_ERRORS else EXIT_FINDINGS
+    else:
+        print(f"muranokit: error: internal error: {type(exc).__name__}: {exc} (a muranokit "
+              "bug: please report it; -v shows where)", file=sys.stderr)
+        code = EXIT_FINDINGS
+    if verbose:
+        import traceback
+        traceback.print_exception(exc, file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from muranokit.tools.exceptions import InputError
+from muranokit.tools.exceptions import InputError, MuranokitError, OperationFailed
 from muranokit.tools.form_secrets import may_have_password_fields, ui_secret_keys
 from muranokit.tools.model_file import line_of, object_paths
 from muranokit.tools.package import PACKAGES_ROOT, default_package_dirs
@@ -184,6 +184,17 @@ def describe_error(error: Any) -> str:
     return "\n".join(lines)
 
 
+def _limits(given: dict[str, Any] | None) -> Any:
+    """The engine's Limits with the fields given changed (None: the defaults)."""
+    if not given:
+        return None
+    from muranokit.engine import Limits
+    limits = Limits()
+    for name, value in given.items():
+        setattr(limits, name, value)
+    return limits
+
+
 # --- outcome -------------------------------------------------------------------------------
 @dataclass
 class Outcome:
@@ -216,7 +227,8 @@ class Session:
     def __init__(self, packages: list[str], rules: Any = None,
                  previous: SavedState | None = None, secret_keys: set[str] | None = None,
                  seed: int = 0, cloud: Callable[[Any], Any] | None = None,
-                 state_path: str | None = None) -> None:
+                 state_path: str | None = None,
+                 limits: dict[str, Any] | None = None) -> None:
         from muranokit.engine import MuranoPlError, Runtime
         from muranokit.engine.corelib.cloud import Cloud, CloudError
         from muranokit.tools.masking import current_masker
@@ -232,7 +244,7 @@ class Session:
             raise InputError(f"saved cloud state unusable: {exc}") from None
         try:
             self.runtime = Runtime(self.packages, seed=seed, cloud=self.cloud,
-                                   masker=self.masker)
+                                   masker=self.masker, limits=_limits(limits))
         except MuranoPlError as exc:
             raise InputError(f"cannot load package: {exc.message}", exc.file,
                              exc.line) from None
@@ -255,11 +267,16 @@ class Session:
         return root
 
     def _model_error(self, exc: Any, model: dict[str, Any], source: str | None,
-                     text: str | None, added: tuple[str, str] | None) -> InputError:
+                     text: str | None, added: tuple[str, str] | None) -> MuranokitError:
         """The InputError for a model that does not load, at the place to fix: the class
-        file, the added application, the model file's line or the saved state."""
+        file, the added application, the model file's line or the saved state (a run's
+        budget exceeded while loading is failed work, not bad input)."""
+        from muranokit.engine import BUDGET_ERRORS
         where = exc.model_path     # where in the model the problem is, when about it
         line = None
+        if exc.type_name in BUDGET_ERRORS:
+            return OperationFailed("loading the object model stopped: "
+                                   + self.masker.mask(describe_error(exc)), exc.file, exc.line)
         if not where and exc.file and exc.type_name in _LOAD_ERRORS:
             # a class file that does not load: its own file and line are the place to fix
             return InputError(f"cannot load class: {self.masker.mask(exc.message)}",

@@ -20,6 +20,7 @@ in :attr:`Settings.cloud`, its options in :attr:`Settings.extra`).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from muranokit.tools import run_limits
 from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_OK, InputError
 
 # The engine, the session and the state modules are imported when a dry-run starts, not
@@ -50,6 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser, state_required: bool = False)
     parser.add_argument("--lock-wait", metavar="SECONDS", type=_seconds, default=None,
                         help="how long to wait while another command uses the same --state "
                              "folder (default 120; 0: fail at once)")
+    run_limits.add_arguments(parser)
 
 
 def _seconds(text: str) -> float:
@@ -76,6 +79,7 @@ class Settings:
     cloud: str | None = None        # which of CLOUDS runs it (None: the saved state's, or sim)
     extra: dict[str, Any] = field(default_factory=dict)   # backend-specific options
     lock_wait: float | None = None  # --lock-wait SECONDS (None: the default)
+    limits: dict[str, Any] = field(default_factory=dict)  # --max-* (engine Limits fields)
 
     @classmethod
     def from_arguments(cls, args: argparse.Namespace, command: str, title: str) -> Settings:
@@ -83,7 +87,8 @@ class Settings:
                  if getattr(args, key, None) is not None}
         return cls(command, title, args.state, args.agent_rules, args.report, args.output,
                    args.model_out, getattr(args, "cloud", None), extra,
-                   lock_wait=getattr(args, "lock_wait", None))
+                   lock_wait=getattr(args, "lock_wait", None),
+                   limits=run_limits.limits_from(args))
 
 
 def simulated_cloud(settings: Settings, previous: Any, rules: Any, masker: Any) -> Any:
@@ -202,7 +207,7 @@ class DryRun:
             packages = packages + [p for p in self.previous.packages if p not in packages]
         factory = CLOUDS[self.settings.cloud]
         saved = state_file(self.settings.state) if self.previous is not None else None
-        return Session(packages, previous=self.previous,
+        return Session(packages, previous=self.previous, limits=self.settings.limits,
                        cloud=lambda masker: factory(self.settings, self.previous, self.rules,
                                                     masker), state_path=saved)
 
@@ -238,6 +243,9 @@ class DryRun:
         )
         from muranokit.tools.report import render
         settings = self.settings
+        logging.getLogger("muranokit.dryrun").debug(
+            "engine budget used: %s (limits: %s)", session.runtime.usage(),
+            session.runtime.limits)
         gone = session.cloud.close(keep=outcome.ok and bool(settings.state))
         try:
             report = render(outcome.trace(settings.title), settings.report, session.masker)

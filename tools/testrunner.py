@@ -36,11 +36,11 @@ class TestResult:
     error: Any = None
 
 
-def _runtime(paths: list[str]):
+def _runtime(paths: list[str], limits: Any = None):
     from muranokit.engine import MuranoPlError, Runtime
     from muranokit.engine.corelib.cloud import Cloud
     try:
-        return Runtime(paths, cloud=Cloud(), testing=True)
+        return Runtime(paths, cloud=Cloud(), testing=True, limits=limits)
     except MuranoPlError as exc:
         raise InputError(f"cannot load package: {exc.message}", exc.file, exc.line) from None
 
@@ -93,12 +93,13 @@ def _class_matches(full: str, given: str) -> bool:
     return bool(given) and (full == given or full.rsplit(".", 1)[-1] == given)
 
 
-def run_case(paths: list[str], case: TestCase) -> TestResult:
+def run_case(paths: list[str], case: TestCase, limits: Any = None) -> TestResult:
     """Run one test in a fresh runtime (closed afterwards: mocks may patch shared
-    core-library classes)."""
+    core-library classes); ``limits``: the engine's guards (its Limits or a dict of
+    fields)."""
     from muranokit.engine import MuranoPlError
     error = None
-    with _runtime(paths) as runtime:
+    with _runtime(paths, limits) as runtime:
         try:
             obj = runtime.new(case.class_name)
             runtime.call(obj, "setUp")

@@ -68,14 +68,38 @@ def compile_block(body: Any, src: Source, pos: tuple | None) -> Block:
                   for i, item in enumerate(body)])
 
 
+SHARED_BODIES = 20_000
+"""How many compiled method bodies the process keeps for further runtimes."""
+_BODIES: dict[tuple, tuple[Any, Block]] = {}
+
+
 def method_body(method: MethodSpec) -> Block:
     """The compiled body of ``method`` (its argument contracts and defaults compiled too);
-    compiled once, on first use."""
+    compiled once, on first use. A body is compiled once per process for the same YAML
+    (a class file of the same bytes is parsed once per process: see
+    ``files.package``) and the same Format, file, class and method: a further runtime
+    over the same class files reuses it (bodies keep no state of a run)."""
     if method.body is None:
         src = source_for(method.declaring, method.name)
         for arg in method.arguments:
             arg.contract = compile_contract(arg.contract_src, src.parser, method.declaring,
                                             src.file, arg.pos)
             arg.default = compile_value(arg.default_src, src, arg.pos)
-        method.body = compile_block(method.body_src, src, method.pos)
+        method.body = _shared_block(method, src)
     return method.body
+
+
+def _shared_block(method: MethodSpec, src: Source) -> Block:
+    body = method.body_src
+    if body is None or isinstance(body, (str, int, float, bool)):
+        return compile_block(body, src, method.pos)
+    key = (id(body), tuple(method.declaring.package.format), src.parser.legacy, src.file,
+           src.cls, src.method, method.pos)
+    found = _BODIES.get(key)
+    if found is not None and found[0] is body:
+        return found[1]
+    block = compile_block(body, src, method.pos)
+    if len(_BODIES) >= SHARED_BODIES:
+        del _BODIES[next(iter(_BODIES))]
+    _BODIES[key] = (body, block)        # the YAML is kept alive: its id stays its own
+    return block

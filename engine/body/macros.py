@@ -19,7 +19,8 @@ from ..exceptions import (
 from ..expressions.data import Source, compile_value
 from ..files.located_yaml import position
 from ..syntax import schema
-from .statements import Block, Statement
+from ..values import is_mapping
+from .statements import Block, Statement, context_key
 
 
 class BodyCompiler(Protocol):
@@ -87,7 +88,12 @@ def _build_if(item, src, pos, c):
 
 
 def _iteration(body, frame) -> bool:
-    """Run one loop iteration; False when the body ended the loop with Break."""
+    """Run one loop iteration (a step of the run's budget, even with an empty body); False
+    when the body ended the loop with Break."""
+    budget = frame.runtime.budget
+    budget.countdown -= 1
+    if budget.countdown <= 0:
+        budget.poll()
     try:
         body.run(frame)
     except BreakSignal:
@@ -119,19 +125,20 @@ def _build_while(item, src, pos, c):
 
 
 class ForMacro(Statement):
-    __slots__ = ("var", "collection", "body")
+    __slots__ = ("var", "key", "collection", "body")
 
     def run(self, frame):
         collection = self.collection.evaluate(frame.ctx)
-        if isinstance(collection, dict):
-            collection = list(collection)
+        if is_mapping(collection):
+            collection = tuple(collection)
         elif collection is None:
             collection = []
         limit = frame.runtime.limits.max_iterations
+        scope, key = frame.scope._data, self.key   # the method's variables (a yaql Context)
         for count, item in enumerate(collection, 1):
             if count > limit:
                 _check_iterations(frame, count, self)
-            frame.scope[self.var] = item
+            scope[key] = item
             if not _iteration(self.body, frame):
                 break
 
@@ -142,6 +149,7 @@ def _build_for(item, src, pos, c):
         raise src.error("For value must be a variable name", position(item, "For"))
     node = ForMacro()
     node.var = var if var.startswith("$") else "$" + var
+    node.key = context_key(node.var)
     node.collection = _value(item, "In", src)
     node.body = _block(item, "Do", src, c)
     return node
@@ -339,7 +347,7 @@ def _build_throw(item, src, pos, c):
     if not names or any(not isinstance(n, str) for n in names):
         raise src.error("Throw needs one or more exception names", pos)
     node = ThrowMacro()
-    node.names = names
+    node.names = [str(n) for n in names]
     node.message = _value(item, "Message", src) if "Message" in item else None
     node.extra = _value(item, "Extra", src) if "Extra" in item else None
     node.cause = _value(item, "Cause", src) if "Cause" in item else None

@@ -11,10 +11,11 @@ from typing import Any
 
 from yaql.language import expressions as yexpr
 
-from ..exceptions import FlowSignal, MuranoPlError
+from ..exceptions import FlowSignal, MuranoPlError, python_error
 from ..expressions.data import Source
 from ..expressions.expression import Expression
 from ..syntax.expressions import target_problem
+from ..values import FrozenDict, is_mapping, is_sequence
 
 
 class Statement:
@@ -56,15 +57,19 @@ class Block:
         self.statements = statements
 
     def run(self, frame) -> None:
+        budget = frame.runtime.budget
         for stmt in self.statements:
             frame.line = stmt.line
             frame.column = stmt.column
             try:
+                budget.countdown -= 1           # budget.step(), inlined: the hot path
+                if budget.countdown <= 0:
+                    budget.poll()
                 stmt.run(frame)
             except (MuranoPlError, FlowSignal):
                 raise
             except Exception as exc:  # noqa: BLE001 - every error becomes a MuranoPL one
-                raise frame.runtime.wrap_error(exc, frame) from exc
+                raise frame.runtime.wrap_error(exc, frame) from python_error(exc)
 
 
 # --- assignment ------------------------------------------------------------------------------
@@ -76,15 +81,23 @@ class _Target:
         raise NotImplementedError
 
 
+def context_key(name: str) -> str:
+    """The key a yaql context keeps variable ``name`` under (``$x`` for ``x``, ``$1`` for
+    ``$``), as ``Context.__setitem__`` computes it on every write."""
+    key = name if name.startswith("$") else "$" + name
+    return "$1" if key == "$" else key
+
+
 class _VarTarget(_Target):
     def __init__(self, name: str) -> None:
         self.name = name
+        self.key = context_key(name)
 
     def current(self, frame) -> Any:
         return frame.ctx.get_data(self.name)
 
     def assign(self, frame, value):
-        frame.scope[self.name] = value
+        frame.scope._data[self.key] = value     # the method's variables (a yaql Context)
 
 
 class _AttrTarget(_Target):
@@ -104,12 +117,12 @@ class _AttrTarget(_Target):
             return
         if holder is None:
             holder = {}
-        if not isinstance(holder, dict):
+        if not is_mapping(holder):
             raise frame.runtime.fault("InvalidLhsTargetError",
                                       f"cannot set key {self.key!r} of {holder!r}")
         updated = dict(holder)
         updated[self.key] = value
-        self.base.assign(frame, updated)
+        self.base.assign(frame, FrozenDict(updated))
 
 
 class _IndexTarget(_Target):
@@ -121,9 +134,9 @@ class _IndexTarget(_Target):
     def current(self, frame):
         holder = self.base.current(frame)
         key = self.index.evaluate(frame.ctx)
-        if isinstance(holder, list) and isinstance(key, int) and -len(holder) <= key < len(holder):
+        if is_sequence(holder) and isinstance(key, int) and -len(holder) <= key < len(holder):
             return holder[key]
-        if isinstance(holder, dict):
+        if is_mapping(holder):
             return holder.get(key)
         if frame.runtime.is_object(holder) and isinstance(key, str):
             return frame.runtime.get_member(holder, key, frame)
@@ -135,18 +148,20 @@ class _IndexTarget(_Target):
         if frame.runtime.is_object(holder) and isinstance(key, str):
             frame.runtime.write_property(holder, key, value, frame)
             return
-        if isinstance(holder, list) and isinstance(key, int) and not isinstance(key, bool):
-            updated = list(holder)
-            if key == len(updated):
-                updated.append(value)
-            elif -len(updated) <= key < len(updated):
-                updated[key] = value
+        if is_sequence(holder) and isinstance(key, int) and not isinstance(key, bool):
+            items = list(holder)
+            if key == len(items):
+                items.append(value)
+            elif -len(items) <= key < len(items):
+                items[key] = value
             else:
                 raise frame.runtime.fault("InvalidLhsTargetError",
                                           f"list index {key} out of range")
-        elif holder is None or isinstance(holder, dict):
-            updated = dict(holder or {})
-            updated[key] = value
+            updated = tuple(items)
+        elif holder is None or is_mapping(holder):
+            pairs = dict(holder or {})
+            pairs[key] = value
+            updated = FrozenDict(pairs)
         else:
             raise frame.runtime.fault("InvalidLhsTargetError",
                                       f"cannot set item {key!r} of {holder!r}")

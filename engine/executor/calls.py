@@ -6,7 +6,14 @@ from typing import Any
 
 from ..body.compiler import method_body
 from ..contracts import ANY, ContractEnv
-from ..exceptions import BreakSignal, ContinueSignal, EngineFault, MuranoPlError, ReturnSignal
+from ..exceptions import (
+    BreakSignal,
+    ContinueSignal,
+    EngineFault,
+    MuranoPlError,
+    ReturnSignal,
+    python_error,
+)
 from ..model.classes import MethodSpec, MuranoClass, TypeRef
 from ..model.objects import CastView, MuranoObject
 from .frames import Frame
@@ -44,6 +51,7 @@ def call_method(runtime, receiver: Any, name: str, args: tuple, kwargs: dict,
 def invoke(runtime, method: MethodSpec, this: Any, args: tuple, kwargs: dict,
            caller: Frame | None) -> Any:
     """Run ``method`` with ``this`` (object or TypeRef for static methods)."""
+    runtime.budget.step()
     if caller is not None and caller.depth + 1 >= runtime.limits.max_depth:
         raise EngineFault("RecursionLimitExceeded",
                           f"call depth exceeded {runtime.limits.max_depth} frames "
@@ -85,6 +93,10 @@ def invoke(runtime, method: MethodSpec, this: Any, args: tuple, kwargs: dict,
             "DslInvalidOperationError", f"{word} cannot be used on method level"), frame) from None
     except EngineFault as fault:
         raise runtime.wrap_error(fault, frame) from None
+    except (MuranoPlError, KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:  # noqa: BLE001 - arguments' defaults and contracts run yaql
+        raise runtime.wrap_error(exc, frame) from python_error(exc)
     finally:
         frame.ctx = frame.scope = None   # break the frame <-> context cycle early
         if lock is not None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..contracts import ANY, ContractEnv, ready_property
-from ..exceptions import EngineFault
+from ..exceptions import EngineFault, MuranoPlError, python_error
 from ..expressions.expression import NO_VALUE
 from ..model.classes import MuranoClass
 from ..model.objects import MuranoObject
+from ..values import freeze
 from .calls import invoke
 from .frames import Frame
 
@@ -68,11 +69,15 @@ def initialize_properties(runtime: Any, obj: MuranoObject, params: dict,
             else:
                 value = params.get(spec.name, NO_VALUE)
             checking = False
+            frame.file = spec.declaring.file
+            frame.line, frame.column = spec.default_pos if spec.default_pos and \
+                value is NO_VALUE else (spec.pos or (None, None))
             try:
                 if value is NO_VALUE and spec.name in config:
                     value = config[spec.name]
                 elif value is NO_VALUE:
                     value = spec.default.evaluate(frame.ctx) if spec.has_default else None
+                value = freeze(value)      # model data, class configs: as the engine keeps it
                 if spec.contract is not ANY:
                     checking = True
                     value = spec.contract.transform(value, env, f"{cls.name}.{spec.name}")
@@ -84,6 +89,10 @@ def initialize_properties(runtime: Any, obj: MuranoObject, params: dict,
                 if checking and fault.type_name in _VALUE_FAULTS:   # say whose and which
                     error.object_id, error.property_name = obj.id, spec.name
                 raise error from None
+            except (MuranoPlError, KeyboardInterrupt, SystemExit):
+                raise
+            except Exception as exc:  # noqa: BLE001 - a Default's yaql raised Python's error
+                raise runtime.wrap_error(exc, frame) from python_error(exc)
             obj.props[spec.name] = value
         if len(failed) >= last:
             raise runtime.wrap_error(EngineFault(
@@ -109,7 +118,7 @@ def run_init(runtime, obj: MuranoObject, caller: Frame | None,
         init = c.methods.get(".init")
         if init is not None and (init.body_src or init.native is not None):
             given = init_params if init_params is not None else (params or {})
-            args = {a.name: given[a.name] for a in init.arguments if a.name in given}
+            args = {a.name: freeze(given[a.name]) for a in init.arguments if a.name in given}
             invoke(runtime, init, obj, (), args, caller)
 
 

@@ -10,12 +10,12 @@ from typing import Any
 
 from yaql.language import expressions as yexpr
 from yaql.language import utils
-from yaql.language.exceptions import NoMethodRegisteredException
+from yaql.language.exceptions import NoMethodRegisteredException, WrappedException
 
 from ..exceptions import EngineFault
 from ..model.classes import MuranoClass, TypeRef
 from ..model.objects import OBJECT_TYPES
-from ..values import to_plain
+from ..values import freeze, is_mapping, thaw
 
 
 def frame_of(context: Any) -> Any:
@@ -45,9 +45,9 @@ def call_args(expr: Any, context: Any, engine: Any) -> tuple[list, dict]:
     for arg in expr.args:
         if isinstance(arg, yexpr.MappingRuleExpression) and \
                 isinstance(arg.source, yexpr.KeywordConstant):
-            kwargs[arg.source.value] = to_plain(arg.destination(utils.NO_VALUE, context, engine))
+            kwargs[arg.source.value] = freeze(arg.destination(utils.NO_VALUE, context, engine))
         else:
-            args.append(to_plain(arg(utils.NO_VALUE, context, engine)))
+            args.append(freeze(arg(utils.NO_VALUE, context, engine)))
     return args, kwargs
 
 
@@ -56,6 +56,8 @@ def method_fallback(receiver: Any, expr: Any, context: Any, engine: Any) -> Any:
     report NoMethodFound when there is none."""
     try:
         return expr(receiver, context, engine)
+    except WrappedException as exc:      # yaql's wrapper of a StopIteration: the original
+        raise exc.wrapped from None
     except NoMethodRegisteredException:
         cls = receiver.cls if isinstance(receiver, TypeRef) else receiver.start_class
         raise EngineFault("NoMethodFound", f'Method "{expr.name}" is not found in '
@@ -64,17 +66,17 @@ def method_fallback(receiver: Any, expr: Any, context: Any, engine: Any) -> Any:
 
 def new_object(frame: Any, type_: Any, args: Any, kwargs: dict) -> Any:
     """The work of ``new()``: new(type, owner?, name?, prop => value...),
-    new(type, {props}, owner?, name?) or new({object model}, owner?). yaql's own containers
-    (frozen dicts, tuples) become plain values here, so contracts and state see plain data."""
+    new(type, {props}, owner?, name?) or new({object model}, owner?); the values given are
+    frozen (an object model is read as a mutable copy)."""
     runtime = frame.runtime
-    type_ = to_plain(type_)
-    args = [to_plain(a) for a in args]
-    kwargs = {k: to_plain(v) for k, v in kwargs.items()}
-    if isinstance(type_, dict):
-        return runtime.new_from_template(type_, args[0] if args else kwargs.get("owner"),
+    type_ = freeze(type_)
+    args = [freeze(a) for a in args]
+    kwargs = {k: freeze(v) for k, v in kwargs.items()}
+    if is_mapping(type_):
+        return runtime.new_from_template(thaw(type_), args[0] if args else kwargs.get("owner"),
                                          frame)
     cls = to_type(frame, type_)
-    if args and isinstance(args[0], dict):
+    if args and is_mapping(args[0]):
         props = dict(args[0])
         owner = args[1] if len(args) > 1 else kwargs.pop("owner", None)
         name = args[2] if len(args) > 2 else kwargs.pop("objectName", None)

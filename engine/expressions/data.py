@@ -2,8 +2,9 @@
 
 Argument lists, macro parameters, defaults and returned values are YAML data in which any
 string may be an expression (by the syntax floor's rule); :func:`compile_value` turns such
-data into a node with ``evaluate(ctx)``. :class:`Source` says where code is compiled from
-(the yaql flavour of its package, file, class and method), for errors.
+data into a node with ``evaluate(ctx)`` giving frozen values (tuples, FrozenDicts, plain
+strings: a quoted scalar's mark stays in the syntax floor). :class:`Source` says where code
+is compiled from (the yaql flavour of its package, file, class and method), for errors.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from ..exceptions import MuranoPlError, StackFrame
 from ..files.located_yaml import position
 from ..syntax.expressions import ExpressionParser, parser_for_format
+from ..values import FrozenDict, freeze
 from .expression import Expression
 
 
@@ -49,35 +51,17 @@ class Source:
 
 
 
-def _copy(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    return value
-
-
 class Const:
-    """A value without expressions (mutable containers are copied on every evaluation)."""
+    """A value without expressions: frozen once, shared by every evaluation."""
 
-    __slots__ = ("value", "mutable")
+    __slots__ = ("value",)
     is_constant = True
 
     def __init__(self, value: Any) -> None:
-        self.value = _plain(value)
-        self.mutable = isinstance(value, (list, dict))
+        self.value = freeze(value)
 
     def evaluate(self, ctx) -> Any:
-        return _copy(self.value) if self.mutable else self.value
-
-
-def _plain(value: Any) -> Any:
-    """Located YAML containers -> plain dict/list."""
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {_plain(k): _plain(v) for k, v in value.items()}
-    return value
+        return self.value
 
 
 class ListValue:
@@ -87,8 +71,8 @@ class ListValue:
     def __init__(self, items: list) -> None:
         self.items = items
 
-    def evaluate(self, ctx) -> list:
-        return [item.evaluate(ctx) for item in self.items]
+    def evaluate(self, ctx) -> tuple:
+        return tuple([item.evaluate(ctx) for item in self.items])
 
 
 class DictValue:
@@ -98,8 +82,8 @@ class DictValue:
     def __init__(self, pairs: list) -> None:
         self.pairs = pairs
 
-    def evaluate(self, ctx) -> dict:
-        return {k.evaluate(ctx): v.evaluate(ctx) for k, v in self.pairs}
+    def evaluate(self, ctx) -> FrozenDict:
+        return FrozenDict([(k.evaluate(ctx), v.evaluate(ctx)) for k, v in self.pairs])
 
 
 def compile_value(value: Any, src: Source, pos: tuple | None) -> Any:

@@ -2,7 +2,8 @@
 
 :class:`Expression` parses its text with the syntax floor's parser (Murano's grammar, the
 package's yaql flavour) and keeps a closure from :mod:`.fastpath` for common shapes; any
-other shape runs through yaql's own runner. ``evaluate(ctx)`` returns plain Python data.
+other shape runs through yaql's own runner. ``evaluate(ctx)`` returns the value frozen
+(:func:`~..values.freeze`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from yaql.language import utils
 
 from ..exceptions import MuranoPlError, StackFrame
 from ..syntax.expressions import ExpressionParser
-from ..values import to_plain
+from ..values import freeze
 from .fastpath import compile_tree
 
 NO_VALUE = utils.NO_VALUE
@@ -68,7 +69,7 @@ class Expression:
 
     def _run_yaql(self, ctx) -> Any:
         try:
-            return to_plain(self.tree(NO_VALUE, ctx, self._yaql_engine))
+            return freeze(self.tree(NO_VALUE, ctx, self._yaql_engine))
         except yaql_exc.WrappedException as exc:
             raise exc.wrapped from None
 

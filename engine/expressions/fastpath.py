@@ -12,6 +12,7 @@ yaql's own evaluation over a corpus of expressions.
 
 from __future__ import annotations
 
+import copy
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -19,10 +20,11 @@ from typing import Any
 from yaql.language import expressions as yexpr
 from yaql.language import utils
 from yaql.language.exceptions import WrappedException
+from yaql.language.utils import limit_iterable, limit_memory_usage
 
 from ..model.classes import TypeRef
 from ..model.objects import OBJECT_TYPES
-from ..values import to_plain
+from ..values import FrozenDict, freeze
 from .calls import method_fallback, new_object
 
 NO_VALUE = utils.NO_VALUE
@@ -33,7 +35,7 @@ Compiled = Callable[[Any], Any]
 
 
 def compile_tree(tree: Any, engine: Any = None) -> Compiled | None:
-    """A closure ``f(ctx)`` computing what yaql computes for ``tree`` (output converted)."""
+    """A closure ``f(ctx)`` computing what yaql computes for ``tree`` (output frozen)."""
     if engine is None:
         return None
     node = _compile(tree, engine)
@@ -43,12 +45,69 @@ def compile_tree(tree: Any, engine: Any = None) -> Compiled | None:
         value = node(ctx)
         if type(value) in scalars:
             return value
-        return to_plain(value)
+        return freeze(value)
     return evaluate
 
 
+class FastNode(yexpr.Expression):
+    """A sub-tree handed to yaql (a function's argument, a lambda's body) that evaluates by
+    its compiled closure: yaql calls it like any node, ``node(receiver, context, engine)``;
+    called with a receiver (a method lambda), it runs the original node."""
+
+    def __init__(self, original: Any, closure: Compiled) -> None:
+        self.original = original
+        self.closure = closure
+        self.uses_receiver = original.uses_receiver
+
+    def __call__(self, receiver: Any, context: Any, engine: Any) -> Any:
+        if receiver is NO_VALUE:
+            return self.closure(context)
+        return self.original(receiver, context, engine)
+
+    def __str__(self) -> str:
+        return str(self.original)
+
+
+_AS_WRITTEN = (yexpr.Constant, yexpr.KeywordConstant)
+"""Nodes yaql reads as syntax (names, literals): never replaced."""
+
+
+def _fast_arg(arg: Any, engine: Any) -> Any:
+    """An argument node for yaql: compiled, unless yaql reads it as syntax."""
+    kind = type(arg)
+    if kind is yexpr.MappingRuleExpression:     # name => value: the value is compiled
+        return yexpr.MappingRuleExpression(arg.source, _fast_arg(arg.destination, engine))
+    if isinstance(arg, _AS_WRITTEN) or not isinstance(arg, yexpr.Expression) or \
+            kind is FastNode or getattr(arg, "name", None) == "#operator_=>":
+        return arg                             # (legacy `a => b` tuples are read as syntax)
+    return FastNode(arg, _compile(arg, engine))
+
+
+def accelerated(tree: Any, engine: Any) -> Any:
+    """A copy of ``tree`` for yaql's runner whose arguments run compiled: yaql still picks
+    the function (its own overloads), but what it evaluates inside (a lambda's
+    ``$.method()``, ``new()``, property reads) takes the fast path. The right side of
+    ``.`` stays as written (yaql reads the method name from it), its arguments compiled."""
+    if not isinstance(tree, yexpr.Function) or type(tree) in (yexpr.GetContextValue,
+                                                              yexpr.Statement):
+        return tree
+    new = copy.copy(tree)
+    if tree.name == "#operator_.":
+        left, right = tree.args
+        new.args = (_fast_arg(left, engine), accelerated(right, engine)
+                    if type(right) is yexpr.Function else right)
+    elif tree.name == "#operator_=>":
+        return tree
+    else:
+        new.args = tuple(_fast_arg(a, engine) for a in tree.args)
+    return new
+
+
 def _yaql(tree: Any, engine: Any) -> Compiled:
-    """Evaluate a sub-tree with yaql's runner (no output conversion)."""
+    """Evaluate a sub-tree with yaql's runner (no output conversion); its arguments run
+    compiled (:func:`accelerated`)."""
+    tree = accelerated(tree, engine)
+
     def run(ctx):
         try:
             return tree(NO_VALUE, ctx, engine)
@@ -59,7 +118,10 @@ def _yaql(tree: Any, engine: Any) -> Compiled:
 
 def _generic(name: str, engine: Any, ctx: Any, *values: Any) -> Any:
     node = yexpr.Function(name, *[yexpr.Constant(v) for v in values])
-    return node(NO_VALUE, ctx, engine)
+    try:
+        return node(NO_VALUE, ctx, engine)
+    except WrappedException as exc:
+        raise exc.wrapped from None
 
 
 def _compile(tree: Any, engine: Any) -> Compiled:
@@ -80,6 +142,8 @@ def _compile(tree: Any, engine: Any) -> Compiled:
     if kind is yexpr.ListExpression:
         items = [_compile(a, engine) for a in tree.args]
         return lambda ctx: tuple([item(ctx) for item in items])   # yaql's list literal
+    if kind is yexpr.Wrap:
+        return _compile(tree.expr, engine)
     return _yaql(tree, engine)
 
 
@@ -147,12 +211,21 @@ def _arith(name: str, op: Callable, tree: Any, engine: Any) -> Compiled:
         if (ta is int or ta is float) and (tb is int or tb is float):
             return op(a, b)
         if is_plus and ta is str and tb is str:
-            return a + b
-        if is_plus and (ta is list or ta is tuple) and (tb is list or tb is tuple):
-            # yaql concatenates lazily; the materialised sequence is the same value
-            return tuple(a) + tuple(b)
+            return _limited(engine, a + b)
+        if is_plus and ta is tuple and tb is tuple:
+            limit_iterable(a, engine)           # yaql's checks of its arguments
+            limit_iterable(b, engine)
+            limit_memory_usage(engine, (1, a), (1, b))
+            return _limited(engine, a + b)
         return _generic(name, engine, ctx, a, b)
     return run
+
+
+def _limited(engine: Any, value: Any) -> Any:
+    """``value``, unless it is larger than the run's value limit (yaql checks every function
+    result so: MemoryQuotaExceededException)."""
+    limit_memory_usage(engine, (1, value))
+    return value
 
 
 def _compare(name: str, op: Callable, tree: Any, engine: Any) -> Compiled:
@@ -199,12 +272,13 @@ def _compile_unary(tree: Any, engine: Any) -> Compiled:
 
 def _compile_index(tree: Any, engine: Any) -> Compiled:
     base, index = _compile(tree.args[0], engine), _compile(tree.args[1], engine)
+    legacy = bool(engine.options.get("yaql.iterableDicts", False))
 
     def run(ctx):
         b, i = base(ctx), index(ctx)
         if (type(b) is list or type(b) is tuple) and type(i) is int:
             return b[i]
-        if type(b) is dict and type(i) in _SCALARS:
+        if (type(b) is FrozenDict or type(b) is dict) and type(i) in _SCALARS and not legacy:
             return b[i]
         return _generic("#indexer", engine, ctx, b, i)
     return run
@@ -227,11 +301,12 @@ def _compile_dot(left_tree: Any, right_tree: Any, engine: Any, whole: Any) -> Co
     base = _compile(left_tree, engine)
     if type(right_tree) is yexpr.KeywordConstant:
         key = right_tree.value
+        legacy = bool(engine.options.get("yaql.iterableDicts", False))
 
         def attr(ctx):
             obj = base(ctx)
-            if type(obj) is dict:
-                return obj[key]
+            if type(obj) is FrozenDict or type(obj) is dict:
+                return obj.get(key) if legacy else obj[key]   # as yaql's flavours do
             if isinstance(obj, OBJECT_TYPES):
                 frame = _frame(ctx)
                 return frame.runtime.read_property(obj, key, frame)
@@ -244,7 +319,10 @@ def _compile_dot(left_tree: Any, right_tree: Any, engine: Any, whole: Any) -> Co
 
 def _generic_dot(ctx, receiver: Any, right_tree: Any, engine: Any) -> Any:
     node = yexpr.BinaryOperator(".", yexpr.Constant(receiver), right_tree, None)
-    return node(NO_VALUE, ctx, engine)
+    try:
+        return node(NO_VALUE, ctx, engine)
+    except WrappedException as exc:      # yaql's wrapper of a StopIteration: the original
+        raise exc.wrapped from None
 
 
 def _compile_new(call: Any, engine: Any) -> Compiled:
@@ -255,8 +333,8 @@ def _compile_new(call: Any, engine: Any) -> Compiled:
         frame = _frame(ctx)
         if frame is None:
             return call(NO_VALUE, ctx, engine)
-        args = [to_plain(a(ctx)) for a in positional]
-        kwargs = {k: to_plain(v(ctx)) for k, v in keywords}
+        args = [freeze(a(ctx)) for a in positional]
+        kwargs = {k: freeze(v(ctx)) for k, v in keywords}
         return new_object(frame, args[0], args[1:], kwargs)
     return run
 
@@ -275,6 +353,7 @@ def _compile_args(call: Any, engine: Any) -> tuple[list, list]:
 def _compile_method_call(base: Compiled, call: Any, engine: Any) -> Compiled:
     name = call.name
     positional, keywords = _compile_args(call, engine)
+    call = accelerated(call, engine)        # for yaql's methods (select, where, ...)
 
     def run(ctx):
         receiver = base(ctx)
@@ -288,8 +367,9 @@ def _compile_method_call(base: Compiled, call: Any, engine: Any) -> Compiled:
             return _generic_dot(ctx, receiver, call, engine)
         if not cls.find_methods(name):
             return method_fallback(receiver, call, ctx, engine)
-        args = [to_plain(a(ctx)) for a in positional]
-        kwargs = {k: to_plain(v(ctx)) for k, v in keywords}
+        args = [freeze(a(ctx)) for a in positional]
+        kwargs = {k: freeze(v(ctx)) for k, v in keywords}
         frame = _frame(ctx)
-        return frame.runtime.call_from_code(receiver, name, args, kwargs, frame)
+        return _limited(engine, frame.runtime.call_from_code(receiver, name, args, kwargs,
+                                                             frame))
     return run

@@ -252,6 +252,14 @@ class Package:
         return [document for _, document in load_located(self.read(rel),
                                                           self.display_path(rel))]
 
+    def class_documents(self, rel: str) -> list[Any]:
+        """Every YAML document of the class file ``rel``, from the process's one parse of
+        these bytes (see :func:`_shared_parse`): read-only for the engine's class loader,
+        so that a further runtime over the same class files reuses their parse and
+        compiled bodies. Other readers take :meth:`yaml_documents` (a fresh parse)."""
+        return [document for _, document in _shared_parse(self.read(rel),
+                                                           self.display_path(rel))]
+
     def ui(self) -> Any:
         """The UI form's document, or None when the package has no UI file."""
         return self.yaml(self.ui_path) if self.exists(self.ui_path) else None
@@ -263,6 +271,27 @@ class Package:
         return sorted((rel for rel in self.files
                        if rel.startswith(prefix) and rel.endswith(_YAML_SUFFIXES)),
                       key=_walk_order)
+
+
+SHARED_PARSES = 512
+"""How many parsed class files the process keeps for further packages of the same bytes."""
+_SHARED: dict[tuple[str, bytes], list[tuple[int, Any]]] = {}
+
+
+def _shared_parse(data: bytes, path: str) -> list[tuple[int, Any]]:
+    """The parse of ``data`` at ``path``, shared by every package of the process opened on
+    the same bytes (a test suite makes a fresh runtime per test): documents are read, not
+    changed (but for the Namespaces of the file's header that the class loader gives a
+    document, the same each time). A file that does not parse raises as
+    :func:`load_located` does."""
+    key = (path, bytes(data) if not isinstance(data, bytes) else data)
+    found = _SHARED.pop(key, None)
+    if found is None:
+        found = load_located(data, path)
+        if len(_SHARED) >= SHARED_PARSES:
+            del _SHARED[next(iter(_SHARED))]     # the least recently used
+    _SHARED[key] = found
+    return found
 
 
 def _walk_order(rel: str) -> list[tuple[int, str]]:

@@ -1,19 +1,21 @@
 """Murano's yaql functions on data: ``bind``, ``format`` (removed from yaql 3 but used by
-real packages), base64, string helpers and JSON ``patch``."""
+real packages), base64, string helpers, JSON ``patch``, and ``sum`` (yaql's, faster on
+numbers)."""
 
 from __future__ import annotations
 
 import base64
+import functools
 
 from yaql.language import specs, utils, yaqltypes
 
-from ..values import to_plain
+from ..values import freeze, is_mapping, is_sequence, thaw
 
 
 def _bind_value(value, mappings):
-    if isinstance(value, dict):
+    if is_mapping(value):
         return {_bind_value(k, mappings): _bind_value(v, mappings) for k, v in value.items()}
-    if isinstance(value, list):
+    if is_sequence(value):
         return [_bind_value(v, mappings) for v in value]
     if isinstance(value, str):
         if value.startswith("$"):
@@ -34,7 +36,7 @@ def _bind_value(value, mappings):
 @specs.parameter("mappings", yaqltypes.PythonType(utils.MappingType))
 @specs.name("bind")
 def bind_(obj, mappings):
-    return _bind_value(to_plain(obj), to_plain(mappings) or {})
+    return freeze(_bind_value(obj, mappings or {}))
 
 
 @specs.parameter("mappings", yaqltypes.PythonType(utils.MappingType))
@@ -105,7 +107,27 @@ def substr_(value, start, length=-1):
 def patch_(obj, patch):
     """Apply a JSON patch (RFC 6902) to a dict."""
     import jsonpatch  # only when a package patches something
-    return jsonpatch.apply_patch(to_plain(obj), to_plain(patch))
+    return freeze(jsonpatch.apply_patch(thaw(obj), thaw(patch)))
+
+
+_NUMBERS = (int, float)
+
+
+@specs.parameter("collection", yaqltypes.Iterable())
+@specs.inject("operator", yaqltypes.Delegate("#operator_+"))
+@specs.method
+@specs.name("sum")
+def sum_(operator, collection, initial=utils.NO_VALUE):
+    """yaql's ``collection.sum(initial)``: the items folded with ``+``; two numbers are
+    added directly (what yaql's ``+`` of two numbers does) instead of a dispatch of
+    ``#operator_+`` for every item."""
+    def add(left, right):
+        if type(left) in _NUMBERS and type(right) in _NUMBERS:
+            return left + right
+        return operator(left, right)
+    if initial is utils.NO_VALUE:
+        return functools.reduce(add, collection)
+    return functools.reduce(add, collection, initial)
 
 
 @specs.parameter("collection", yaqltypes.Iterable())
@@ -123,5 +145,5 @@ LEGACY_FUNCTIONS = [first_or_default]
 """Registered into the legacy (Format 1.0 and 1.1) root context only."""
 
 FUNCTIONS = [bind_, bind_method, base64encode, base64decode, format_, format_method,
-             to_lower, to_upper, trim_, substr_, patch_]
+             to_lower, to_upper, trim_, substr_, patch_, sum_]
 """Registered into every root context."""

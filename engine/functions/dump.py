@@ -17,6 +17,7 @@ properties of that class and its parents. Another ``serializationType`` is a Val
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from yaql.language import specs, yaqltypes
@@ -98,7 +99,7 @@ class _Dumper:
             if obj.owner is not parent or obj.id in self.written:
                 return _Ref(obj)
             return self.object(obj, obj.cls)
-        if isinstance(value, dict):
+        if isinstance(value, Mapping):
             result = {}
             for key, item in value.items():
                 if isinstance(key, TypeInfo) and self.mode == "Serializable":

@@ -26,7 +26,7 @@ from ..exceptions import EngineFault, MuranoPlError, StackFrame
 from ..executor.calls import invoke
 from ..expressions.calls import frame_of as _frame
 from ..model.classes import MethodSpec, MuranoClass
-from ..values import to_plain
+from ..values import freeze
 
 
 def extension_methods(cls: MuranoClass) -> list[MethodSpec]:
@@ -120,6 +120,6 @@ def receiver_accepted(runtime: Any, method: MethodSpec, value: Any) -> bool:
 def call_extension(frame: Any, method: MethodSpec, receiver: Any, args: tuple,
                    kwargs: dict) -> Any:
     """Run ``method`` as a static of its class with ``receiver`` as first argument."""
-    values = (to_plain(receiver),) + tuple(to_plain(a) for a in args)
-    named = {k: to_plain(v) for k, v in kwargs.items()}
+    values = (freeze(receiver),) + tuple(freeze(a) for a in args)
+    named = {k: freeze(v) for k, v in kwargs.items()}
     return invoke(frame.runtime, method, method.declaring.type_ref, values, named, frame)

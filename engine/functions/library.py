@@ -18,7 +18,7 @@ from yaql.language import conventions, specs
 
 from ..expressions.calls import frame_of
 from ..model.objects import to_python
-from ..values import to_plain
+from ..values import freeze
 from . import data, dump, objects, reflection
 
 CONVENTION = conventions.CamelCaseConvention()
@@ -28,7 +28,7 @@ FUNCTIONS = objects.FUNCTIONS + data.FUNCTIONS + reflection.FUNCTIONS + dump.FUN
 
 @specs.name("#finalize")
 def _finalize(obj):
-    return to_plain(obj)
+    return freeze(obj)
 
 
 _ROOTS: dict[bool, Any] = {}
@@ -67,6 +67,6 @@ def _register_python_function(context: Any, name: str, func: Callable) -> None:
     """A Python callable given to ``Runtime(functions=...)`` (called positionally)."""
     def payload(context, *args):
         frame = frame_of(context)
-        return frame.runtime.call_python(name, func, [to_python(to_plain(a)) for a in args],
+        return frame.runtime.call_python(name, func, [to_python(a) for a in args],
                                          frame)
     context.register_function(specs.get_function_definition(payload, name=name))

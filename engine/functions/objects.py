@@ -14,7 +14,7 @@ from ..expressions.calls import call_args, method_fallback, new_object, to_type
 from ..expressions.calls import frame_of as _frame
 from ..model.classes import TypeRef
 from ..model.objects import OBJECT_TYPES
-from ..values import to_plain
+from ..values import freeze
 
 _OBJ = yaqltypes.PythonType(OBJECT_TYPES, nullable=False)
 _OBJ_OR_NULL = yaqltypes.PythonType(OBJECT_TYPES, nullable=True)
@@ -250,7 +250,7 @@ def get_attr_method(context, obj, name, default=None, owner=None):
 @specs.name("setAttr")
 def set_attr_method(context, obj, name, value, owner=None):
     frame = _frame(context)
-    frame.runtime.attributes[_attr_key(frame, obj, name, owner)] = to_plain(value)
+    frame.runtime.attributes[_attr_key(frame, obj, name, owner)] = freeze(value)
 
 
 @specs.parameter("name", yaqltypes.String())
@@ -265,7 +265,7 @@ def get_attr(context, name, default=None, owner=None):
 @specs.name("setAttr")
 def set_attr(context, name, value, owner=None):
     frame = _frame(context)
-    frame.runtime.attributes[_attr_key(frame, frame.this, name, owner)] = to_plain(value)
+    frame.runtime.attributes[_attr_key(frame, frame.this, name, owner)] = freeze(value)
 
 
 # --- calls, concurrency ------------------------------------------------------------------------
@@ -278,8 +278,9 @@ def set_attr(context, name, value, owner=None):
 @specs.name("call")
 def call_method_by_name(context, receiver, name, args=None, kwargs=None):
     frame = _frame(context)
-    return frame.runtime.call_from_code(receiver, name, to_plain(list(args or [])),
-                                        to_plain(dict(kwargs or {})), frame)
+    return frame.runtime.call_from_code(receiver, name, [freeze(a) for a in args or ()],
+                                        {k: freeze(v) for k, v in (kwargs or {}).items()},
+                                        frame)
 
 
 @specs.parameter("name", yaqltypes.String())
@@ -310,8 +311,8 @@ def template_(context, type_, **props):
     """An object-model template ``{"?": {"type": ...}, props...}`` for a later new()."""
     cls = to_type(_frame(context), type_)
     result = {"?": {"type": cls.name}}
-    result.update(to_plain(props))
-    return result
+    result.update(props)
+    return freeze(result)
 
 
 FUNCTIONS = [object_method_call, static_method_call, object_property, static_property,

@@ -27,7 +27,7 @@ from ..expressions.calls import frame_of as _frame
 from ..files.package import Package
 from ..model.classes import MethodSpec, MuranoClass, PropertySpec, TypeInfo, VersionInfo
 from ..model.objects import OBJECT_TYPES
-from ..values import to_plain
+from ..values import freeze
 
 
 class _Info:
@@ -236,8 +236,8 @@ def invoke_method(context, info, target, *args, **kwargs):
     else:
         raise EngineFault("ContractViolationException",
                           f"{spec.declaring.name}.{spec.name} needs an object to run on")
-    return invoke(frame.runtime, spec, receiver, tuple(to_plain(list(args))),
-                  to_plain(dict(kwargs)), frame)
+    return invoke(frame.runtime, spec, receiver, tuple(freeze(a) for a in args),
+                  {k: freeze(v) for k, v in kwargs.items()}, frame)
 
 
 @specs.parameter("info", yaqltypes.PythonType(PropertyInfo, nullable=False))
@@ -261,11 +261,11 @@ def set_value(context, info, target, value):
     frame = _frame(context)
     spec: PropertySpec = info.spec
     if target is None:
-        set_static_value(frame.runtime, _static(spec).declaring, spec.name, to_plain(value),
+        set_static_value(frame.runtime, _static(spec).declaring, spec.name, freeze(value),
                          frame)
     else:
         write_property(frame.runtime, cast(target, spec.declaring), spec.name,
-                       to_plain(value), frame)
+                       freeze(value), frame)
 
 
 def _static(spec: PropertySpec) -> PropertySpec:

@@ -137,7 +137,8 @@ def _build_properties(cls: MuranoClass, props: Any, file: str, pos: tuple) -> No
                                cls=cls.name)
         cls.properties[str(name)] = PropertySpec(
             str(name), cls, spec.get("Contract"), spec.get("Default"), "Default" in spec,
-            usage, ppos, spec.get("Meta"))
+            usage, ppos, spec.get("Meta"),
+            default_pos=position(spec, "Default") if "Default" in spec else None)
 
 
 def _parse_arguments(cls: MuranoClass, mname: str, args: Any, file: str,

@@ -149,7 +149,8 @@ class PropertySpec:
     """A declared property: contract, default, usage, declaring class, Meta."""
 
     def __init__(self, name: str, declaring: MuranoClass, contract_src: Any, default: Any,
-                 has_default: bool, usage: str, pos: tuple, meta: Any = None) -> None:
+                 has_default: bool, usage: str, pos: tuple, meta: Any = None,
+                 default_pos: tuple | None = None) -> None:
         self.name = name
         self.declaring = declaring
         self.contract_src = contract_src
@@ -157,6 +158,7 @@ class PropertySpec:
         self.has_default = has_default
         self.usage = usage
         self.pos = pos
+        self.default_pos = default_pos or pos   # where the Default is written
         self.meta = meta
         self.meta_entries: list[MetaEntry] = []
         self.contract = None

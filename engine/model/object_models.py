@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..exceptions import EngineFault, MuranoPlError
+from ..values import is_mapping, is_sequence
 from .classes import MuranoClass, TypeRef
 
 
@@ -42,18 +43,18 @@ def normalize(value: Any, scope: MuranoClass | None, runtime: Any, deep: bool = 
     """``value`` with every short-form object definition rewritten to the ``"?"`` form
     (``deep``: nested ones too). Only the top dict may name its class without a prefix
     (``{ns.Type: {props}}`` as its single key)."""
-    if isinstance(value, list):
+    if is_sequence(value):
         return [normalize(v, scope, runtime, top=False) for v in value] if deep else value
-    if not isinstance(value, dict):
+    if not is_mapping(value):
         return value
-    relaxed = top and len(value) == 1 and \
-        isinstance(next(iter(value.values())), (dict, type(None)))
+    first = next(iter(value.values()), None)
+    relaxed = top and len(value) == 1 and (first is None or is_mapping(first))
     for key in value:
         cls = type_key(key, scope, runtime, relaxed)
         if cls is None:
             continue
         props = value[key] or {}
-        if not isinstance(props, dict):
+        if not is_mapping(props):
             raise EngineFault("ContractViolationException",
                               f"properties of {cls.name} must be a mapping")
         head = {k: v for k, v in value.items() if k != key}

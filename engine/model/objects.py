@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Set
 from typing import Any
 
 from ..exceptions import EngineFault, MuranoPlError
+from ..values import FrozenDict, freeze
 from .classes import MuranoClass, TypeInfo, TypeRef, VersionInfo
 
 
@@ -142,18 +144,22 @@ class ObjectProxy:
 
 
 def to_python(value: Any) -> Any:
-    """Engine value -> value for Python callers (objects become proxies, data copied)."""
-    if value is None or isinstance(value, (str, int, float, bool)):
+    """Engine value -> value for Python callers: mutable copies (dicts, lists; sets become
+    lists), plain strings, objects as their proxies, class references as class names."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
         return value
-    if isinstance(value, MuranoObject):
+    if kind is MuranoObject:
         return value.proxy
-    if isinstance(value, CastView):
+    if kind is CastView:
         return value.real.proxy
-    if isinstance(value, list):
+    if kind is tuple or kind is list:
         return [to_python(v) for v in value]
-    if isinstance(value, dict):
-        return {to_python(k): to_python(v) for k, v in value.items()}
-    if isinstance(value, tuple):
+    if isinstance(value, Mapping):
+        return {_key(k): to_python(v) for k, v in value.items()}
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, (Set, tuple, list)):
         return [to_python(v) for v in value]
     if isinstance(value, (TypeRef, TypeInfo)):
         return value.cls.name
@@ -162,14 +168,22 @@ def to_python(value: Any) -> Any:
     return value
 
 
+def _key(key: Any) -> Any:
+    """A dict key for Python callers: a container key stays frozen (a list is no key)."""
+    if isinstance(key, (tuple, frozenset, Mapping)):
+        return key
+    return to_python(key)
+
+
 def from_python(value: Any) -> Any:
-    """Value from Python callers -> engine value (proxies become objects, data copied)."""
-    if value is None or isinstance(value, (str, int, float, bool)):
+    """Value from Python callers -> engine value (proxies become objects, data frozen)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
         return value
-    if isinstance(value, ObjectProxy):
+    if kind is ObjectProxy:
         return value._obj
-    if isinstance(value, (list, tuple)):
-        return [from_python(v) for v in value]
-    if isinstance(value, dict):
-        return {from_python(k): from_python(v) for k, v in value.items()}
-    return value
+    if kind is tuple or kind is list:
+        return tuple([from_python(v) for v in value])
+    if isinstance(value, Mapping):
+        return FrozenDict((from_python(k), from_python(v)) for k, v in value.items())
+    return freeze(value)

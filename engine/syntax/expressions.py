@@ -27,6 +27,7 @@ from typing import Any
 
 from ..files.atomic import atomic_write
 from ..files.located_yaml import QuotedStr, YaqlStr
+from ..limits import LiveOptions
 from . import grammar
 
 PLAIN_TEXT = re.compile(r"^[\s\w.]*$")
@@ -180,8 +181,9 @@ class ExpressionParser:
         self.legacy = legacy
         fac = grammar.murano_factory()
         options = LEGACY_ENGINE_OPTIONS if legacy else ENGINE_OPTIONS
-        self.engine = grammar.cached_engine(fac, dict(options))
-        self.tuple_engine = (grammar.cached_engine(grammar.murano_factory(True), dict(options))
+        self.engine = _live(grammar.cached_engine(fac, dict(options)))
+        self.tuple_engine = (_live(grammar.cached_engine(grammar.murano_factory(True),
+                                                         dict(options)))
                              if legacy else None)
         self._parsed: dict[str, Parsed] = {}
         self._store = ParseStore(f"yaql-exprs2-{'legacy' if legacy else 'current'}-"
@@ -247,6 +249,14 @@ class ExpressionParser:
                 raise
             return False
         return True
+
+
+def _live(engine: Any) -> Any:
+    """``engine`` with its collection and value limits read from the active run's budget
+    (:class:`~..limits.LiveOptions`), as upstream sets yaql's limits for MuranoPL."""
+    if hasattr(engine, "_options"):
+        engine._options = LiveOptions(engine.options)
+    return engine
 
 
 _PARSERS: dict[tuple[bool, bool], ExpressionParser] = {}

@@ -16,6 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-p", "--package", dest="packages", action="append", default=[],
                         metavar="PKG", help="a dependency package (repeatable; the packages "
                         "under ./packages/ are loaded too)")
+    from muranokit.tools import run_limits
+    run_limits.add_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
 
     from muranokit.tools.dryrun import collect_packages, describe_error
     from muranokit.tools.exceptions import EXIT_FINDINGS, EXIT_NO_TESTS, EXIT_OK, InputError
+    from muranokit.tools.run_limits import limits_from
     from muranokit.tools.testrunner import FIXTURE, discover, run_case, select
 
     if not os.path.exists(args.package):
@@ -36,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_NO_TESTS
     passed = failed = 0
     for case in cases:
-        result = run_case(paths, case)
+        result = run_case(paths, case, limits_from(args) or None)
         if result.passed:
             passed += 1
             print(f"{case.name} ... ok", flush=True)

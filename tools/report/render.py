@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 import yaml
 
 from muranokit.engine.events import Masker
 from muranokit.tools.report.model import Trace
 from muranokit.tools.wording import frame_text, object_label, plural
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 def _json(value: Any) -> str:
@@ -136,6 +138,7 @@ def render_json(trace: Trace) -> str:
 
 
 def _environment() -> jinja2.Environment:
+    import jinja2  # only the HTML report needs it (a text or JSON report starts faster)
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("muranokit.tools.report", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"], default=True),

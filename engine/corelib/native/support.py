@@ -8,6 +8,7 @@ from muranokit.engine.corelib.cloud import Cloud, CloudBackend
 from muranokit.engine.exceptions import EngineFault
 from muranokit.engine.executor.calls import call_method
 from muranokit.engine.model.objects import from_python, to_python
+from muranokit.engine.values import is_mapping
 
 ENVIRONMENT = "io.murano.Environment"
 
@@ -52,7 +53,7 @@ def cloud_data(value: Any) -> Any:
     dict and list, every string a plain ``str`` (whatever the engine keeps it as)."""
     if isinstance(value, str):
         return str(value)
-    if isinstance(value, dict):
+    if is_mapping(value):
         return {cloud_data(k): cloud_data(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [cloud_data(v) for v in value]

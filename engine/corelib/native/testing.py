@@ -13,7 +13,7 @@ from muranokit.engine.executor.frames import Frame
 from muranokit.engine.model.classes import MethodSpec, TypeRef
 from muranokit.engine.model.objects import OBJECT_TYPES, from_python, to_python
 from muranokit.engine.native import NativeThrow, native_class
-from muranokit.engine.values import to_plain
+from muranokit.engine.values import freeze
 
 ASSERTION = "io.murano.test.AssertionError"
 
@@ -167,7 +167,7 @@ class ExpressionMock:
         ctx.register_function(specs.get_function_definition(
             lambda: original(), name="originalMethod"))
         try:
-            return to_plain(self.expr(ctx, home.this, *args, **kwargs))
+            return freeze(self.expr(ctx, home.this, *args, **kwargs))
         finally:
             frame.ctx = frame.scope = None
 

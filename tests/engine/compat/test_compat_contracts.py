@@ -216,3 +216,11 @@ def test_class_contract_with_unknown_id(h, obj):
         h.call(obj, "takeItem", "no-such-object-id")
     assert info.value.type_name == "NoObjectFoundError"
     assert "no-such-object-id" in info.value.message
+
+
+def test_template_contract_takes_an_object_with_frozen_data(h):
+    # an object given where a template is expected becomes its template: its dicts and
+    # lists (kept frozen by the engine) are copied, objects inside them become their ids
+    shelf = h.new("compat.contracts.Shelf")
+    item = h.new("compat.contracts.Item", label="x")
+    assert h.call(shelf, "asTemplate", item) == [True, ["a", "b"], "compat.contracts.Shelf"]

@@ -90,7 +90,7 @@ def test_join_function_spellings_fail_from_format_12(fmt, method, line):
     h = Harness("joinforms", default_format=fmt)
     with pytest.raises(MuranoPlError) as info:
         h.run(JOINER, method)
-    assert info.value.type_name == "NoFunctionRegisteredException"
+    assert info.value.type_name == "yaql.language.exceptions.NoFunctionRegisteredException"
     assert info.value.message == 'Unknown function "join"'
     frame = info.value.stack[-1]
     assert frame.file.endswith("Joiner.yaml") and frame.line == line

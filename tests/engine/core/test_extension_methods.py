@@ -64,7 +64,8 @@ def test_receiver_counts_as_first_argument(rt, user):
 def test_receiver_failing_first_contract_finds_no_method(rt, user):
     with pytest.raises(MuranoPlError) as info:
         rt.call(user, "wrongReceiver")
-    assert info.value.type_name == "NoMatchingMethodException"
+    # yaql's own exception, named by its module as upstream names Python exceptions
+    assert info.value.type_name == "yaql.language.exceptions.NoMatchingMethodException"
     assert "times" in info.value.message
 
 

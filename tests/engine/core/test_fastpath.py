@@ -5,6 +5,7 @@ import pytest
 
 from muranokit.engine.expressions.expression import Expression
 from muranokit.engine.syntax.expressions import parser as flavour
+from muranokit.engine.values import freeze
 
 CORPUS = [
     "1", "'s'", "true", "null", "1.5",
@@ -23,6 +24,15 @@ CORPUS = [
     "$d.keys()", "len($l) + $i", "format('{0}-{1}', $i, $s)", "'{0}'.format($l)",
     ":Holder", "test:Holder", "$obj is :Holder", "$i is :Holder",
     "$l.select($obj.twice($))", "dict(a => $i)", "$d.get(k)",
+    # yaql's functions whose arguments and lambdas run compiled (fastpath.accelerated)
+    "$l.select($obj.twice($)).sum()", "$l.sum()", "$l.sum(10)", "[].sum()",
+    "['a', 'b'].sum('c')", "$l.select([$, $s])", "$l.select(dict(k => $, o => $obj.num))",
+    "$l.where($obj.twice($) > 2).select($obj.named($))", "$l.aggregate($1 + $2)",
+    "range(0, 3).select($ * $i)", "($i + 1) * 2", "$d.keys().select($d.get($))",
+    "$l.select(new(:Holder, num => $).num)", "$l.select(new(:Holder).twice($)).sum()",
+    "$l.select($obj.unknown())", "$l.select(list($).select($ + 1))",
+    "$l.orderBy(-$).first()", "$l.where($ > 5).first()", "$l.select($missing.x)",
+    "let($i, $s) -> [$1, $2]", "$l.select($obj.text + $s).join(',')",
 ]
 
 
@@ -43,8 +53,8 @@ def context(rt, obj, cls):
     real = engine.objects[obj.id]
     frame = engine.class_frame(cls, real)
     ctx = frame.ctx
-    values = {"i": 5, "f": 2.5, "s": "abc", "l": [1, 2, 3], "d": {"k": "v", "n": 3},
-              "none": None, "obj": real}
+    values = {"i": 5, "f": 2.5, "s": "abc", "l": (1, 2, 3), "d": freeze({"k": "v", "n": 3}),
+              "none": None, "obj": real}      # values as the engine keeps them
     for key, value in values.items():
         ctx[key] = value
     return ctx

@@ -55,3 +55,14 @@ def test_how_a_message_shows_a_value() -> None:
     assert masker.shown(["q7"], "adminPassword") == MASK
     assert masker.shown({"note": "hunter2-hunter2!"}, "note") == "{'note': '***!'}"
     assert masker.shown(3, "count") == "3"
+
+
+def test_frozen_engine_values_are_learned_and_masked_alike() -> None:
+    from muranokit.engine.values import freeze
+    masker = Masker()
+    data = freeze({"app": {"dbPassword": "hunter2-hunter2", "hosts": ["a", {"token": "t0k3n-x"}]},
+                   "note": "uses hunter2-hunter2"})
+    masker.learn(data)
+    assert masker.mask(data) == {"app": {"dbPassword": MASK, "hosts": ("a", {"token": MASK})},
+                                 "note": f"uses {MASK}"}
+    assert masker.shown(freeze({"cmd": "--pass t0k3n-x"}), "value") == f"{{'cmd': '--pass {MASK}'}}"

@@ -28,6 +28,12 @@ def test_serializable_header_and_properties(dumps):
         "?": {"type": TYPE, "id": item.id, "name": None, "metadata": None}}
 
 
+def test_dicts_and_lists_of_properties_are_written_as_data(dumps):
+    bag = dumps.rt.new("rw.dumps.Bag", data={"a": [1, {"b": "c"}]}, pairs=[["x", "y"]])
+    result = dumps.rt.call(dumps.probe, "dumpOf", bag, "Serializable")
+    assert (result["data"], result["pairs"]) == ({"a": [1, {"b": "c"}]}, [["x", "y"]])
+
+
 def test_model_metadata_and_name_are_kept():
     engine = Engine("dumps")
     root = engine.rt.load_model({"Objects": {

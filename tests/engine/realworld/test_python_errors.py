@@ -6,7 +6,7 @@ Upstream names a Python exception by its class name (builtins) or ``module.Class
 """
 
 import pytest
-from realworld_support import Engine, fixture, gap
+from realworld_support import Engine, fixture
 
 from muranokit.engine import MuranoPlError
 
@@ -24,12 +24,10 @@ def test_catch_python_error_by_prefixed_name(errors):
     assert errors.run("rw.errors.Catcher", "catchKeyError") == ["KeyError", "'missing-key'"]
 
 
-@gap("StopIteration raised inside yaql reaches MuranoPL as yaql's WrappedException")
 def test_catch_stop_iteration(errors):
     assert errors.run("rw.errors.Catcher", "catchStopIteration") == "StopIteration"
 
 
-@gap("StopIteration raised inside yaql reaches MuranoPL as yaql's WrappedException")
 def test_catch_with_empty_default_namespace(errors):
     assert errors.run("rw.errors.Plain", "catchBare") == "StopIteration"
 
@@ -40,8 +38,6 @@ def test_other_python_names_do_not_match(errors):
     assert "KeyError" in info.value.names
 
 
-@gap("the StopIteration of single() surfaces as WrappedException; Python errors are "
-     "named twice ([KeyError, builtins.KeyError]), upstream once")
 def test_uncaught_python_error_keeps_name_message_and_stack(errors):
     with pytest.raises(MuranoPlError) as info:
         errors.run("rw.errors.Catcher", "uncaught")
@@ -59,3 +55,34 @@ def test_stack_trace_object(errors):
     assert result["methods"][-2:] == ["stackOf", "thrower"]
     assert 'in method thrower of type rw.errors.Catcher' in result["text"]
     assert "Catcher.yaml" in result["text"]
+
+
+def test_catch_other_python_errors_by_module_and_class(errors):
+    assert errors.run("rw.errors.Catcher", "catchByModuleName") == \
+        "yaql.language.exceptions.NoFunctionRegisteredException"
+
+
+def test_python_error_in_an_argument_default_has_the_method_frame(errors):
+    with pytest.raises(MuranoPlError) as info:
+        errors.run("rw.errors.Catcher", "argumentDefaultFails")
+    err = info.value
+    assert err.names == ["KeyError"] and err.message == "'b'"
+    assert [f.method for f in err.stack][-1] == "argumentDefaultFails"
+    assert isinstance(err.__cause__, KeyError)
+
+
+def test_python_error_in_a_property_default_names_its_line(errors):
+    with pytest.raises(MuranoPlError) as info:
+        errors.rt.new("rw.errors.BadDefault")
+    err = info.value
+    assert err.names == ["KeyError"]
+    lines = open(fixture("errors", "BadDefault.yaml")).read().splitlines()
+    default = next(n for n, text in enumerate(lines, 1) if "dict(a => 1).b" in text)
+    assert err.file.endswith("BadDefault.yaml") and err.line == default
+
+
+def test_arguments_no_method_takes_are_yaqls_no_matching_method(errors):
+    """Upstream finds MuranoPL methods through yaql's overloads: arguments that fit none
+    raise yaql's NoMatchingMethodException."""
+    assert errors.run("rw.errors.Catcher", "catchWrongArguments") == \
+        "yaql.language.exceptions.NoMatchingMethodException"
