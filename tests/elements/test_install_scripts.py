@@ -222,14 +222,33 @@ def test_container_runtime_fails_without_docker(chroot: Path) -> None:
     assert done.returncode != 0 and "dockerd is missing" in done.stderr
 
 
-def test_agent_enables_the_service(chroot: Path) -> None:
+AGENT_QUEUE = "/usr/lib/python3/dist-packages/muranoagent/execution_plan_queue.py"
+
+
+def stage_murano_agent_package(chroot: Path) -> Path:
+    """Debian's murano-agent as far as the element sees it: the command, dpkg's file list
+    and the plan queue module with its binary-mode write; returns the module."""
+    stub_command(chroot, "/usr/bin/muranoagent")
+    queue = in_root(chroot, AGENT_QUEUE)
+    queue.parent.mkdir(parents=True, exist_ok=True)
+    queue.write_text("    with open(plan_file_path, 'wb') as out:\n        out.write(text)\n")
+    dpkg = in_root(chroot, "/usr/local/sbin/dpkg")
+    dpkg.write_text('#!/bin/sh\n[ "$1 $2" = "-L murano-agent" ] || exit 1\n'
+                    f"printf '/usr/bin/muranoagent\\n{AGENT_QUEUE}\\n'\n")
+    dpkg.chmod(0o755)
+    return queue
+
+
+def test_agent_enables_the_service_and_fixes_the_plan_queue(chroot: Path) -> None:
     stage_element(chroot, "muranokit-agent")
     calls = stub_systemctl(chroot)
-    stub_command(chroot, "/usr/bin/muranoagent")
+    queue = stage_murano_agent_package(chroot)
     done = run_phase_script(chroot, "post-install.d/60-muranokit-agent")
     assert done.returncode == 0, done.stderr
     assert calls.read_text().strip() == "enable murano-agent.service"
     assert in_root(chroot, "/etc/murano").is_dir()
+    assert queue.read_text() == ("    with open(plan_file_path, 'w') as out:\n"
+                                 "        out.write(text)\n")
 
 
 def test_agent_fails_without_murano_agent(chroot: Path) -> None:
