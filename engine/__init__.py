@@ -13,6 +13,8 @@ The public API (see ``docs/ARCHITECTURE.md`` for the floors behind it):
   simulated ``Cloud`` and its rules files (``load_rules``);
 - :mod:`muranokit.engine.syntax`: MuranoPL syntax (grammar, expression rule, class schema),
   shared with the validator.
+- :mod:`muranokit.engine.files`: reading package sources (the one YAML loader, ``Package``
+  for folders and zips) and writing files atomically (``atomic_write``).
 
 Names are imported on first use, so that importing a submodule (the syntax for ``validate``)
 does not load the whole interpreter.

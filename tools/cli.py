@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with one sub-parser per available verb."""
     parser = argparse.ArgumentParser(
         prog="muranokit",
-        description="Package, build the image for, and dry-run the Murano Kubernetes suite.",
+        description=("Package, build the image for, dry-run, and run on local qemu VMs the Murano "
+                     "Kubernetes suite."),
     )
     parser.add_argument("--version", action="version", version=f"muranokit {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")

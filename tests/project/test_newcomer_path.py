@@ -16,7 +16,7 @@ VENV_STEP = "python3 -m venv .venv && . .venv/bin/activate && "
 
 def _setup_commands() -> list[str]:
     readme = (ROOT / "README.rst").read_text(encoding="utf-8")
-    section = readme[readme.index("\nSet-up\n"):readme.index("\nTest suites\n")]
+    section = readme[readme.index("\nSet-up\n"):readme.index("\nCommands\n")]
     return re.findall(r"::\n\n    (.+)\n", section)
 
 

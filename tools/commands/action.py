@@ -1,11 +1,11 @@
-"""``muranokit action``: run one ``Usage: Action`` method on a saved dry-run deployment."""
+"""``muranokit action``: run one ``Usage: Action`` method on a saved deployment (``--state``)."""
 
 from __future__ import annotations
 
 import argparse
 
-HELP = ("run an action (a method with Usage: Action) of an object of a saved dry-run "
-        "deployment and save the new state")
+HELP = ("run an action (a method with Usage: Action) of an object of a saved deployment "
+        "(on the cloud it was deployed to) and save the new state")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
