@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -37,6 +38,12 @@ class Run:
     seconds: float
 
 
+def _ctrl_c_works() -> None:
+    """In the child: SIGINT back to its default. A test run started in the background
+    (``cmd &``) inherits an ignored SIGINT, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Background:
     """A ``muranokit`` command running while the tests do other work (output in files)."""
 
@@ -47,7 +54,8 @@ class Background:
         with open(self.out_path, "w") as out, open(self.err_path, "w") as err:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "muranokit.tools.cli", *map(str, args)], cwd=REPO,
-                stdout=out, stderr=err, stdin=subprocess.DEVNULL, text=True)
+                stdout=out, stderr=err, stdin=subprocess.DEVNULL, text=True,
+                preexec_fn=_ctrl_c_works)
 
     def wait(self, timeout: float = 3600) -> Run:
         code = self.proc.wait(timeout=timeout)
