@@ -77,6 +77,8 @@ def _freeze_other(value: Any, kind: type) -> Any:
         return str(value)                       # a str subclass: the plain string
     if kind is frozenset:
         return frozenset(freeze(v) for v in value)
+    if isinstance(value, collections.abc.MappingView):  # keys()/items(): the dict's order
+        return tuple([freeze(v) for v in value])
     if isinstance(value, _Set):
         return frozenset(freeze(v) for v in value)
     if isinstance(value, (bytes, bytearray)):

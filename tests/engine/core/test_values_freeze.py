@@ -65,3 +65,25 @@ def test_the_cloud_backend_gets_plain_data_from_frozen_values():
     assert data == {"net": {"cidr": "10.0.0.0/24"}, "ports": [1, 2]}
     assert type(data["net"]) is dict and type(data["net"]["cidr"]) is str
     assert type(data["ports"]) is list
+
+
+def test_dict_views_keep_the_dicts_order():
+    names = [f"/dev/vd{chr(98 + i)}" for i in range(20)]
+    data = {name: i for i, name in enumerate(names)}
+    assert freeze(data.keys()) == tuple(names)
+    assert freeze(data.values()) == tuple(range(20))
+    assert freeze(data.items()) == tuple((n, i) for i, n in enumerate(names))
+
+
+def test_keys_of_a_muranopl_dict_come_in_written_order(tmp_path):
+    from muranokit.engine import Runtime
+
+    pairs = ", ".join(f"'k{i}' => {i}" for i in range(20))
+    (tmp_path / "T.yaml").write_text(
+        "Namespaces:\n  =: order\nName: T\nMethods:\n  run:\n    Body:\n"
+        f"      - $d: dict({pairs})\n"
+        "      - Return:\n          - $d.keys()\n          - $d.items().select($[1])\n")
+    runtime = Runtime([str(tmp_path)])
+    keys, values = runtime.call(runtime.new("order.T"), "run")
+    assert keys == [f"k{i}" for i in range(20)]
+    assert values == list(range(20))
