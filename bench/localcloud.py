@@ -22,22 +22,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from muranokit.tools.localcloud import vm as vm_process
+
 REPO = Path(__file__).resolve().parents[1]
 MODEL = REPO / "tests" / "localcloud" / "kubernetes-model.json"
 PROBE = REPO / "tests" / "localcloud" / "packages" / "ClusterProbe"
 DELETE = REPO / "tests" / "localcloud" / "delete-environment.json"
 BUDGET_FIRST_PLAN = 240.0
 BUDGET_RESIDENT_MIB = 1.2 * 1024
-
-
-def resident_mib(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except (OSError, ValueError):
-        pass
-    return 0.0
 
 
 def cloud_record(state: Path) -> dict:
@@ -74,7 +66,7 @@ def main() -> int:
         accel = record.get("accel") or accel
         for name, vm in (record.get("vms") or {}).items():
             folder = Path(vm["folder"])
-            peak[name] = max(peak.get(name, 0.0), resident_mib(vm["pid"]))
+            peak[name] = max(peak.get(name, 0.0), vm_process.resident_mib(vm["pid"]))
             console = folder / "console.log"
             if name not in booted and console.exists() and "login:" in console.read_text(
                     errors="replace"):
