@@ -94,22 +94,23 @@ def class_meta(runtime: Any, cls: MuranoClass, frame: Any = None) -> list:
 
 def method_meta(runtime: Any, method: MethodSpec, frame: Any = None) -> list:
     """A method's meta with what it inherits from the methods it overrides."""
-    name = method.name
-
-    def producer(cls: MuranoClass) -> list:
-        spec = cls.methods.get(name)
-        return [] if spec is None else _own(runtime, spec, spec.meta_entries, cls, frame)
-    return list(_merged(runtime, ("method", id(method)), method.declaring, producer, method))
+    return _member_meta(runtime, "method", "methods", method, frame)
 
 
 def property_meta(runtime: Any, prop: PropertySpec, frame: Any = None) -> list:
     """A property's meta with what it inherits from the declarations it redeclares."""
-    name = prop.name
+    return _member_meta(runtime, "property", "properties", prop, frame)
+
+
+def _member_meta(runtime: Any, kind: str, table: str, member: Any, frame: Any) -> list:
+    """The meta of a method or property (``table`` names its class table), merged along the
+    classes that declare a member of that name."""
+    name = member.name
 
     def producer(cls: MuranoClass) -> list:
-        spec = cls.properties.get(name)
+        spec = getattr(cls, table).get(name)
         return [] if spec is None else _own(runtime, spec, spec.meta_entries, cls, frame)
-    return list(_merged(runtime, ("property", id(prop)), prop.declaring, producer, prop))
+    return list(_merged(runtime, (kind, id(member)), member.declaring, producer, member))
 
 
 def argument_meta(runtime: Any, method: MethodSpec, arg: ArgSpec, frame: Any = None) -> list:

@@ -30,8 +30,8 @@ def syntax_error(message: str, file: str | None, pos: tuple | None = None,
     return MuranoPlError(type_name, message, stack=[StackFrame(file, line, col, method, cls)])
 
 
-class TypeRef:
-    """A reference to a MuranoPL class as a yaql value (``ns:Name``, ``type()``)."""
+class _ClassHandle:
+    """A yaql value standing for a MuranoPL class: equal when of one kind and one class."""
 
     __slots__ = ("cls",)
 
@@ -43,44 +43,31 @@ class TypeRef:
         return self.cls.name
 
     def __eq__(self, other: Any) -> bool:
-        return isinstance(other, TypeRef) and other.cls is self.cls
+        return type(other) is type(self) and other.cls is self.cls
 
     def __hash__(self) -> int:
-        return hash(self.cls)
+        return hash((type(self), self.cls))
 
     def __repr__(self) -> str:
-        return f"TypeRef({self.cls.name})"
+        return f"{type(self).__name__}({self.cls.name})"
 
     def __str__(self) -> str:
         return self.cls.name
 
 
-class TypeInfo:
+class TypeRef(_ClassHandle):
+    """A reference to a MuranoPL class as a yaql value (``ns:Name``, ``type()``)."""
+
+    __slots__ = ()
+
+
+class TypeInfo(_ClassHandle):
     """A MuranoPL class seen through reflection (``typeinfo()``): its name, members, meta.
 
     Upstream keeps it apart from the type reference ``type()`` gives: ``typeinfo(x).type``
     is the reference, and only the reference names a class in ``new()`` or ``is``."""
 
-    __slots__ = ("cls",)
-
-    def __init__(self, cls: MuranoClass) -> None:
-        self.cls = cls
-
-    @property
-    def name(self) -> str:
-        return self.cls.name
-
-    def __eq__(self, other: Any) -> bool:
-        return isinstance(other, TypeInfo) and other.cls is self.cls
-
-    def __hash__(self) -> int:
-        return hash((TypeInfo, self.cls))
-
-    def __repr__(self) -> str:
-        return f"TypeInfo({self.cls.name})"
-
-    def __str__(self) -> str:
-        return self.cls.name
+    __slots__ = ()
 
 
 class VersionInfo:
